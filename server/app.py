@@ -1,0 +1,142 @@
+"""The aiohttp application: wiring, lifecycles and cross-cutting HTTP policy.
+
+Owns: `make_app()`, one `cleanup_ctx` per resource (the store, the session sweeper),
+security headers and the same-origin rule for state-changing requests. May import:
+api, ws, chat, hub, bus, store, config, aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from .api import Handler, add_client_routes, errors_middleware, routes
+from .appkeys import CHAT, SETTINGS, SOCKETS
+from .bus import LocalBus
+from .chat import Chat
+from .config import Settings
+from .auth import Passwords
+from .hub import Hub
+from .store import open_store
+from .ws import CLOSE_SESSION_ENDED, allowed_origin, close_connections, websocket
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30.0
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+    if not response.prepared:
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.path.startswith("/api/"):
+            h.setdefault("Cache-Control", "no-store")
+        if request.app[SETTINGS].tls:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+@web.middleware
+async def same_origin_writes(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Cookies are SameSite=Strict; refusing foreign origins on writes is a second lock."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and "Origin" in request.headers:
+        if not allowed_origin(request):
+            return web.json_response(
+                {"error": {"code": "forbidden", "message": "origin not allowed"}}, status=403
+            )
+    return await handler(request)
+
+
+def make_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.time,
+    passwords: Passwords | None = None,
+) -> web.Application:
+    """The whole server. `clock` and `passwords` are injectable so tests can move time
+    and use a cheaper argon2 cost; production uses the defaults."""
+    app = web.Application(
+        middlewares=[security_headers, errors_middleware, same_origin_writes],
+        client_max_size=64 * 1024,
+    )
+    app[SETTINGS] = settings
+    app[SOCKETS] = weakref.WeakKeyDictionary()
+    app.add_routes(routes)
+    app.router.add_get("/ws", websocket)
+    add_client_routes(app)
+
+    async def chat_ctx(app: web.Application) -> AsyncIterator[None]:
+        store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+        await store.open()
+        hub = Hub()
+        app[CHAT] = Chat(settings, store, hub, LocalBus(hub), clock=clock, passwords=passwords)
+        yield
+        await store.close()
+
+    async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep(app), name="session-sweeper")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(chat_ctx)
+    app.cleanup_ctx.append(sweeper_ctx)
+    app.on_shutdown.append(_close_sockets)
+    return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Shutdown waits for handlers; open sockets would hold it, so say goodbye first."""
+    await asyncio.gather(
+        *(ws.close(code=1001, message=b"server shutting down") for ws in list(app[SOCKETS].values())),
+        return_exceptions=True,
+    )
+
+
+async def sweep_sessions(app: web.Application) -> int:
+    """End expired sessions and close their sockets; returns how many ended."""
+    chat = app[CHAT]
+    ended = await chat.expire_sessions()
+    if ended:
+        conns = chat.hub.connections_of_sessions(ended)
+        await close_connections(app, conns, CLOSE_SESSION_ENDED, "session expired")
+    return len(ended)
+
+
+async def _sweep(app: web.Application) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        try:
+            await sweep_sessions(app)
+        except Exception:
+            log.exception("session sweep failed")

@@ -1,0 +1,468 @@
+"""The use cases of Hearth: enrol, log in, post, edit, react, read, resume.
+
+Owns: `Chat`, which every edge (HTTP, websocket, command line) calls. Checks who may do
+what, on the server, for every read and write. No aiohttp. May import: auth, bus, hub,
+store, ratelimit, protocol, models, errors, config.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from . import protocol as p
+from .auth import LoginThrottle, Passwords, check_password_rules, new_token, token_hash
+from .bus import Bus
+from .config import Settings
+from .errors import (
+    Code,
+    Conflict,
+    Forbidden,
+    HearthError,
+    NotFound,
+    NotMember,
+    ProtocolError,
+    Unauthenticated,
+)
+from .hub import Connection, Hub
+from .models import Agreement, Cohort, Event, Invite, Message, Role, RoomSummary, User
+from .ratelimit import TokenBuckets
+from .store import Membership, Posted, Store
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], float]
+
+NAME_CHARS = 40
+USERNAME_CHARS = 64
+AGREEMENT_CHARS = 20_000
+TYPING_INTERVAL = 2.0
+# Session activity is written at most this often, not on every request.
+TOUCH_INTERVAL = 60.0
+
+CONFIDENTIALITY_NOTICE = (
+    "What is shared in this group stays in this group. Messages are visible only to the "
+    "members of your cohort and its facilitators. Facilitators may act when someone's "
+    "safety is at risk. These records are protected by federal confidentiality rules "
+    "(42 CFR Part 2)."
+)
+DEFAULT_AGREEMENT = (
+    "1. What is said here stays here.\n"
+    "2. We do not share phone numbers, emails, addresses or social media handles.\n"
+    "3. We do not talk about getting, giving or selling substances.\n"
+    "4. We treat each other with respect: no insults, threats or outing anyone.\n"
+    "5. If you are in danger, use \"I need help now\" or call or text 988."
+)
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User
+    token: str
+
+
+def _name(value: str, what: str, limit: int = NAME_CHARS) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ProtocolError(f"{what} must not be empty", code=Code.MISSING_FIELD)
+    if len(value) > limit or any(ord(c) < 32 for c in value):
+        raise ProtocolError(f"{what} must be at most {limit} printable characters")
+    return value
+
+
+def _username(value: str) -> str:
+    value = value.strip()
+    if not (3 <= len(value) <= USERNAME_CHARS) or not all(
+        c.isalnum() or c in "._-@" for c in value
+    ):
+        raise ProtocolError(
+            f"a username is 3 to {USERNAME_CHARS} letters, digits or . _ - @"
+        )
+    return value
+
+
+class Chat:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        hub: Hub,
+        bus: Bus,
+        *,
+        clock: Clock = time.time,
+        passwords: Passwords | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.hub = hub
+        self.bus = bus
+        self.clock = clock
+        self.passwords = passwords or Passwords(settings.hash_concurrency)
+        self.throttle = LoginThrottle(
+            failures=settings.login_failures,
+            window=settings.login_window_seconds,
+            max_backoff=settings.login_max_backoff_seconds,
+            clock=clock,
+        )
+        self.sends = TokenBuckets(settings.send_rate, settings.send_burst, clock)
+        # (room, user) -> membership; the store is the truth, this saves a read per send.
+        self._members: dict[tuple[int, int], Membership] = {}
+        self._typing: dict[tuple[int, int], float] = {}
+        store.on_commit(bus.publish_events)
+
+    # ---- accounts and sessions ---------------------------------------------------
+
+    async def create_account(
+        self, actor: User | None, username: str, display_name: str, password: str, role: Role
+    ) -> User:
+        """Admins create staff; `actor=None` is the operator at the terminal."""
+        if actor is not None and actor.role is not Role.ADMIN:
+            raise Forbidden("only an admin can create staff accounts")
+        if role not in (Role.ADMIN, Role.FACILITATOR):
+            raise ProtocolError("staff accounts are admins or facilitators")
+        username = _username(username)
+        display_name = _name(display_name, "display name")
+        check_password_rules(password, username=username, display_name=display_name)
+        pw_hash = await self.passwords.hash(password)
+        user = await self.store.create_user(username, display_name, role, pw_hash, self.clock())
+        await self._audit(actor, "account.create", subject_type="user", subject_id=user.id,
+                          detail={"role": role.value})
+        return user
+
+    async def login(self, username: str, password: str) -> Authenticated:
+        self.throttle.check(username)
+        found = await self.store.find_login(username)
+        # Unknown users are verified against a dummy hash: same answer, same time.
+        ok = await self.passwords.verify(found[1] if found else None, password)
+        if not found or not ok or found[0].suspended:
+            self.throttle.failed(username)
+            await self._audit(None, "login.failed", subject_type="user",
+                              subject_id=found[0].id if found else None)
+            raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
+        user, pw_hash = found
+        self.throttle.succeeded(username)
+        if self.passwords.needs_rehash(pw_hash):
+            await self.store.set_password_hash(user.id, await self.passwords.hash(password))
+        token = await self._new_session(user)
+        await self._audit(user, "login")
+        return Authenticated(user, token)
+
+    async def _new_session(self, user: User) -> str:
+        token = new_token()
+        await self.store.create_session(token_hash(token), user.id, self.clock())
+        return token
+
+    async def authenticate(self, token: str | None) -> User:
+        """The user behind a session token, if the session is alive.
+
+        Raises:
+            Unauthenticated: no token, an unknown one, or an expired session.
+        """
+        if not token:
+            raise Unauthenticated("please log in")
+        digest = token_hash(token)
+        row = await self.store.get_session(digest)
+        now = self.clock()
+        if row is None:
+            raise Unauthenticated("your session has ended; please log in again")
+        if (
+            now - row.last_seen_at > self.settings.session_idle_seconds
+            or now - row.created_at > self.settings.session_absolute_seconds
+            or row.user.suspended
+        ):
+            await self.store.delete_session(digest)
+            raise Unauthenticated("your session has ended; please log in again")
+        if now - row.last_seen_at > TOUCH_INTERVAL:
+            await self.store.touch_session(digest, now)
+        return row.user
+
+    async def logout(self, token: str) -> User | None:
+        digest = token_hash(token)
+        row = await self.store.get_session(digest)
+        await self.store.delete_session(digest)
+        if row is None:
+            return None
+        await self._audit(row.user, "logout")
+        return row.user
+
+    async def expire_sessions(self) -> list[bytes]:
+        """End every session past its idle or absolute limit; returns their digests so
+        the edge can close their sockets."""
+        now = self.clock()
+        return await self.store.delete_sessions_before(
+            now - self.settings.session_idle_seconds, now - self.settings.session_absolute_seconds
+        )
+
+    async def keep_alive(self, conn: Connection) -> None:
+        """Frames on a live socket count as activity for its session."""
+        now = self.clock()
+        if now - conn.touched > TOUCH_INTERVAL:
+            conn.touched = now
+            await self.store.touch_session(conn.session, now)
+
+    async def set_privacy(self, user: User, hide_presence: bool, hide_read: bool) -> User:
+        updated = await self.store.set_privacy(user.id, hide_presence, hide_read)
+        for conn in self.hub.connections_of(user.id):
+            conn.user = updated
+        for room in {r for c in self.hub.connections_of(user.id) for r in self.hub.rooms_of(c)}:
+            self.announce_presence(room)
+        return updated
+
+    # ---- cohorts, agreements, enrolment ------------------------------------------
+
+    async def create_cohort(
+        self, actor: User, name: str, schedule: str, facilitator_ids: Sequence[int],
+        agreement: str | None,
+    ) -> Cohort:
+        if not actor.role.is_staff:
+            raise Forbidden("only staff can create cohorts")
+        name = _name(name, "cohort name", 80)
+        facilitators = [actor.id] if actor.role is Role.FACILITATOR else []
+        for uid in facilitator_ids:
+            other = await self.store.get_user(uid)
+            if other is None or other.role is not Role.FACILITATOR:
+                raise ProtocolError(f"user {uid} is not a facilitator")
+            facilitators.append(uid)
+        if not facilitators:
+            raise ProtocolError("a cohort needs at least one facilitator")
+        text = (agreement or DEFAULT_AGREEMENT).strip()
+        if len(text) > AGREEMENT_CHARS:
+            raise ProtocolError(f"the agreement is over {AGREEMENT_CHARS} characters")
+        cohort = await self.store.create_cohort(
+            name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
+        )
+        await self._audit(actor, "cohort.create", subject_type="cohort", subject_id=cohort.id,
+                          room_id=cohort.room_id)
+        return cohort
+
+    async def cohorts(self, actor: User) -> list[Cohort]:
+        if actor.role is Role.ADMIN:
+            return await self.store.list_cohorts(None)
+        if actor.role is Role.FACILITATOR:
+            return await self.store.list_cohorts(actor.id)
+        raise Forbidden("only staff can list cohorts")
+
+    async def _staff_cohort(self, actor: User, cohort_id: int) -> Cohort:
+        cohort = await self.store.get_cohort(cohort_id)
+        if cohort is None:
+            raise NotFound("no such cohort")
+        if actor.role is Role.ADMIN or actor.id in cohort.facilitator_ids:
+            return cohort
+        # A facilitator of another cohort learns nothing about this one.
+        raise NotFound("no such cohort")
+
+    async def create_invite(self, actor: User, cohort_id: int, hours: int | None) -> tuple[str, float]:
+        cohort = await self._staff_cohort(actor, cohort_id)
+        hours = hours or self.settings.invite_hours
+        if not 1 <= hours <= 24 * 30:
+            raise ProtocolError("an invite lasts 1 hour to 30 days")
+        token = new_token()
+        now = self.clock()
+        expires = now + hours * 3600
+        await self.store.create_invite(token_hash(token), cohort.id, actor.id, now, expires)
+        await self._audit(actor, "invite.create", subject_type="cohort", subject_id=cohort.id,
+                          room_id=cohort.room_id)
+        return token, expires
+
+    async def view_invite(self, token: str) -> Invite:
+        invite = await self.store.get_invite(token_hash(token), self.clock())
+        if invite is None:
+            raise HearthError("this invite link is used or expired", code=Code.INVITE_INVALID)
+        return invite
+
+    async def redeem_invite(
+        self, token: str, username: str, display_name: str, password: str,
+        accepted_version: int, accepted_confidentiality: bool,
+    ) -> Authenticated:
+        invite = await self.view_invite(token)
+        if not accepted_confidentiality:
+            raise ProtocolError("please accept the confidentiality notice")
+        if accepted_version != invite.agreement.version:
+            raise Conflict("the group agreement has changed; please read it again")
+        username = _username(username)
+        display_name = _name(display_name, "display name")
+        check_password_rules(password, username=username, display_name=display_name)
+        pw_hash = await self.passwords.hash(password)
+        user = await self.store.redeem_invite(
+            token_hash(token), self.clock(), username, display_name, pw_hash, accepted_version
+        )
+        await self._audit(user, "enrol", subject_type="cohort", subject_id=invite.cohort_id,
+                          room_id=invite.agreement.room_id,
+                          detail={"agreement_version": accepted_version})
+        return Authenticated(user, await self._new_session(user))
+
+    async def agreement(self, user: User, room: int) -> Agreement:
+        await self._member(user, room)
+        agreement = await self.store.get_agreement(room)
+        if agreement is None:
+            raise NotFound("this room has no agreement")
+        return agreement
+
+    async def set_agreement(self, actor: User, room: int, text: str) -> Agreement:
+        membership = await self._member(actor, room)
+        if not (actor.role is Role.ADMIN or membership.role is Role.FACILITATOR):
+            raise Forbidden("only the room's facilitators can change its agreement")
+        text = text.strip()
+        if not text or len(text) > AGREEMENT_CHARS:
+            raise ProtocolError(f"the agreement is 1 to {AGREEMENT_CHARS} characters")
+        agreement = await self.store.set_agreement(room, text, actor.id, self.clock())
+        self._forget_room(room)
+        await self._audit(actor, "agreement.version", room_id=room,
+                          detail={"version": agreement.version})
+        return agreement
+
+    async def accept_agreement(self, user: User, room: int, version: int) -> None:
+        await self._member(user, room)
+        await self.store.accept_agreement(room, user.id, version, self.clock())
+        self._members.pop((room, user.id), None)
+        await self._audit(user, "agreement.accept", room_id=room, detail={"version": version})
+
+    # ---- rooms -------------------------------------------------------------------
+
+    async def _member(self, user: User, room: int) -> Membership:
+        key = (room, user.id)
+        membership = self._members.get(key)
+        if membership is None:
+            membership = await self.store.membership(room, user.id)
+            if membership is None:
+                raise NotMember()
+            self._members[key] = membership
+        return membership
+
+    def _forget_room(self, room: int) -> None:
+        for key in [k for k in self._members if k[0] == room]:
+            del self._members[key]
+
+    async def rooms(self, user: User) -> list[RoomSummary]:
+        return await self.store.room_summaries(user.id)
+
+    async def members(self, user: User, room: int) -> list[tuple[User, Role]]:
+        await self._member(user, room)
+        return await self.store.room_members(room)
+
+    async def history(self, user: User, room: int, before: int | None, limit: int) -> list[Message]:
+        await self._member(user, room)
+        return await self.store.history(room, before, max(1, min(limit, 200)))
+
+    # ---- the room log --------------------------------------------------------------
+
+    async def _writer(self, user: User, room: int) -> Membership:
+        membership = await self._member(user, room)
+        if not user.role.is_staff:
+            self.sends.take(user.id)
+            if membership.accepted_version < membership.agreement_version:
+                raise HearthError(
+                    f"please read and accept version {membership.agreement_version} of the"
+                    " group agreement before posting",
+                    code=Code.AGREEMENT_REQUIRED,
+                )
+        return membership
+
+    async def post(self, user: User, frame: p.SendFrame) -> Posted:
+        await self._writer(user, frame.room)
+        return await self.store.add_message(
+            frame.room, user, frame.client_id, frame.text, frame.reply_to, self.clock()
+        )
+
+    async def edit(self, user: User, frame: p.EditFrame) -> Event:
+        await self._writer(user, frame.room)
+        return await self.store.edit_message(
+            frame.room, frame.message, user.id, frame.text, self.clock()
+        )
+
+    async def delete(self, user: User, frame: p.DeleteFrame) -> Event:
+        await self._writer(user, frame.room)
+        return await self.store.delete_message(frame.room, frame.message, user.id, self.clock())
+
+    async def react(self, user: User, frame: p.ReactFrame) -> Event:
+        await self._writer(user, frame.room)
+        return await self.store.react(
+            frame.room, frame.message, user.id, frame.reaction, frame.add, self.clock()
+        )
+
+    async def typing(self, user: User, room: int) -> None:
+        await self._member(user, room)
+        now = self.clock()
+        if now - self._typing.get((room, user.id), 0.0) < TYPING_INTERVAL:
+            return  # relayed recently; typing is a hint, not worth an error
+        self._typing[(room, user.id)] = now
+        self.bus.publish(room, p.typing_frame(room, user.id, user.display_name), skip_user=user.id)
+
+    async def mark_read(self, user: User, room: int, seq: int) -> None:
+        await self._member(user, room)
+        position = await self.store.set_read(room, user.id, seq)
+        self._members.pop((room, user.id), None)
+        if not user.hide_read:
+            self.bus.publish(room, p.read_frame(room, user.id, position), skip_user=user.id)
+
+    # ---- connections ------------------------------------------------------------
+
+    async def connect(self, conn: Connection) -> None:
+        """Welcome a new connection, then attach it to its rooms and say it is here."""
+        summaries = await self.store.room_summaries(conn.user.id)
+        conn.offer(p.welcome_frame(
+            conn.user, summaries, message_chars=self.settings.message_chars,
+            frame_bytes=self.settings.frame_bytes,
+        ))
+        self.hub.attach(conn, [r.id for r in summaries])
+        for room in summaries:
+            self.announce_presence(room.id)
+
+    def disconnect(self, conn: Connection) -> None:
+        for room in self.hub.detach(conn):
+            self.announce_presence(room)
+
+    def announce_presence(self, room: int) -> None:
+        self.bus.publish(room, p.presence_frame(room, self.hub.online(room)))
+
+    async def resume(self, conn: Connection, frame: p.ResumeFrame) -> list[HearthError]:
+        """Replay what each room's log holds past the client's position, then go live.
+
+        Returns the errors for rooms the user may not read (the others still resume)."""
+        errors: list[HearthError] = []
+        attached = set(self.hub.rooms_of(conn))
+        for room, after in frame.rooms.items():
+            if room not in attached:
+                errors.append(NotMember())
+                continue
+            conn.begin_replay(room)
+            position = after
+            try:
+                latest = await self.store.latest_seq(room)
+                position = min(after, latest)
+                if latest - position > self.settings.replay_limit:
+                    conn.offer(p.resync_frame(room, latest))
+                    position = latest
+                else:
+                    while position < latest:
+                        events = await self.store.events_after(
+                            room, position, self.settings.replay_limit
+                        )
+                        if not events:
+                            break
+                        for event in events:
+                            conn.offer(p.event_frame(event))
+                        position = events[-1].seq
+                conn.offer(p.caught_up_frame(room, position))
+            finally:
+                conn.end_replay(room, position)
+        return errors
+
+    # ---- audit ------------------------------------------------------------------
+
+    async def _audit(
+        self, actor: User | None, action: str, *, subject_type: str | None = None,
+        subject_id: int | None = None, room_id: int | None = None,
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        await self.store.audit(
+            self.clock(), actor.id if actor else None, action, subject_type=subject_type,
+            subject_id=subject_id, room_id=room_id, detail=json.dumps(detail or {}),
+        )
+
+
+def when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

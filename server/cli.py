@@ -1,0 +1,144 @@
+"""The `hearth` command: serve, create the first admin, assess messages.
+
+Owns: argument parsing and terminal I/O. May import everything in `server`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .config import Settings
+from .errors import HearthError
+from .models import Role
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        os.environ,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        database=getattr(args, "database", None),
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from .app import make_app
+
+    settings = _settings(args)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # aiohttp's access log carries paths with invite tokens; keep it off.
+    asyncio.run(_first_start_hint(settings))
+    web.run_app(
+        make_app(settings), host=settings.host, port=settings.port, access_log=None,
+        backlog=4096, print=lambda _msg: print(
+            f"Hearth is serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)",
+            flush=True,
+        ),
+    )
+    return 0
+
+
+async def _first_start_hint(settings: Settings) -> None:
+    from .store import open_store
+
+    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    await store.open()
+    try:
+        admins = await store.count_users(Role.ADMIN)
+    finally:
+        await store.close()
+    if admins == 0:
+        print(
+            "No admin yet. Create the first one in another terminal:\n"
+            "    .venv/bin/hearth create-admin --username admin --name 'Program Admin'\n",
+            flush=True,
+        )
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("the passwords differ")
+    return first
+
+
+def _create_account(args: argparse.Namespace, role: Role) -> int:
+    from .bus import LocalBus
+    from .chat import Chat
+    from .hub import Hub
+    from .store import open_store
+
+    settings = _settings(args)
+    password = _read_password(args)
+
+    async def run() -> int:
+        store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+        await store.open()
+        try:
+            hub = Hub()
+            chat = Chat(settings, store, hub, LocalBus(hub))
+            user = await chat.create_account(None, args.username, args.name, password, role)
+            print(f"created {role.value} '{user.username}' (id {user.id})")
+            return 0
+        except HearthError as err:
+            print(f"error: {err.message}", file=sys.stderr)
+            return 1
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from moderation.__main__ import main as assess_main
+
+    return assess_main([])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hearth", description="Hearth group chat server")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def db_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--database", help="database URL (default sqlite:///var/hearth.db;"
+                       " env HEARTH_DATABASE)")
+
+    serve = sub.add_parser("serve", help="serve Hearth over HTTP and websockets")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1; env HEARTH_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8080; env HEARTH_PORT)")
+    db_arg(serve)
+    serve.set_defaults(func=_serve)
+
+    for name, role in (("create-admin", Role.ADMIN), ("create-facilitator", Role.FACILITATOR)):
+        p = sub.add_parser(name, help=f"create a {role.value} account")
+        p.add_argument("--username", required=True)
+        p.add_argument("--name", required=True, help="display name")
+        p.add_argument("--password-stdin", action="store_true",
+                       help="read the password from standard input instead of prompting")
+        db_arg(p)
+        p.set_defaults(func=lambda a, r=role: _create_account(a, r))
+
+    assess = sub.add_parser(
+        "assess", help='read {"id","text"} JSON lines, write {"id","labels"} JSON lines'
+    )
+    assess.set_defaults(func=_assess)
+
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Settings, read once from the environment (prefix `HEARTH_`) or the command line.
+
+Owns: `Settings` and `Secret`. Pure: reads only the mapping it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class Secret(str):
+    """A string whose repr never shows its value, so it cannot leak into logs."""
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database: str = "sqlite:///var/hearth.db"
+    # Public base URL, used for invite links and to decide cookie hardening under TLS.
+    public_url: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    # Limits (frame cap and text cap are part of the protocol, see docs/protocol.md).
+    frame_bytes: int = 64 * 1024
+    transport_frame_bytes: int = 1024 * 1024
+    message_chars: int = 4000
+    replay_limit: int = 500
+    outbound_queue: int = 1000
+    heartbeat_seconds: float = 20.0
+    send_rate: float = 5.0
+    send_burst: int = 20
+    # Sessions.
+    session_idle_seconds: int = 12 * 3600
+    session_absolute_seconds: int = 7 * 24 * 3600
+    invite_hours: int = 72
+    # Login throttling: failures allowed per window, then a growing back-off capped so
+    # an attacker cannot lock a person out for long.
+    login_failures: int = 5
+    login_window_seconds: int = 900
+    login_max_backoff_seconds: int = 300
+    hash_concurrency: int = 2
+    # Crisis resources shown by "I need help now".
+    after_hours_line: str = ""
+    program_name: str = "Hearth"
+    # Durability: the SQLite synchronous level. FULL survives a power cut.
+    sqlite_synchronous: str = "FULL"
+    log_level: str = "INFO"
+    secret_key: Secret = field(default_factory=lambda: Secret(""))
+
+    @property
+    def tls(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def cookie_name(self) -> str:
+        # The __Host- prefix pins the cookie to this exact origin, but browsers only
+        # accept it with Secure, i.e. under TLS.
+        return "__Host-hearth_session" if self.tls else "hearth_session"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **overrides: object) -> Settings:
+        """Build settings from `HEARTH_*` variables; explicit overrides win."""
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            key = "HEARTH_" + f.name.upper()
+            if key not in env:
+                continue
+            raw = env[key]
+            default = f.default if f.default is not dataclasses.MISSING else None
+            if f.name == "allowed_origins":
+                values[f.name] = _origins(raw)
+            elif f.name == "secret_key":
+                values[f.name] = Secret(raw)
+            elif isinstance(default, bool):
+                values[f.name] = _bool(raw)
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, float):
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

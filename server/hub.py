@@ -1,0 +1,136 @@
+"""Live fan-out to the connections of this process.
+
+Owns: `Connection` (one socket as the hub sees it: a bounded outbound queue and the
+room positions it has been sent) and `Hub` (who is connected to which room). No
+aiohttp, no store: the websocket shell drains each connection's queue with its own
+writer task, so publishing never awaits a socket (see websockets' broadcast essay).
+
+Ordering: each room's events reach a connection in sequence order, exactly once. Until
+a connection has resumed a room, that room's events are held back; while its replay is
+being read from the store, live events are buffered and merged by sequence afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+
+from .models import User
+
+OverflowHandler = Callable[["Connection"], None]
+
+
+class Connection:
+    __slots__ = ("user", "session", "touched", "queue", "position", "_replaying", "_on_overflow", "closed", "__weakref__")
+
+    def __init__(
+        self, user: User, session: bytes, queue_size: int, on_overflow: OverflowHandler
+    ) -> None:
+        self.user = user
+        # The digest of the session that opened it: ending the session closes it.
+        self.session = session
+        self.touched = 0.0
+        self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
+        # Highest event sequence sent, per resumed room.
+        self.position: dict[int, int] = {}
+        self._replaying: dict[int, list[tuple[int, str]]] = {}
+        self._on_overflow = on_overflow
+        self.closed = False
+
+    def offer(self, frame: str) -> None:
+        """Queue a frame without waiting; a full queue means the client cannot keep up."""
+        if self.closed:
+            return
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.closed = True
+            self._on_overflow(self)
+
+    def offer_event(self, room: int, seq: int, frame: str) -> None:
+        pending = self._replaying.get(room)
+        if pending is not None:
+            pending.append((seq, frame))
+            return
+        position = self.position.get(room)
+        if position is None or seq <= position:
+            return
+        self.position[room] = seq
+        self.offer(frame)
+
+    def begin_replay(self, room: int) -> None:
+        self.position.pop(room, None)
+        self._replaying[room] = []
+
+    def end_replay(self, room: int, position: int) -> None:
+        """Replay sent everything up to `position`; release what arrived meanwhile."""
+        self.position[room] = position
+        for seq, frame in sorted(self._replaying.pop(room, []), key=lambda p: p[0]):
+            self.offer_event(room, seq, frame)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._rooms: dict[int, set[Connection]] = {}
+        self._users: dict[int, set[Connection]] = {}
+
+    def attach(self, conn: Connection, rooms: Iterable[int]) -> None:
+        self._users.setdefault(conn.user.id, set()).add(conn)
+        for room in rooms:
+            self._rooms.setdefault(room, set()).add(conn)
+
+    def detach(self, conn: Connection) -> list[int]:
+        """Forget a connection; returns the rooms it was in."""
+        left = []
+        for room, conns in list(self._rooms.items()):
+            if conn in conns:
+                conns.discard(conn)
+                left.append(room)
+                if not conns:
+                    del self._rooms[room]
+        user_conns = self._users.get(conn.user.id)
+        if user_conns is not None:
+            user_conns.discard(conn)
+            if not user_conns:
+                del self._users[conn.user.id]
+        return left
+
+    def leave(self, user_id: int, room: int) -> None:
+        """Stop delivering `room` to every connection of a user (membership ended)."""
+        conns = self._rooms.get(room)
+        if not conns:
+            return
+        for conn in self._users.get(user_id, ()):
+            conns.discard(conn)
+            conn.position.pop(room, None)
+
+    def deliver_event(self, room: int, seq: int, frame: str) -> None:
+        for conn in tuple(self._rooms.get(room, ())):
+            conn.offer_event(room, seq, frame)
+
+    def deliver(self, room: int, frame: str, *, skip_user: int | None = None) -> None:
+        for conn in tuple(self._rooms.get(room, ())):
+            if conn.user.id != skip_user:
+                conn.offer(frame)
+
+    def online(self, room: int) -> list[tuple[int, str]]:
+        """Who is here now, leaving out those who hide their presence."""
+        seen: dict[int, str] = {}
+        for conn in self._rooms.get(room, ()):
+            if not conn.user.hide_presence:
+                seen[conn.user.id] = conn.user.display_name
+        return sorted(seen.items(), key=lambda p: p[1].casefold())
+
+    def connections_of(self, user_id: int) -> list[Connection]:
+        return list(self._users.get(user_id, ()))
+
+    def connections_of_sessions(self, sessions: Iterable[bytes]) -> list[Connection]:
+        wanted = set(sessions)
+        return [c for conns in self._users.values() for c in conns if c.session in wanted]
+
+    def rooms_of(self, conn: Connection) -> list[int]:
+        return [room for room, conns in self._rooms.items() if conn in conns]
+
+    @property
+    def connection_count(self) -> int:
+        return sum(len(c) for c in self._users.values())

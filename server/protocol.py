@@ -1,0 +1,362 @@
+"""The websocket wire protocol: a parse/serialize pair per frame type.
+
+Owns: every frame that crosses `/ws` (see docs/protocol.md). Pure: no I/O, no asyncio,
+no aiohttp. `parse()` turns a text frame into one of the `*Frame` dataclasses or raises
+`ProtocolError` with a stable code; the `*_frame()` functions build the JSON text the
+server sends.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Code, HearthError, ProtocolError
+from .models import Event, Message, Reaction, RoomSummary, User, iso
+
+REF_CHARS = 64
+CLIENT_ID_CHARS = 64
+REACTIONS = frozenset(r.value for r in Reaction)
+
+Ref = str | int | None
+
+
+@dataclass(frozen=True)
+class ResumeFrame:
+    rooms: dict[int, int]
+    ref: Ref = None
+
+
+@dataclass(frozen=True)
+class SendFrame:
+    ref: Ref
+    room: int
+    client_id: str
+    text: str
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True)
+class EditFrame:
+    ref: Ref
+    room: int
+    message: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DeleteFrame:
+    ref: Ref
+    room: int
+    message: int
+
+
+@dataclass(frozen=True)
+class ReactFrame:
+    ref: Ref
+    room: int
+    message: int
+    reaction: str
+    add: bool
+
+
+@dataclass(frozen=True)
+class TypingFrame:
+    room: int
+    ref: Ref = None
+
+
+@dataclass(frozen=True)
+class ReadFrame:
+    room: int
+    seq: int
+    ref: Ref = None
+
+
+@dataclass(frozen=True)
+class PingFrame:
+    ref: Ref = None
+
+
+ClientFrame = (
+    ResumeFrame
+    | SendFrame
+    | EditFrame
+    | DeleteFrame
+    | ReactFrame
+    | TypingFrame
+    | ReadFrame
+    | PingFrame
+)
+
+
+class FrameError(ProtocolError):
+    """A bad frame, remembering what we could read of it so the error can point back."""
+
+    def __init__(self, code: Code, message: str, ref: Ref = None, frame_type: str | None = None):
+        super().__init__(message, code=code)
+        self.ref = ref
+        self.frame_type = frame_type
+
+
+def _int(obj: dict[str, Any], name: str, ref: Ref, ftype: str, *, minimum: int = 0) -> int:
+    if name not in obj:
+        raise FrameError(Code.MISSING_FIELD, f"'{name}' is required", ref, ftype)
+    value = obj[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise FrameError(Code.INVALID_FIELD, f"'{name}' must be an integer >= {minimum}", ref, ftype)
+    return value
+
+
+def _str(obj: dict[str, Any], name: str, ref: Ref, ftype: str, *, max_chars: int) -> str:
+    if name not in obj:
+        raise FrameError(Code.MISSING_FIELD, f"'{name}' is required", ref, ftype)
+    value = obj[name]
+    if not isinstance(value, str):
+        raise FrameError(Code.INVALID_FIELD, f"'{name}' must be a string", ref, ftype)
+    if len(value) > max_chars:
+        raise FrameError(Code.INVALID_FIELD, f"'{name}' is over {max_chars} characters", ref, ftype)
+    return value
+
+
+def _text(obj: dict[str, Any], ref: Ref, ftype: str, max_chars: int) -> str:
+    if "text" not in obj:
+        raise FrameError(Code.MISSING_FIELD, "'text' is required", ref, ftype)
+    text = obj["text"]
+    if not isinstance(text, str):
+        raise FrameError(Code.INVALID_FIELD, "'text' must be a string", ref, ftype)
+    if len(text) > max_chars:
+        raise FrameError(
+            Code.TEXT_TOO_LONG, f"a message holds at most {max_chars} characters", ref, ftype
+        )
+    if not text.strip():
+        raise FrameError(Code.EMPTY_TEXT, "a message needs some text", ref, ftype)
+    return text
+
+
+def _ref(obj: dict[str, Any]) -> Ref:
+    ref = obj.get("ref")
+    if ref is None:
+        return None
+    if isinstance(ref, bool) or not isinstance(ref, str | int):
+        raise FrameError(Code.INVALID_FIELD, "'ref' must be a string or an integer")
+    if isinstance(ref, str) and len(ref) > REF_CHARS:
+        raise FrameError(Code.INVALID_FIELD, f"'ref' is over {REF_CHARS} characters")
+    return ref
+
+
+def parse(data: str, *, max_chars: int) -> ClientFrame:
+    """Parse one client text frame.
+
+    Raises:
+        FrameError: with a stable code and, where readable, the frame's `ref` and type.
+    """
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
+        raise FrameError(Code.BAD_JSON, "the frame is not valid JSON") from None
+    if not isinstance(obj, dict):
+        raise FrameError(Code.BAD_JSON, "the frame must be a JSON object")
+    ref = _ref(obj)
+    ftype = obj.get("type")
+    if not isinstance(ftype, str) or ftype not in _PARSERS:
+        raise FrameError(Code.UNKNOWN_TYPE, "unknown or missing 'type'", ref)
+    return _PARSERS[ftype](obj, ref, max_chars)
+
+
+def _parse_resume(obj: dict[str, Any], ref: Ref, _max: int) -> ResumeFrame:
+    rooms = obj.get("rooms")
+    if rooms is None:
+        raise FrameError(Code.MISSING_FIELD, "'rooms' is required", ref, "resume")
+    if not isinstance(rooms, dict) or len(rooms) > 1000:
+        raise FrameError(Code.INVALID_FIELD, "'rooms' must map room ids to sequences", ref, "resume")
+    parsed: dict[int, int] = {}
+    for key, seq in rooms.items():
+        try:
+            room = int(key)
+        except ValueError:
+            raise FrameError(Code.INVALID_FIELD, "room ids must be integers", ref, "resume") from None
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            raise FrameError(Code.INVALID_FIELD, "sequences must be integers >= 0", ref, "resume")
+        parsed[room] = seq
+    return ResumeFrame(rooms=parsed, ref=ref)
+
+
+def _parse_send(obj: dict[str, Any], ref: Ref, max_chars: int) -> SendFrame:
+    room = _int(obj, "room", ref, "send", minimum=1)
+    client_id = _str(obj, "client_id", ref, "send", max_chars=CLIENT_ID_CHARS)
+    if not client_id:
+        raise FrameError(Code.INVALID_FIELD, "'client_id' must not be empty", ref, "send")
+    text = _text(obj, ref, "send", max_chars)
+    reply_to = obj.get("reply_to")
+    if reply_to is not None:
+        reply_to = _int(obj, "reply_to", ref, "send", minimum=1)
+    return SendFrame(ref=ref, room=room, client_id=client_id, text=text, reply_to=reply_to)
+
+
+def _parse_edit(obj: dict[str, Any], ref: Ref, max_chars: int) -> EditFrame:
+    return EditFrame(
+        ref=ref,
+        room=_int(obj, "room", ref, "edit", minimum=1),
+        message=_int(obj, "message", ref, "edit", minimum=1),
+        text=_text(obj, ref, "edit", max_chars),
+    )
+
+
+def _parse_delete(obj: dict[str, Any], ref: Ref, _max: int) -> DeleteFrame:
+    return DeleteFrame(
+        ref=ref,
+        room=_int(obj, "room", ref, "delete", minimum=1),
+        message=_int(obj, "message", ref, "delete", minimum=1),
+    )
+
+
+def _parse_react(obj: dict[str, Any], ref: Ref, _max: int) -> ReactFrame:
+    room = _int(obj, "room", ref, "react", minimum=1)
+    message = _int(obj, "message", ref, "react", minimum=1)
+    reaction = _str(obj, "reaction", ref, "react", max_chars=32)
+    if reaction not in REACTIONS:
+        raise FrameError(
+            Code.INVALID_FIELD, f"'reaction' must be one of {sorted(REACTIONS)}", ref, "react"
+        )
+    add = obj.get("add", True)
+    if not isinstance(add, bool):
+        raise FrameError(Code.INVALID_FIELD, "'add' must be true or false", ref, "react")
+    return ReactFrame(ref=ref, room=room, message=message, reaction=reaction, add=add)
+
+
+def _parse_typing(obj: dict[str, Any], ref: Ref, _max: int) -> TypingFrame:
+    return TypingFrame(room=_int(obj, "room", ref, "typing", minimum=1), ref=ref)
+
+
+def _parse_read(obj: dict[str, Any], ref: Ref, _max: int) -> ReadFrame:
+    return ReadFrame(
+        room=_int(obj, "room", ref, "read", minimum=1),
+        seq=_int(obj, "seq", ref, "read"),
+        ref=ref,
+    )
+
+
+def _parse_ping(obj: dict[str, Any], ref: Ref, _max: int) -> PingFrame:
+    return PingFrame(ref=ref)
+
+
+_PARSERS = {
+    "resume": _parse_resume,
+    "send": _parse_send,
+    "edit": _parse_edit,
+    "delete": _parse_delete,
+    "react": _parse_react,
+    "typing": _parse_typing,
+    "read": _parse_read,
+    "ping": _parse_ping,
+}
+CLIENT_TYPES = frozenset(_PARSERS)
+
+
+# ---- server -> client ------------------------------------------------------------
+
+
+def _dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def message_dict(m: Message) -> dict[str, Any]:
+    return {
+        "seq": m.seq,
+        "author": {"id": m.author.id, "name": m.author.name},
+        "text": None if m.deleted else m.text,
+        "sent_at": iso(m.sent_at),
+        "edited_at": iso(m.edited_at),
+        "deleted": m.deleted,
+        "reply_to": None
+        if m.reply_to is None
+        else {
+            "seq": m.reply_to.seq,
+            "author": {"id": m.reply_to.author.id, "name": m.reply_to.author.name},
+            "excerpt": m.reply_to.excerpt,
+        },
+        "reactions": m.reactions,
+        "client_id": m.client_id,
+    }
+
+
+def event_frame(e: Event) -> str:
+    return _dumps(
+        {"type": "event", "room": e.room_id, "seq": e.seq, "kind": e.kind.value,
+         "message": message_dict(e.message)}
+    )
+
+
+def ack_frame(ref: Ref, room: int, seq: int, message: int, client_id: str | None = None) -> str:
+    frame: dict[str, Any] = {"type": "ack", "ref": ref, "room": room, "seq": seq, "message": message}
+    if client_id is not None:
+        frame["client_id"] = client_id
+    return _dumps(frame)
+
+
+def error_frame(err: HearthError, ref: Ref = None, frame_type: str | None = None) -> str:
+    frame: dict[str, Any] = {"type": "error", "code": err.code.value, "message": err.message}
+    if isinstance(err, FrameError):
+        ref = err.ref if ref is None else ref
+        frame_type = err.frame_type if frame_type is None else frame_type
+    if ref is not None:
+        frame["ref"] = ref
+    if frame_type is not None:
+        frame["frame"] = frame_type
+    if err.retry_after is not None:
+        frame["retry_after"] = round(err.retry_after, 3)
+    return _dumps(frame)
+
+
+def room_dict(r: RoomSummary) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "name": r.name,
+        "kind": r.kind.value,
+        "latest_seq": r.latest_seq,
+        "read_seq": r.read_seq,
+        "unread": r.unread,
+        "agreement": {"version": r.agreement_version, "accepted": r.accepted_version},
+    }
+
+
+def welcome_frame(
+    user: User, rooms: list[RoomSummary], *, message_chars: int, frame_bytes: int
+) -> str:
+    return _dumps(
+        {
+            "type": "welcome",
+            "user": {"id": user.id, "name": user.display_name, "role": user.role.value},
+            "rooms": [room_dict(r) for r in rooms],
+            "limits": {"message_chars": message_chars, "frame_bytes": frame_bytes},
+            "reactions": sorted(REACTIONS),
+        }
+    )
+
+
+def caught_up_frame(room: int, seq: int) -> str:
+    return _dumps({"type": "caught_up", "room": room, "seq": seq})
+
+
+def resync_frame(room: int, latest_seq: int) -> str:
+    return _dumps({"type": "resync", "room": room, "latest_seq": latest_seq})
+
+
+def presence_frame(room: int, online: list[tuple[int, str]]) -> str:
+    return _dumps(
+        {"type": "presence", "room": room, "online": [{"id": i, "name": n} for i, n in online]}
+    )
+
+
+def typing_frame(room: int, user_id: int, name: str) -> str:
+    return _dumps({"type": "typing", "room": room, "user": {"id": user_id, "name": name}})
+
+
+def read_frame(room: int, user_id: int, seq: int) -> str:
+    return _dumps({"type": "read", "room": room, "user": user_id, "seq": seq})
+
+
+def pong_frame(ref: Ref) -> str:
+    return _dumps({"type": "pong", "ref": ref})

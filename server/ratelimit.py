@@ -1,0 +1,32 @@
+"""Per-user token buckets with an injected clock. Pure: no I/O, no asyncio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .errors import RateLimited
+
+
+class TokenBuckets:
+    """`rate` tokens per second, up to `burst`; one token per frame that writes."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float]) -> None:
+        self._rate = rate
+        self._burst = float(burst)
+        self._clock = clock
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    def take(self, key: int) -> None:
+        """Raises:
+            RateLimited: with the seconds until one token is back.
+        """
+        now = self._clock()
+        tokens, stamp = self._buckets.get(key, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - stamp) * self._rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            raise RateLimited(
+                "you are sending very fast; please wait a moment",
+                retry_after=(1.0 - tokens) / self._rate,
+            )
+        self._buckets[key] = (tokens - 1.0, now)

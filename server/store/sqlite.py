@@ -1,0 +1,835 @@
+"""The embedded SQLite engine of the `Store` protocol (aiosqlite, WAL).
+
+Owns: SQLite connections, migrations on open, and group commit. May import: models,
+errors, and its package.
+
+Durability: an acknowledged write is committed with `synchronous=FULL` in WAL mode, so
+it survives `kill -9` and a power cut. Throughput comes from group commit: every write
+goes through one writer task that takes all writes waiting at that moment and commits
+them in one transaction (one fsync for the lot). If any write in a batch fails, the
+batch is rolled back and each write is replayed in a transaction of its own, so one bad
+write never fails its neighbours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from ..errors import Code, Conflict, Forbidden, HearthError, NotFound, StoreUnavailable
+from ..models import (
+    Agreement,
+    Author,
+    Cohort,
+    Event,
+    EventKind,
+    Invite,
+    Message,
+    ReplyRef,
+    Role,
+    RoomKind,
+    RoomSummary,
+    User,
+)
+from . import CommitListener, Membership, Posted, SessionRow
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Job = Callable[[aiosqlite.Connection], Awaitable[tuple[T, list[Event]]]]
+
+EXCERPT_CHARS = 120
+MAX_BATCH = 512
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def _user(row: Sequence[Any]) -> User:
+    # id, username, display_name, role, hide_presence, hide_read, suspended
+    return User(
+        id=row[0], username=row[1], display_name=row[2], role=Role(row[3]),
+        hide_presence=bool(row[4]), hide_read=bool(row[5]), suspended=bool(row[6]),
+    )
+
+
+USER_COLS = "u.id, u.username, u.display_name, u.role, u.hide_presence, u.hide_read, u.suspended"
+
+MESSAGE_SQL = """
+SELECT m.seq, m.author_id, a.display_name, m.body, m.sent_at, m.client_id, m.edited_at,
+       m.deleted_at, m.reply_to, r.author_id, ra.display_name, r.body, r.deleted_at
+FROM messages m
+JOIN users a ON a.id = m.author_id
+LEFT JOIN messages r ON r.room_id = m.room_id AND r.seq = m.reply_to
+LEFT JOIN users ra ON ra.id = r.author_id
+"""
+
+
+class _Pending:
+    __slots__ = ("job", "future")
+
+    def __init__(self, job: Job[Any], future: asyncio.Future[Any]) -> None:
+        self.job = job
+        self.future = future
+
+
+class SqliteStore:
+    def __init__(self, path: str, *, synchronous: str = "FULL") -> None:
+        self.path = path
+        self.synchronous = synchronous
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._writer_task: asyncio.Task[None] | None = None
+        self._listeners: list[CommitListener] = []
+        # Next sequence per room, owned by the single writer; cleared on rollback.
+        self._latest: dict[int, int] = {}
+
+    # ---- lifecycle ---------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._writer.execute("PRAGMA journal_mode=WAL")
+        await self._writer.execute(f"PRAGMA synchronous={self.synchronous}")
+        await self._writer.execute("PRAGMA foreign_keys=ON")
+        await self._writer.execute("PRAGMA busy_timeout=5000")
+        await self._migrate(self._writer)
+        if self.path == ":memory:":
+            self._reader = self._writer
+        else:
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            await self._reader.execute("PRAGMA busy_timeout=5000")
+            await self._reader.execute("PRAGMA query_only=ON")
+        self._writer_task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
+
+    async def close(self) -> None:
+        if self._writer_task is not None:
+            self._writer_task.cancel()
+            try:
+                await self._writer_task
+            except asyncio.CancelledError:
+                pass
+            self._writer_task = None
+        while not self._queue.empty():
+            p = self._queue.get_nowait()
+            if not p.future.done():
+                p.future.set_exception(StoreUnavailable("the store is closing", retry_after=1))
+        if self._reader is not None and self._reader is not self._writer:
+            await self._reader.close()
+        if self._writer is not None:
+            await self._writer.close()
+        self._reader = self._writer = None
+
+    async def _migrate(self, db: aiosqlite.Connection) -> None:
+        await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        done = {r[0] for r in await db.execute_fetchall("SELECT version FROM schema_migrations")}
+        scripts = sorted(
+            (f for f in resources.files("server.store").joinpath("migrations").iterdir()
+             if f.name.endswith(".sql")),
+            key=lambda f: f.name,
+        )
+        for script in scripts:
+            version = int(script.name.split("_", 1)[0])
+            if version in done:
+                continue
+            log.info("applying migration %s", script.name)
+            await db.executescript(
+                "BEGIN;" + script.read_text(encoding="utf-8")
+                + f";INSERT INTO schema_migrations(version) VALUES ({version}); COMMIT;"
+            )
+
+    def on_commit(self, listener: CommitListener) -> None:
+        self._listeners.append(listener)
+
+    # ---- group commit ------------------------------------------------------------
+
+    async def _write(self, job: Job[T]) -> T:
+        if self._writer_task is None:
+            raise StoreUnavailable("the store is not open", retry_after=1)
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(job, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        assert self._writer is not None
+        db = self._writer
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._run_batch(db, batch)
+            except asyncio.CancelledError:
+                for p in batch:
+                    if not p.future.done():
+                        p.future.set_exception(StoreUnavailable("the store is closing", retry_after=1))
+                raise
+
+    async def _run_batch(self, db: aiosqlite.Connection, batch: list[_Pending]) -> None:
+        results: list[Any] = []
+        events: list[Event] = []
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            for p in batch:
+                result, produced = await p.job(db)
+                results.append(result)
+                events.extend(produced)
+            await db.execute("COMMIT")
+        except Exception as exc:  # noqa: BLE001 - any failure means "replay one by one"
+            await self._rollback(db)
+            if len(batch) == 1:
+                self._fail(batch[0], exc)
+                return
+            for p in batch:
+                await self._run_batch(db, [p])
+            return
+        self._publish(events)
+        for p, result in zip(batch, results, strict=True):
+            if not p.future.done():
+                p.future.set_result(result)
+
+    async def _rollback(self, db: aiosqlite.Connection) -> None:
+        self._latest.clear()
+        try:
+            await db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def _fail(self, p: _Pending, exc: Exception) -> None:
+        if p.future.done():
+            return
+        if isinstance(exc, HearthError):
+            p.future.set_exception(exc)
+        elif isinstance(exc, sqlite3.IntegrityError):
+            p.future.set_exception(Conflict("that conflicts with an existing record"))
+        else:
+            log.error("write failed: %s", type(exc).__name__)
+            p.future.set_exception(StoreUnavailable("could not save; please retry", retry_after=1))
+
+    def _publish(self, events: list[Event]) -> None:
+        if not events:
+            return
+        for listener in self._listeners:
+            try:
+                listener(events)
+            except Exception:
+                log.exception("commit listener failed")
+
+    async def _next_seq(self, db: aiosqlite.Connection, room_id: int) -> int:
+        if room_id not in self._latest:
+            rows = await db.execute_fetchall("SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
+            if not rows:
+                raise NotFound("no such room")
+            self._latest[room_id] = rows[0][0]
+        self._latest[room_id] += 1
+        return self._latest[room_id]
+
+    @staticmethod
+    async def _one(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> Any:
+        rows = list(await db.execute_fetchall(sql, tuple(params)))
+        return rows[0] if rows else None
+
+    @property
+    def _r(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise StoreUnavailable("the store is not open", retry_after=1)
+        return self._reader
+
+    # ---- accounts ----------------------------------------------------------------
+
+    async def create_user(
+        self, username: str, display_name: str, role: Role, password_hash: str, now: float
+    ) -> User:
+        async def job(db: aiosqlite.Connection) -> tuple[User, list[Event]]:
+            return await self._insert_user(db, username, display_name, role, password_hash, now), []
+
+        return await self._write(job)
+
+    async def _insert_user(
+        self, db: aiosqlite.Connection, username: str, display_name: str, role: Role,
+        password_hash: str, now: float,
+    ) -> User:
+        if await self._one(db, "SELECT 1 FROM users WHERE username = ?", (username,)):
+            raise Conflict("that username is taken")
+        cur = await db.execute(
+            "INSERT INTO users(username, display_name, role, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (username, display_name, role.value, password_hash, now),
+        )
+        assert cur.lastrowid is not None
+        return User(id=cur.lastrowid, username=username, display_name=display_name, role=role)
+
+    async def count_users(self, role: Role | None = None) -> int:
+        if role is None:
+            row = await self._one(self._r, "SELECT count(*) FROM users")
+        else:
+            row = await self._one(self._r, "SELECT count(*) FROM users WHERE role = ?", (role.value,))
+        return int(row[0])
+
+    async def get_user(self, user_id: int) -> User | None:
+        row = await self._one(self._r, f"SELECT {USER_COLS} FROM users u WHERE u.id = ?", (user_id,))
+        return None if row is None else _user(row)
+
+    async def list_users(self, role: Role | None = None) -> list[User]:
+        if role is None:
+            rows = await self._r.execute_fetchall(f"SELECT {USER_COLS} FROM users u ORDER BY u.id")
+        else:
+            rows = await self._r.execute_fetchall(
+                f"SELECT {USER_COLS} FROM users u WHERE u.role = ? ORDER BY u.id", (role.value,)
+            )
+        return [_user(r) for r in rows]
+
+    async def find_login(self, username: str) -> tuple[User, str] | None:
+        row = await self._one(
+            self._r, f"SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.username = ?",
+            (username,),
+        )
+        return None if row is None else (_user(row), row[7])
+
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+            return None, []
+
+        await self._write(job)
+
+    async def set_privacy(self, user_id: int, hide_presence: bool, hide_read: bool) -> User:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE users SET hide_presence = ?, hide_read = ? WHERE id = ?",
+                (int(hide_presence), int(hide_read), user_id),
+            )
+            return None, []
+
+        await self._write(job)
+        user = await self.get_user(user_id)
+        if user is None:
+            raise NotFound("no such user")
+        return user
+
+    # ---- sessions ----------------------------------------------------------------
+
+    async def create_session(self, token_hash: bytes, user_id: int, now: float) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at) VALUES (?,?,?,?)",
+                (token_hash, user_id, now, now),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def get_session(self, token_hash: bytes) -> SessionRow | None:
+        row = await self._one(
+            self._r,
+            f"SELECT {USER_COLS}, s.created_at, s.last_seen_at FROM sessions s"
+            " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+            (token_hash,),
+        )
+        if row is None:
+            return None
+        return SessionRow(user=_user(row), created_at=row[7], last_seen_at=row[8])
+
+    async def touch_session(self, token_hash: bytes, now: float) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (now, token_hash)
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def delete_session(self, token_hash: bytes) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+            return None, []
+
+        await self._write(job)
+
+    async def delete_sessions_before(
+        self, idle_cutoff: float, absolute_cutoff: float
+    ) -> list[bytes]:
+        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
+            rows = await db.execute_fetchall(
+                "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? RETURNING token_hash",
+                (idle_cutoff, absolute_cutoff),
+            )
+            return [bytes(r[0]) for r in rows], []
+
+        return await self._write(job)
+
+    # ---- cohorts, agreements, invites -------------------------------------------
+
+    async def create_cohort(
+        self, name: str, schedule: str, facilitator_ids: Sequence[int], agreement: str,
+        created_by: int, now: float,
+    ) -> Cohort:
+        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+            cur = await db.execute(
+                "INSERT INTO rooms(kind, name, agreement_version, created_at) VALUES (?, ?, 1, ?)",
+                (RoomKind.COHORT.value, name, now),
+            )
+            room_id = cur.lastrowid
+            await db.execute(
+                "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
+                " VALUES (?, 1, ?, ?, ?)",
+                (room_id, agreement, created_by, now),
+            )
+            cur = await db.execute(
+                "INSERT INTO cohorts(name, schedule, room_id, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (name, schedule, room_id, created_by, now),
+            )
+            cohort_id = cur.lastrowid
+            assert cohort_id is not None
+            for uid in dict.fromkeys(facilitator_ids):
+                # Staff accept the agreement by writing it; they can always post.
+                await db.execute(
+                    "INSERT INTO room_members(room_id, user_id, role, joined_at, accepted_version)"
+                    " VALUES (?, ?, ?, ?, 1)",
+                    (room_id, uid, Role.FACILITATOR.value, now),
+                )
+            return cohort_id, []
+
+        cohort = await self.get_cohort(await self._write(job))
+        assert cohort is not None
+        return cohort
+
+    async def _cohorts(self, where: str, params: tuple[Any, ...]) -> list[Cohort]:
+        rows = await self._r.execute_fetchall(
+            "SELECT c.id, c.name, c.schedule, c.room_id, r.agreement_version,"
+            " (SELECT group_concat(user_id) FROM room_members WHERE room_id = c.room_id"
+            "  AND role = 'facilitator')"
+            f" FROM cohorts c JOIN rooms r ON r.id = c.room_id {where} ORDER BY c.id",
+            params,
+        )
+        return [
+            Cohort(
+                id=r[0], name=r[1], schedule=r[2], room_id=r[3], agreement_version=r[4],
+                facilitator_ids=tuple(int(x) for x in (r[5] or "").split(",") if x),
+            )
+            for r in rows
+        ]
+
+    async def get_cohort(self, cohort_id: int) -> Cohort | None:
+        found = await self._cohorts("WHERE c.id = ?", (cohort_id,))
+        return found[0] if found else None
+
+    async def list_cohorts(self, user_id: int | None) -> list[Cohort]:
+        if user_id is None:
+            return await self._cohorts("", ())
+        return await self._cohorts(
+            "WHERE c.room_id IN (SELECT room_id FROM room_members WHERE user_id = ?)", (user_id,)
+        )
+
+    async def set_agreement(self, room_id: int, text: str, by: int, now: float) -> Agreement:
+        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+            row = await self._one(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
+            if row is None:
+                raise NotFound("no such room")
+            version = row[0] + 1
+            await db.execute(
+                "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (room_id, version, text, by, now),
+            )
+            await db.execute("UPDATE rooms SET agreement_version = ? WHERE id = ?", (version, room_id))
+            await db.execute(
+                "UPDATE room_members SET accepted_version = ? WHERE room_id = ? AND user_id = ?",
+                (version, room_id, by),
+            )
+            return version, []
+
+        version = await self._write(job)
+        return Agreement(room_id=room_id, version=version, text=text)
+
+    async def get_agreement(self, room_id: int) -> Agreement | None:
+        row = await self._one(
+            self._r,
+            "SELECT a.version, a.text FROM agreements a JOIN rooms r ON r.id = a.room_id"
+            " AND a.version = r.agreement_version WHERE a.room_id = ?",
+            (room_id,),
+        )
+        return None if row is None else Agreement(room_id=room_id, version=row[0], text=row[1])
+
+    async def accept_agreement(self, room_id: int, user_id: int, version: int, now: float) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await self._accept(db, room_id, user_id, version, now)
+            return None, []
+
+        await self._write(job)
+
+    async def _accept(
+        self, db: aiosqlite.Connection, room_id: int, user_id: int, version: int, now: float
+    ) -> None:
+        row = await self._one(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
+        if row is None or row[0] != version:
+            raise Conflict("that is not the current version of the group agreement")
+        await db.execute(
+            "INSERT OR IGNORE INTO agreement_acceptances(room_id, user_id, version, accepted_at)"
+            " VALUES (?, ?, ?, ?)",
+            (room_id, user_id, version, now),
+        )
+        await db.execute(
+            "UPDATE room_members SET accepted_version = ? WHERE room_id = ? AND user_id = ?",
+            (version, room_id, user_id),
+        )
+
+    async def create_invite(
+        self, token_hash: bytes, cohort_id: int, by: int, now: float, expires_at: float
+    ) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO invites(token_hash, cohort_id, created_by, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (token_hash, cohort_id, by, now, expires_at),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def get_invite(self, token_hash: bytes, now: float) -> Invite | None:
+        row = await self._one(
+            self._r,
+            "SELECT i.cohort_id, c.name, i.expires_at, c.room_id, a.version, a.text"
+            " FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
+            " JOIN rooms r ON r.id = c.room_id"
+            " JOIN agreements a ON a.room_id = r.id AND a.version = r.agreement_version"
+            " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
+            (token_hash, now),
+        )
+        if row is None:
+            return None
+        return Invite(
+            cohort_id=row[0], cohort_name=row[1], expires_at=datetime.fromtimestamp(row[2], UTC),
+            agreement=Agreement(room_id=row[3], version=row[4], text=row[5]),
+        )
+
+    async def redeem_invite(
+        self, token_hash: bytes, now: float, username: str, display_name: str,
+        password_hash: str, accepted_version: int,
+    ) -> User:
+        async def job(db: aiosqlite.Connection) -> tuple[User, list[Event]]:
+            row = await self._one(
+                db,
+                "SELECT c.room_id FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
+                " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
+                (token_hash, now),
+            )
+            if row is None:
+                raise HearthError("this invite link is used or expired", code=Code.INVITE_INVALID)
+            room_id = row[0]
+            user = await self._insert_user(db, username, display_name, Role.CLIENT, password_hash, now)
+            await db.execute(
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ?",
+                (now, user.id, token_hash),
+            )
+            await db.execute(
+                "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
+                (room_id, user.id, Role.CLIENT.value, now),
+            )
+            await self._accept(db, room_id, user.id, accepted_version, now)
+            return user, []
+
+        return await self._write(job)
+
+    # ---- rooms and membership ----------------------------------------------------
+
+    async def memberships(self, user_id: int) -> dict[int, Membership]:
+        rows = await self._r.execute_fetchall(
+            "SELECT m.room_id, m.role, m.read_seq, m.accepted_version, r.agreement_version"
+            " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?",
+            (user_id,),
+        )
+        return {
+            r[0]: Membership(room_id=r[0], role=Role(r[1]), read_seq=r[2], accepted_version=r[3],
+                             agreement_version=r[4])
+            for r in rows
+        }
+
+    async def membership(self, room_id: int, user_id: int) -> Membership | None:
+        return (await self.memberships(user_id)).get(room_id)
+
+    async def room_summaries(self, user_id: int) -> list[RoomSummary]:
+        rows = await self._r.execute_fetchall(
+            "SELECT r.id, r.name, r.kind, r.latest_seq, m.read_seq, r.agreement_version,"
+            " m.accepted_version,"
+            " (SELECT count(*) FROM messages x WHERE x.room_id = r.id AND x.seq > m.read_seq"
+            "   AND x.author_id != m.user_id AND x.deleted_at IS NULL)"
+            " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?"
+            " ORDER BY r.id",
+            (user_id,),
+        )
+        return [
+            RoomSummary(
+                id=r[0], name=r[1], kind=RoomKind(r[2]), latest_seq=r[3], read_seq=r[4],
+                agreement_version=r[5], accepted_version=r[6], unread=r[7],
+            )
+            for r in rows
+        ]
+
+    async def room_members(self, room_id: int) -> list[tuple[User, Role]]:
+        rows = await self._r.execute_fetchall(
+            f"SELECT {USER_COLS}, m.role FROM room_members m JOIN users u ON u.id = m.user_id"
+            " WHERE m.room_id = ? ORDER BY u.display_name",
+            (room_id,),
+        )
+        return [(_user(r), Role(r[7])) for r in rows]
+
+    async def set_read(self, room_id: int, user_id: int, seq: int) -> int:
+        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+            # Markers only move forward, and never past the end of the log.
+            await db.execute(
+                "UPDATE room_members SET read_seq = max(read_seq, min(?,"
+                " (SELECT latest_seq FROM rooms WHERE id = ?)))"
+                " WHERE room_id = ? AND user_id = ?",
+                (seq, room_id, room_id, user_id),
+            )
+            row = await self._one(
+                db, "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?",
+                (room_id, user_id),
+            )
+            return (0 if row is None else int(row[0])), []
+
+        return await self._write(job)
+
+    # ---- the room log ------------------------------------------------------------
+
+    async def add_message(
+        self, room_id: int, author: User, client_id: str, text: str, reply_to: int | None,
+        now: float,
+    ) -> Posted:
+        reply: ReplyRef | None = None
+        if reply_to is not None:
+            target = await self.get_message(room_id, reply_to)
+            if target is None:
+                raise NotFound("the message you reply to does not exist")
+            reply = ReplyRef(seq=target.seq, author=target.author, excerpt=_excerpt(target))
+
+        async def job(db: aiosqlite.Connection) -> tuple[Posted, list[Event]]:
+            seq = await self._next_seq(db, room_id)
+            rows = list(await db.execute_fetchall(
+                "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to, sent_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
+                (room_id, seq, author.id, client_id, text, reply_to, now),
+            ))
+            if not rows:
+                # A re-send: hand back the original, store nothing new.
+                self._latest[room_id] -= 1
+                row = await self._one(
+                    db, "SELECT seq FROM messages WHERE room_id = ? AND author_id = ?"
+                    " AND client_id = ?", (room_id, author.id, client_id),
+                )
+                original = await self._message(db, room_id, row[0])
+                assert original is not None
+                event = Event(room_id=room_id, seq=original.seq, kind=EventKind.POSTED,
+                              message=original)
+                return Posted(event=event, duplicate=True), []
+            await db.execute(
+                "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
+                " VALUES (?, ?, 'posted', ?, ?, ?)",
+                (room_id, seq, seq, author.id, now),
+            )
+            await db.execute("UPDATE rooms SET latest_seq = ? WHERE id = ?", (seq, room_id))
+            message = Message(
+                room_id=room_id, seq=seq, author=Author(author.id, author.display_name), text=text,
+                sent_at=datetime.fromtimestamp(now, UTC), client_id=client_id, reply_to=reply,
+            )
+            event = Event(room_id=room_id, seq=seq, kind=EventKind.POSTED, message=message)
+            return Posted(event=event, duplicate=False), [event]
+
+        return await self._write(job)
+
+    async def _change(
+        self, room_id: int, seq: int, actor_id: int, kind: EventKind, now: float,
+        apply: Callable[[aiosqlite.Connection], Awaitable[None]],
+    ) -> Event:
+        async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
+            await apply(db)
+            event_seq = await self._next_seq(db, room_id)
+            await db.execute(
+                "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (room_id, event_seq, kind.value, seq, actor_id, now),
+            )
+            await db.execute("UPDATE rooms SET latest_seq = ? WHERE id = ?", (event_seq, room_id))
+            message = await self._message(db, room_id, seq)
+            assert message is not None
+            event = Event(room_id=room_id, seq=event_seq, kind=kind, message=message)
+            return event, [event]
+
+        return await self._write(job)
+
+    async def _own_live_message(
+        self, db: aiosqlite.Connection, room_id: int, seq: int, author_id: int
+    ) -> None:
+        row = await self._one(
+            db, "SELECT author_id, deleted_at FROM messages WHERE room_id = ? AND seq = ?",
+            (room_id, seq),
+        )
+        if row is None or row[1] is not None:
+            raise NotFound("no such message")
+        if row[0] != author_id:
+            raise Forbidden("you can only change your own messages")
+
+    async def edit_message(
+        self, room_id: int, seq: int, author_id: int, text: str, now: float
+    ) -> Event:
+        async def apply(db: aiosqlite.Connection) -> None:
+            await self._own_live_message(db, room_id, seq, author_id)
+            await db.execute(
+                "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
+                (text, now, room_id, seq),
+            )
+
+        return await self._change(room_id, seq, author_id, EventKind.EDITED, now, apply)
+
+    async def delete_message(self, room_id: int, seq: int, author_id: int, now: float) -> Event:
+        async def apply(db: aiosqlite.Connection) -> None:
+            await self._own_live_message(db, room_id, seq, author_id)
+            # The tombstone keeps who and when; the text is gone.
+            await db.execute(
+                "UPDATE messages SET body = NULL, deleted_at = ? WHERE room_id = ? AND seq = ?",
+                (now, room_id, seq),
+            )
+            await db.execute(
+                "DELETE FROM reactions WHERE room_id = ? AND message_seq = ?", (room_id, seq)
+            )
+
+        return await self._change(room_id, seq, author_id, EventKind.DELETED, now, apply)
+
+    async def react(
+        self, room_id: int, seq: int, user_id: int, reaction: str, add: bool, now: float
+    ) -> Event:
+        async def apply(db: aiosqlite.Connection) -> None:
+            row = await self._one(
+                db, "SELECT deleted_at FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
+            )
+            if row is None or row[0] is not None:
+                raise NotFound("no such message")
+            if add:
+                await db.execute(
+                    "INSERT OR IGNORE INTO reactions(room_id, message_seq, user_id, reaction)"
+                    " VALUES (?, ?, ?, ?)",
+                    (room_id, seq, user_id, reaction),
+                )
+            else:
+                await db.execute(
+                    "DELETE FROM reactions WHERE room_id = ? AND message_seq = ? AND user_id = ?"
+                    " AND reaction = ?",
+                    (room_id, seq, user_id, reaction),
+                )
+
+        return await self._change(room_id, seq, user_id, EventKind.REACTED, now, apply)
+
+    async def get_message(self, room_id: int, seq: int) -> Message | None:
+        return await self._message(self._r, room_id, seq)
+
+    async def _message(self, db: aiosqlite.Connection, room_id: int, seq: int) -> Message | None:
+        messages = await self._messages(db, "WHERE m.room_id = ? AND m.seq = ?", (room_id, seq))
+        return messages[0] if messages else None
+
+    async def _messages(
+        self, db: aiosqlite.Connection, where: str, params: tuple[Any, ...], room_id: int | None = None
+    ) -> list[Message]:
+        rows = list(await db.execute_fetchall(MESSAGE_SQL + where, params))
+        if not rows:
+            return []
+        rid = params[0] if room_id is None else room_id
+        seqs = [r[0] for r in rows]
+        reactions: dict[int, dict[str, list[int]]] = {}
+        placeholders = ",".join("?" * len(seqs))
+        for mseq, uid, name in await db.execute_fetchall(
+            f"SELECT message_seq, user_id, reaction FROM reactions WHERE room_id = ?"
+            f" AND message_seq IN ({placeholders}) ORDER BY rowid",
+            (rid, *seqs),
+        ):
+            reactions.setdefault(mseq, {}).setdefault(name, []).append(uid)
+        out = []
+        for r in rows:
+            reply = None
+            if r[8] is not None and r[9] is not None:
+                excerpt = None if r[12] is not None else _clip(r[11])
+                reply = ReplyRef(seq=r[8], author=Author(r[9], r[10]), excerpt=excerpt)
+            out.append(
+                Message(
+                    room_id=rid, seq=r[0], author=Author(r[1], r[2]), text=r[3],
+                    sent_at=datetime.fromtimestamp(r[4], UTC), client_id=r[5],
+                    edited_at=_dt(r[6]), deleted=r[7] is not None, reply_to=reply,
+                    reactions=reactions.get(r[0], {}),
+                )
+            )
+        return out
+
+    async def events_after(self, room_id: int, after_seq: int, limit: int) -> list[Event]:
+        rows = list(await self._r.execute_fetchall(
+            "SELECT seq, kind, message_seq FROM events WHERE room_id = ? AND seq > ?"
+            " ORDER BY seq LIMIT ?",
+            (room_id, after_seq, limit),
+        ))
+        if not rows:
+            return []
+        wanted = sorted({r[2] for r in rows})
+        placeholders = ",".join("?" * len(wanted))
+        messages = {
+            m.seq: m
+            for m in await self._messages(
+                self._r, f"WHERE m.room_id = ? AND m.seq IN ({placeholders})", (room_id, *wanted)
+            )
+        }
+        return [
+            Event(room_id=room_id, seq=seq, kind=EventKind(kind), message=messages[mseq])
+            for seq, kind, mseq in rows
+            if mseq in messages
+        ]
+
+    async def latest_seq(self, room_id: int) -> int:
+        row = await self._one(self._r, "SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
+        return 0 if row is None else int(row[0])
+
+    async def history(self, room_id: int, before_seq: int | None, limit: int) -> list[Message]:
+        before = before_seq if before_seq is not None else 2**62
+        messages = await self._messages(
+            self._r,
+            "WHERE m.room_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?",
+            (room_id, before, limit),
+        )
+        messages.reverse()
+        return messages
+
+    # ---- audit -------------------------------------------------------------------
+
+    async def audit(
+        self, now: float, actor_id: int | None, action: str, *, subject_type: str | None = None,
+        subject_id: int | None = None, room_id: int | None = None, detail: str = "{}",
+    ) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO audit_log(at, actor_id, action, subject_type, subject_id, room_id,"
+                " detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now, actor_id, action, subject_type, subject_id, room_id, detail),
+            )
+            return None, []
+
+        await self._write(job)
+
+
+def _clip(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _excerpt(m: Message) -> str | None:
+    return None if m.deleted else _clip(m.text)

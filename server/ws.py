@@ -1,0 +1,164 @@
+"""The websocket edge: `/ws`.
+
+Owns: the upgrade checks (origin, session), reading frames (only the handler task reads
+the socket), one writer task per connection that drains its bounded queue, and the
+translation of `HearthError` into error frames. May import: chat, hub, protocol, errors,
+config, aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import weakref
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from . import protocol as p
+from .appkeys import CHAT, SETTINGS, SOCKETS
+from .chat import Chat
+from .errors import Code, HearthError
+from .hub import Connection
+
+log = logging.getLogger(__name__)
+
+CLOSE_SESSION_ENDED = 4001
+
+
+def allowed_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if not origin:
+        return False
+    settings = request.app[SETTINGS]
+    allowed = settings.allowed_origins or (
+        (settings.public_url.rstrip("/"),) if settings.public_url
+        else (f"{request.scheme}://{request.host}",)
+    )
+    return origin.rstrip("/") in allowed
+
+
+def _oversized(data: str, limit: int) -> bool:
+    return len(data) > limit or (len(data) * 4 > limit and len(data.encode()) > limit)
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    app = request.app
+    settings, chat = app[SETTINGS], app[CHAT]
+    if not allowed_origin(request):
+        return web.json_response(
+            {"error": {"code": "forbidden", "message": "origin not allowed"}}, status=403
+        )
+    token = request.cookies.get(settings.cookie_name)
+    try:
+        user = await chat.authenticate(token)
+    except HearthError as err:
+        return web.json_response(
+            {"error": {"code": err.code.value, "message": err.message}}, status=err.http_status
+        )
+    assert token is not None
+    ws = web.WebSocketResponse(
+        heartbeat=settings.heartbeat_seconds,
+        max_msg_size=settings.transport_frame_bytes,
+        compress=False,
+    )
+    await ws.prepare(request)
+
+    def overflow(_conn: Connection) -> None:
+        # Never wait on a slow reader: drop it; it resumes from its last sequence.
+        asyncio.get_running_loop().create_task(
+            ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too slow; resume")
+        )
+
+    from .auth import token_hash
+
+    conn = Connection(user, token_hash(token), settings.outbound_queue, overflow)
+    sockets: weakref.WeakKeyDictionary[Connection, web.WebSocketResponse] = app[SOCKETS]
+    sockets[conn] = ws
+    writer = asyncio.create_task(_drain(ws, conn), name=f"ws-writer-{user.id}")
+    try:
+        await chat.connect(conn)
+        async for msg in ws:
+            if msg.type is WSMsgType.TEXT:
+                await _handle(chat, conn, msg.data, settings.frame_bytes)
+            elif msg.type is WSMsgType.BINARY:
+                conn.offer(p.error_frame(HearthError("send JSON text frames", code=Code.BAD_JSON)))
+    finally:
+        writer.cancel()
+        chat.disconnect(conn)
+        sockets.pop(conn, None)
+    return ws
+
+
+async def _drain(ws: web.WebSocketResponse, conn: Connection) -> None:
+    try:
+        while True:
+            frame = await conn.queue.get()
+            await ws.send_str(frame)
+    except (ConnectionError, RuntimeError):
+        pass  # the peer went away; the reader loop notices and cleans up
+
+
+async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> None:
+    if _oversized(data, frame_bytes):
+        conn.offer(p.error_frame(HearthError(
+            f"frames are at most {frame_bytes} bytes", code=Code.FRAME_TOO_LARGE)))
+        return
+    frame: p.ClientFrame | None = None
+    try:
+        frame = p.parse(data, max_chars=chat.settings.message_chars)
+        await chat.keep_alive(conn)
+        await _dispatch(chat, conn, frame)
+    except HearthError as err:
+        ref = getattr(frame, "ref", None)
+        ftype = _TYPE_NAMES.get(type(frame)) if frame is not None else None
+        conn.offer(p.error_frame(err, ref=ref, frame_type=ftype))
+    except Exception:
+        incident = secrets.token_hex(4)
+        log.exception("frame handling failed (incident %s, user %s)", incident, conn.user.id)
+        conn.offer(p.error_frame(
+            HearthError(f"something went wrong on our side (incident {incident})"),
+            ref=getattr(frame, "ref", None),
+        ))
+
+
+async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
+    user = conn.user
+    match frame:
+        case p.SendFrame():
+            posted = await chat.post(user, frame)
+            seq = posted.event.seq
+            conn.offer(p.ack_frame(frame.ref, frame.room, seq, seq, frame.client_id))
+        case p.EditFrame() | p.DeleteFrame() | p.ReactFrame():
+            event = await _CHANGES[type(frame)](chat, user, frame)
+            conn.offer(p.ack_frame(frame.ref, frame.room, event.seq, event.message.seq))
+        case p.ResumeFrame():
+            for err in await chat.resume(conn, frame):
+                conn.offer(p.error_frame(err, ref=frame.ref, frame_type="resume"))
+        case p.TypingFrame():
+            await chat.typing(user, frame.room)
+        case p.ReadFrame():
+            await chat.mark_read(user, frame.room, frame.seq)
+        case p.PingFrame():
+            conn.offer(p.pong_frame(frame.ref))
+
+
+_CHANGES = {
+    p.EditFrame: Chat.edit,
+    p.DeleteFrame: Chat.delete,
+    p.ReactFrame: Chat.react,
+}
+_TYPE_NAMES = {
+    p.ResumeFrame: "resume", p.SendFrame: "send", p.EditFrame: "edit", p.DeleteFrame: "delete",
+    p.ReactFrame: "react", p.TypingFrame: "typing", p.ReadFrame: "read", p.PingFrame: "ping",
+}
+
+
+async def close_connections(app: web.Application, conns: list[Connection], code: int,
+                            message: str) -> None:
+    sockets = app[SOCKETS]
+    for conn in conns:
+        conn.closed = True
+        ws = sockets.get(conn)
+        if ws is not None:
+            await ws.close(code=code, message=message.encode())
