@@ -20,7 +20,6 @@ from .chat import CONFIDENTIALITY_NOTICE, Authenticated
 from .errors import Code, HearthError, ProtocolError, Unauthenticated
 from .models import Cohort, Role, User, iso
 from .openapi import openapi_document
-from .ws import close_connections
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client_web"
@@ -195,11 +194,7 @@ async def logout(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     token = request.cookies.get(settings.cookie_name)
     if token:
-        from .auth import token_hash
-
         await request.app[CHAT].logout(token)
-        conns = request.app[CHAT].hub.connections_of_sessions([token_hash(token)])
-        await close_connections(request.app, conns, 4001, "logged out")
     response = web.Response(status=204)
     response.del_cookie(settings.cookie_name, path="/")
     return response

@@ -24,7 +24,7 @@ from .config import Settings
 from .auth import Passwords
 from .hub import Hub
 from .store import open_store
-from .ws import CLOSE_SESSION_ENDED, allowed_origin, close_connections, websocket
+from .ws import allowed_origin, websocket
 
 log = logging.getLogger(__name__)
 
@@ -125,12 +125,7 @@ async def _close_sockets(app: web.Application) -> None:
 
 async def sweep_sessions(app: web.Application) -> int:
     """End expired sessions and close their sockets; returns how many ended."""
-    chat = app[CHAT]
-    ended = await chat.expire_sessions()
-    if ended:
-        conns = chat.hub.connections_of_sessions(ended)
-        await close_connections(app, conns, CLOSE_SESSION_ENDED, "session expired")
-    return len(ended)
+    return await app[CHAT].expire_sessions()
 
 
 async def _sweep(app: web.Application) -> None:

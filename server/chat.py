@@ -28,7 +28,7 @@ from .errors import (
     ProtocolError,
     Unauthenticated,
 )
-from .hub import Connection, Hub
+from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Invite, Message, Role, RoomSummary, User
 from .ratelimit import TokenBuckets
 from .store import Membership, Posted, Store
@@ -173,28 +173,35 @@ class Chat:
             or now - row.created_at > self.settings.session_absolute_seconds
             or row.user.suspended
         ):
-            await self.store.delete_session(digest)
+            await self._end_sessions([digest], "session expired")
             raise Unauthenticated("your session has ended; please log in again")
         if now - row.last_seen_at > TOUCH_INTERVAL:
             await self.store.touch_session(digest, now)
         return row.user
 
-    async def logout(self, token: str) -> User | None:
+    async def logout(self, token: str) -> None:
+        """End this session and close the sockets it opened."""
         digest = token_hash(token)
         row = await self.store.get_session(digest)
-        await self.store.delete_session(digest)
-        if row is None:
-            return None
-        await self._audit(row.user, "logout")
-        return row.user
+        await self._end_sessions([digest], "logged out")
+        if row is not None:
+            await self._audit(row.user, "logout")
 
-    async def expire_sessions(self) -> list[bytes]:
-        """End every session past its idle or absolute limit; returns their digests so
-        the edge can close their sockets."""
+    async def expire_sessions(self) -> int:
+        """End every session past its idle or absolute limit; returns how many."""
         now = self.clock()
-        return await self.store.delete_sessions_before(
+        ended = await self.store.delete_sessions_before(
             now - self.settings.session_idle_seconds, now - self.settings.session_absolute_seconds
         )
+        for conn in self.hub.connections_of_sessions(ended):
+            conn.end(CLOSE_SESSION_ENDED, "session expired")
+        return len(ended)
+
+    async def _end_sessions(self, digests: list[bytes], reason: str) -> None:
+        for digest in digests:
+            await self.store.delete_session(digest)
+        for conn in self.hub.connections_of_sessions(digests):
+            conn.end(CLOSE_SESSION_ENDED, reason)
 
     async def keep_alive(self, conn: Connection) -> None:
         """Frames on a live socket count as activity for its session."""
@@ -434,7 +441,7 @@ class Chat:
                 latest = await self.store.latest_seq(room)
                 position = min(after, latest)
                 if latest - position > self.settings.replay_limit:
-                    conn.offer(p.resync_frame(room, latest))
+                    await conn.replay(p.resync_frame(room, latest))
                     position = latest
                 else:
                     while position < latest:
@@ -444,9 +451,16 @@ class Chat:
                         if not events:
                             break
                         for event in events:
-                            conn.offer(p.event_frame(event))
+                            await conn.replay(p.event_frame(event))
                         position = events[-1].seq
-                conn.offer(p.caught_up_frame(room, position))
+                await conn.replay(p.caught_up_frame(room, position))
+                # Events that arrived meanwhile, also at the reader's pace; going live
+                # happens with nothing pending and no await in between.
+                while pending := conn.take_pending(room):
+                    for seq, frame in pending:
+                        if seq > position:
+                            await conn.replay(frame)
+                            position = seq
             finally:
                 conn.end_replay(room, position)
         return errors

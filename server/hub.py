@@ -17,14 +17,18 @@ from collections.abc import Callable, Iterable
 
 from .models import User
 
-OverflowHandler = Callable[["Connection"], None]
+# Asks the socket to close with a websocket close code and reason; never waits.
+Closer = Callable[[int, str], None]
+
+CLOSE_TOO_SLOW = 1013
+CLOSE_SESSION_ENDED = 4001
 
 
 class Connection:
-    __slots__ = ("user", "session", "touched", "queue", "position", "_replaying", "_on_overflow", "closed", "__weakref__")
+    __slots__ = ("user", "session", "touched", "queue", "position", "_replaying", "_close", "closed", "__weakref__")
 
     def __init__(
-        self, user: User, session: bytes, queue_size: int, on_overflow: OverflowHandler
+        self, user: User, session: bytes, queue_size: int, close: Closer
     ) -> None:
         self.user = user
         # The digest of the session that opened it: ending the session closes it.
@@ -34,7 +38,7 @@ class Connection:
         # Highest event sequence sent, per resumed room.
         self.position: dict[int, int] = {}
         self._replaying: dict[int, list[tuple[int, str]]] = {}
-        self._on_overflow = on_overflow
+        self._close = close
         self.closed = False
 
     def offer(self, frame: str) -> None:
@@ -44,13 +48,27 @@ class Connection:
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
+            # It resumes from its last sequence when it reconnects.
+            self.end(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
+
+    def end(self, code: int, reason: str) -> None:
+        """Stop sending and close the socket (e.g. session ended, too slow)."""
+        if not self.closed:
             self.closed = True
-            self._on_overflow(self)
+            self._close(code, reason)
+
+    async def replay(self, frame: str) -> None:
+        """Queue a replayed frame, waiting for room: replay runs in the connection's own
+        task, so it may wait, and a long catch-up is not mistaken for a slow reader."""
+        if not self.closed:
+            await self.queue.put(frame)
 
     def offer_event(self, room: int, seq: int, frame: str) -> None:
         pending = self._replaying.get(room)
         if pending is not None:
             pending.append((seq, frame))
+            if len(pending) > self.queue.maxsize:
+                self.end(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
             return
         position = self.position.get(room)
         if position is None or seq <= position:
@@ -61,6 +79,12 @@ class Connection:
     def begin_replay(self, room: int) -> None:
         self.position.pop(room, None)
         self._replaying[room] = []
+
+    def take_pending(self, room: int) -> list[tuple[int, str]]:
+        """Live events buffered during replay so far, in sequence order."""
+        pending = self._replaying.get(room, [])
+        self._replaying[room] = []
+        return sorted(pending, key=lambda p: p[0])
 
     def end_replay(self, room: int, position: int) -> None:
         """Replay sent everything up to `position`; release what arrived meanwhile."""

@@ -13,17 +13,17 @@ import logging
 import secrets
 import weakref
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSMsgType, web
 
 from . import protocol as p
 from .appkeys import CHAT, SETTINGS, SOCKETS
 from .chat import Chat
 from .errors import Code, HearthError
+from .auth import token_hash
 from .hub import Connection
 
 log = logging.getLogger(__name__)
 
-CLOSE_SESSION_ENDED = 4001
 
 
 def allowed_origin(request: web.Request) -> bool:
@@ -64,15 +64,15 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     )
     await ws.prepare(request)
 
-    def overflow(_conn: Connection) -> None:
-        # Never wait on a slow reader: drop it; it resumes from its last sequence.
-        asyncio.get_running_loop().create_task(
-            ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too slow; resume")
-        )
+    closing: set[asyncio.Task[None]] = set()  # held so they are not collected mid-way
 
-    from .auth import token_hash
+    def close(code: int, reason: str) -> None:
+        # Called from publishing paths, which must never wait on a socket.
+        task = asyncio.get_running_loop().create_task(ws.close(code=code, message=reason.encode()))
+        closing.add(task)
+        task.add_done_callback(closing.discard)
 
-    conn = Connection(user, token_hash(token), settings.outbound_queue, overflow)
+    conn = Connection(user, token_hash(token), settings.outbound_queue, close)
     sockets: weakref.WeakKeyDictionary[Connection, web.WebSocketResponse] = app[SOCKETS]
     sockets[conn] = ws
     writer = asyncio.create_task(_drain(ws, conn), name=f"ws-writer-{user.id}")
@@ -152,13 +152,3 @@ _TYPE_NAMES = {
     p.ResumeFrame: "resume", p.SendFrame: "send", p.EditFrame: "edit", p.DeleteFrame: "delete",
     p.ReactFrame: "react", p.TypingFrame: "typing", p.ReadFrame: "read", p.PingFrame: "ping",
 }
-
-
-async def close_connections(app: web.Application, conns: list[Connection], code: int,
-                            message: str) -> None:
-    sockets = app[SOCKETS]
-    for conn in conns:
-        conn.closed = True
-        ws = sockets.get(conn)
-        if ws is not None:
-            await ws.close(code=code, message=message.encode())
