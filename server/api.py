@@ -323,9 +323,7 @@ async def history(request: web.Request) -> web.Response:
     room = _path_id(request, "room")
     before = _int_param(request, "before", minimum=1, maximum=2**62)
     limit = _int_param(request, "limit", minimum=1, maximum=200) or 50
-    messages = await request.app[CHAT].history(user, room, before, limit + 1)
-    has_more = len(messages) > limit
-    messages = messages[-limit:]
+    messages, has_more = await request.app[CHAT].history(user, room, before, limit)
     return web.json_response(
         {"messages": [p.message_dict(m) for m in messages], "has_more": has_more}
     )

@@ -40,6 +40,7 @@ NAME_CHARS = 40
 USERNAME_CHARS = 64
 AGREEMENT_CHARS = 20_000
 TYPING_INTERVAL = 2.0
+HISTORY_PAGE_MAX = 200
 # Session activity is written at most this often, not on every request.
 TOUCH_INTERVAL = 60.0
 
@@ -350,9 +351,15 @@ class Chat:
         await self._member(user, room)
         return await self.store.room_members(room)
 
-    async def history(self, user: User, room: int, before: int | None, limit: int) -> list[Message]:
+    async def history(
+        self, user: User, room: int, before: int | None, limit: int
+    ) -> tuple[list[Message], bool]:
+        """A page of up to `limit` messages before `before`, oldest first, and whether
+        there are older ones."""
         await self._member(user, room)
-        return await self.store.history(room, before, max(1, min(limit, 200)))
+        limit = max(1, min(limit, HISTORY_PAGE_MAX))
+        messages = await self.store.history(room, before, limit + 1)
+        return messages[-limit:], len(messages) > limit
 
     # ---- the room log --------------------------------------------------------------
 
