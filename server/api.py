@@ -30,6 +30,7 @@ routes = web.RouteTableDef()
 
 # ---- helpers ---------------------------------------------------------------------
 
+
 def _error(err: HearthError) -> web.Response:
     body: dict[str, Any] = {"code": err.code.value, "message": err.message}
     headers = {}
@@ -62,8 +63,7 @@ Spec = dict[str, tuple[type | tuple[type, ...], bool]]
 async def _body(request: web.Request, spec: Spec) -> dict[str, Any]:
     """A JSON object holding exactly the fields of `spec` (name: (type, required))."""
     if request.content_type != "application/json":
-        raise ProtocolError("send a JSON body (Content-Type: application/json)",
-                            code=Code.BAD_JSON)
+        raise ProtocolError("send a JSON body (Content-Type: application/json)", code=Code.BAD_JSON)
     raw = await request.content.read(MAX_BODY + 1)
     if len(raw) > MAX_BODY:
         raise HearthError("the request body is too large", code=Code.FRAME_TOO_LARGE)
@@ -156,6 +156,7 @@ def _with_session(request: web.Request, auth: Authenticated, status: int) -> web
 
 # ---- public ----------------------------------------------------------------------
 
+
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
@@ -169,18 +170,22 @@ async def openapi(request: web.Request) -> web.Response:
 @routes.get("/api/config")
 async def config(request: web.Request) -> web.Response:
     s = request.app[SETTINGS]
-    return web.json_response({
-        "program": s.program_name,
-        "crisis": {
-            "call": "988", "text": "988",
-            "after_hours": s.after_hours_line or None,
-        },
-        "limits": {"message_chars": s.message_chars, "frame_bytes": s.frame_bytes},
-        "reactions": sorted(p.REACTIONS),
-    })
+    return web.json_response(
+        {
+            "program": s.program_name,
+            "crisis": {
+                "call": "988",
+                "text": "988",
+                "after_hours": s.after_hours_line or None,
+            },
+            "limits": {"message_chars": s.message_chars, "frame_bytes": s.frame_bytes},
+            "reactions": sorted(p.REACTIONS),
+        }
+    )
 
 
 # ---- sessions ----------------------------------------------------------------------
+
 
 @routes.post("/api/session")
 async def login(request: web.Request) -> web.Response:
@@ -217,12 +222,19 @@ async def update_me(request: web.Request) -> web.Response:
 
 # ---- staff and cohorts -----------------------------------------------------------
 
+
 @routes.post("/api/staff")
 async def create_staff(request: web.Request) -> web.Response:
     user = await _user(request)
-    body = await _body(request, {
-        "username": (str, True), "name": (str, True), "password": (str, True), "role": (str, True),
-    })
+    body = await _body(
+        request,
+        {
+            "username": (str, True),
+            "name": (str, True),
+            "password": (str, True),
+            "role": (str, True),
+        },
+    )
     if body["role"] not in (Role.ADMIN.value, Role.FACILITATOR.value):
         raise ProtocolError("'role' must be admin or facilitator")
     created = await request.app[CHAT].create_account(
@@ -238,9 +250,9 @@ async def list_staff(request: web.Request) -> web.Response:
         raise HearthError("only staff can list staff", code=Code.FORBIDDEN)
     chat = request.app[CHAT]
     staff = [u for u in await chat.store.list_users() if u.role.is_staff]
-    return web.json_response({"users": [
-        {"id": u.id, "name": u.display_name, "role": u.role.value} for u in staff
-    ]})
+    return web.json_response(
+        {"users": [{"id": u.id, "name": u.display_name, "role": u.role.value} for u in staff]}
+    )
 
 
 @routes.get("/api/cohorts")
@@ -253,10 +265,15 @@ async def list_cohorts(request: web.Request) -> web.Response:
 @routes.post("/api/cohorts")
 async def create_cohort(request: web.Request) -> web.Response:
     user = await _user(request)
-    body = await _body(request, {
-        "name": (str, True), "schedule": (str, False), "facilitators": (list, False),
-        "agreement": (str, False),
-    })
+    body = await _body(
+        request,
+        {
+            "name": (str, True),
+            "schedule": (str, False),
+            "facilitators": (list, False),
+            "agreement": (str, False),
+        },
+    )
     ids = body.get("facilitators", [])
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or len(ids) > 20:
         raise ProtocolError("'facilitators' must be a list of at most 20 user ids")
@@ -276,39 +293,56 @@ async def create_invite(request: web.Request) -> web.Response:
     from datetime import UTC, datetime
 
     return web.json_response(
-        {"token": token, "url": f"{base}/invite/{token}",
-         "expires_at": iso(datetime.fromtimestamp(expires, UTC))},
+        {
+            "token": token,
+            "url": f"{base}/invite/{token}",
+            "expires_at": iso(datetime.fromtimestamp(expires, UTC)),
+        },
         status=201,
     )
 
 
 # ---- enrolment -------------------------------------------------------------------
 
+
 @routes.get("/api/invites/{token}")
 async def view_invite(request: web.Request) -> web.Response:
     invite = await request.app[CHAT].view_invite(request.match_info["token"])
-    return web.json_response({
-        "cohort": {"name": invite.cohort_name},
-        "agreement": {"version": invite.agreement.version, "text": invite.agreement.text},
-        "confidentiality_notice": CONFIDENTIALITY_NOTICE,
-        "expires_at": iso(invite.expires_at),
-    })
+    return web.json_response(
+        {
+            "cohort": {"name": invite.cohort_name},
+            "agreement": {"version": invite.agreement.version, "text": invite.agreement.text},
+            "confidentiality_notice": CONFIDENTIALITY_NOTICE,
+            "expires_at": iso(invite.expires_at),
+        }
+    )
 
 
 @routes.post("/api/invites/{token}")
 async def redeem_invite(request: web.Request) -> web.Response:
-    body = await _body(request, {
-        "username": (str, True), "name": (str, True), "password": (str, True),
-        "agreement_version": (int, True), "accept_confidentiality": (bool, True),
-    })
+    body = await _body(
+        request,
+        {
+            "username": (str, True),
+            "name": (str, True),
+            "password": (str, True),
+            "agreement_version": (int, True),
+            "accept_confidentiality": (bool, True),
+        },
+    )
     auth = await request.app[CHAT].redeem_invite(
-        request.match_info["token"], body["username"], body["name"], body["password"],
-        body["agreement_version"], body["accept_confidentiality"],
+        request.match_info["token"],
+        body["username"],
+        body["name"],
+        body["password"],
+        body["agreement_version"],
+        body["accept_confidentiality"],
     )
     return _with_session(request, auth, 201)
 
 
 # ---- rooms -----------------------------------------------------------------------
+
 
 @routes.get("/api/rooms")
 async def rooms(request: web.Request) -> web.Response:
@@ -336,10 +370,14 @@ async def members(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     listed = await chat.members(user, room)
     online = {uid for uid, _ in chat.hub.online(room)}
-    return web.json_response({"members": [
-        {"id": u.id, "name": u.display_name, "role": role.value, "online": u.id in online}
-        for u, role in listed
-    ]})
+    return web.json_response(
+        {
+            "members": [
+                {"id": u.id, "name": u.display_name, "role": role.value, "online": u.id in online}
+                for u, role in listed
+            ]
+        }
+    )
 
 
 @routes.get("/api/rooms/{room}/agreement")
@@ -351,8 +389,12 @@ async def agreement(request: web.Request) -> web.Response:
     membership = await chat.store.membership(room, user.id)
     accepted = membership.accepted_version if membership else 0
     return web.json_response(
-        {"version": current.version, "text": current.text, "accepted": accepted,
-         "confidentiality_notice": CONFIDENTIALITY_NOTICE}
+        {
+            "version": current.version,
+            "text": current.text,
+            "accepted": accepted,
+            "confidentiality_notice": CONFIDENTIALITY_NOTICE,
+        }
     )
 
 
@@ -375,6 +417,7 @@ async def accept_agreement(request: web.Request) -> web.Response:
 
 
 # ---- the browser client ------------------------------------------------------------
+
 
 async def _index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(CLIENT_DIR / "index.html", headers={"Cache-Control": "no-cache"})

@@ -18,10 +18,10 @@ from aiohttp import web
 
 from .api import Handler, add_client_routes, errors_middleware, routes
 from .appkeys import CHAT, SETTINGS, SOCKETS
+from .auth import Passwords
 from .bus import LocalBus
 from .chat import Chat
 from .config import Settings
-from .auth import Passwords
 from .hub import Hub
 from .store import open_store
 from .ws import allowed_origin, websocket
@@ -30,17 +30,19 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
 
 
 @web.middleware
@@ -118,7 +120,10 @@ def make_app(
 async def _close_sockets(app: web.Application) -> None:
     """Shutdown waits for handlers; open sockets would hold it, so say goodbye first."""
     await asyncio.gather(
-        *(ws.close(code=1001, message=b"server shutting down") for ws in list(app[SOCKETS].values())),
+        *(
+            ws.close(code=1001, message=b"server shutting down")
+            for ws in list(app[SOCKETS].values())
+        ),
         return_exceptions=True,
     )
 

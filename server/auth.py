@@ -75,7 +75,9 @@ class Passwords:
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash or self._dummy, password) and bool(password_hash)
+            return self._hasher.verify(password_hash or self._dummy, password) and bool(
+                password_hash
+            )
         except (VerificationError, InvalidHashError):
             return False
 

@@ -55,7 +55,7 @@ DEFAULT_AGREEMENT = (
     "2. We do not share phone numbers, emails, addresses or social media handles.\n"
     "3. We do not talk about getting, giving or selling substances.\n"
     "4. We treat each other with respect: no insults, threats or outing anyone.\n"
-    "5. If you are in danger, use \"I need help now\" or call or text 988."
+    '5. If you are in danger, use "I need help now" or call or text 988.'
 )
 
 
@@ -79,9 +79,7 @@ def _username(value: str) -> str:
     if not (3 <= len(value) <= USERNAME_CHARS) or not all(
         c.isalnum() or c in "._-@" for c in value
     ):
-        raise ProtocolError(
-            f"a username is 3 to {USERNAME_CHARS} letters, digits or . _ - @"
-        )
+        raise ProtocolError(f"a username is 3 to {USERNAME_CHARS} letters, digits or . _ - @")
     return value
 
 
@@ -129,8 +127,13 @@ class Chat:
         check_password_rules(password, username=username, display_name=display_name)
         pw_hash = await self.passwords.hash(password)
         user = await self.store.create_user(username, display_name, role, pw_hash, self.clock())
-        await self._audit(actor, "account.create", subject_type="user", subject_id=user.id,
-                          detail={"role": role.value})
+        await self._audit(
+            actor,
+            "account.create",
+            subject_type="user",
+            subject_id=user.id,
+            detail={"role": role.value},
+        )
         return user
 
     async def login(self, username: str, password: str) -> Authenticated:
@@ -140,8 +143,9 @@ class Chat:
         ok = await self.passwords.verify(found[1] if found else None, password)
         if not found or not ok or found[0].suspended:
             self.throttle.failed(username)
-            await self._audit(None, "login.failed", subject_type="user",
-                              subject_id=found[0].id if found else None)
+            await self._audit(
+                None, "login.failed", subject_type="user", subject_id=found[0].id if found else None
+            )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
         user, pw_hash = found
         self.throttle.succeeded(username)
@@ -222,7 +226,11 @@ class Chat:
     # ---- cohorts, agreements, enrolment ------------------------------------------
 
     async def create_cohort(
-        self, actor: User, name: str, schedule: str, facilitator_ids: Sequence[int],
+        self,
+        actor: User,
+        name: str,
+        schedule: str,
+        facilitator_ids: Sequence[int],
         agreement: str | None,
     ) -> Cohort:
         if not actor.role.is_staff:
@@ -242,8 +250,13 @@ class Chat:
         cohort = await self.store.create_cohort(
             name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
         )
-        await self._audit(actor, "cohort.create", subject_type="cohort", subject_id=cohort.id,
-                          room_id=cohort.room_id)
+        await self._audit(
+            actor,
+            "cohort.create",
+            subject_type="cohort",
+            subject_id=cohort.id,
+            room_id=cohort.room_id,
+        )
         return cohort
 
     async def cohorts(self, actor: User) -> list[Cohort]:
@@ -262,7 +275,9 @@ class Chat:
         # A facilitator of another cohort learns nothing about this one.
         raise NotFound("no such cohort")
 
-    async def create_invite(self, actor: User, cohort_id: int, hours: int | None) -> tuple[str, float]:
+    async def create_invite(
+        self, actor: User, cohort_id: int, hours: int | None
+    ) -> tuple[str, float]:
         cohort = await self._staff_cohort(actor, cohort_id)
         hours = hours or self.settings.invite_hours
         if not 1 <= hours <= 24 * 30:
@@ -271,8 +286,13 @@ class Chat:
         now = self.clock()
         expires = now + hours * 3600
         await self.store.create_invite(token_hash(token), cohort.id, actor.id, now, expires)
-        await self._audit(actor, "invite.create", subject_type="cohort", subject_id=cohort.id,
-                          room_id=cohort.room_id)
+        await self._audit(
+            actor,
+            "invite.create",
+            subject_type="cohort",
+            subject_id=cohort.id,
+            room_id=cohort.room_id,
+        )
         return token, expires
 
     async def view_invite(self, token: str) -> Invite:
@@ -282,8 +302,13 @@ class Chat:
         return invite
 
     async def redeem_invite(
-        self, token: str, username: str, display_name: str, password: str,
-        accepted_version: int, accepted_confidentiality: bool,
+        self,
+        token: str,
+        username: str,
+        display_name: str,
+        password: str,
+        accepted_version: int,
+        accepted_confidentiality: bool,
     ) -> Authenticated:
         invite = await self.view_invite(token)
         if not accepted_confidentiality:
@@ -297,9 +322,14 @@ class Chat:
         user = await self.store.redeem_invite(
             token_hash(token), self.clock(), username, display_name, pw_hash, accepted_version
         )
-        await self._audit(user, "enrol", subject_type="cohort", subject_id=invite.cohort_id,
-                          room_id=invite.agreement.room_id,
-                          detail={"agreement_version": accepted_version})
+        await self._audit(
+            user,
+            "enrol",
+            subject_type="cohort",
+            subject_id=invite.cohort_id,
+            room_id=invite.agreement.room_id,
+            detail={"agreement_version": accepted_version},
+        )
         return Authenticated(user, await self._new_session(user))
 
     async def agreement(self, user: User, room: int) -> Agreement:
@@ -318,8 +348,9 @@ class Chat:
             raise ProtocolError(f"the agreement is 1 to {AGREEMENT_CHARS} characters")
         agreement = await self.store.set_agreement(room, text, actor.id, self.clock())
         self._forget_room(room)
-        await self._audit(actor, "agreement.version", room_id=room,
-                          detail={"version": agreement.version})
+        await self._audit(
+            actor, "agreement.version", room_id=room, detail={"version": agreement.version}
+        )
         return agreement
 
     async def accept_agreement(self, user: User, room: int, version: int) -> None:
@@ -417,10 +448,14 @@ class Chat:
     async def connect(self, conn: Connection) -> None:
         """Welcome a new connection, then attach it to its rooms and say it is here."""
         summaries = await self.store.room_summaries(conn.user.id)
-        conn.offer(p.welcome_frame(
-            conn.user, summaries, message_chars=self.settings.message_chars,
-            frame_bytes=self.settings.frame_bytes,
-        ))
+        conn.offer(
+            p.welcome_frame(
+                conn.user,
+                summaries,
+                message_chars=self.settings.message_chars,
+                frame_bytes=self.settings.frame_bytes,
+            )
+        )
         self.hub.attach(conn, [r.id for r in summaries])
         for room in summaries:
             self.announce_presence(room.id)
@@ -464,9 +499,9 @@ class Chat:
                 # Events that arrived meanwhile, also at the reader's pace; going live
                 # happens with nothing pending and no await in between.
                 while pending := conn.take_pending(room):
-                    for seq, frame in pending:
+                    for seq, live in pending:
                         if seq > position:
-                            await conn.replay(frame)
+                            await conn.replay(live)
                             position = seq
             finally:
                 conn.end_replay(room, position)
@@ -475,13 +510,23 @@ class Chat:
     # ---- audit ------------------------------------------------------------------
 
     async def _audit(
-        self, actor: User | None, action: str, *, subject_type: str | None = None,
-        subject_id: int | None = None, room_id: int | None = None,
+        self,
+        actor: User | None,
+        action: str,
+        *,
+        subject_type: str | None = None,
+        subject_id: int | None = None,
+        room_id: int | None = None,
         detail: dict[str, object] | None = None,
     ) -> None:
         await self.store.audit(
-            self.clock(), actor.id if actor else None, action, subject_type=subject_type,
-            subject_id=subject_id, room_id=room_id, detail=json.dumps(detail or {}),
+            self.clock(),
+            actor.id if actor else None,
+            action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            room_id=room_id,
+            detail=json.dumps(detail or {}),
         )
 
 

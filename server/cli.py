@@ -39,8 +39,12 @@ def _serve(args: argparse.Namespace) -> int:
     # aiohttp's access log carries paths with invite tokens; keep it off.
     asyncio.run(_first_start_hint(settings))
     web.run_app(
-        make_app(settings), host=settings.host, port=settings.port, access_log=None,
-        backlog=4096, print=lambda _msg: print(
+        make_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=None,
+        backlog=4096,
+        print=lambda _msg: print(
             f"Hearth is serving on http://{settings.host}:{settings.port} (Ctrl+C to stop)",
             flush=True,
         ),
@@ -112,8 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def db_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--database", help="database URL (default sqlite:///var/hearth.db;"
-                       " env HEARTH_DATABASE)")
+        p.add_argument(
+            "--database", help="database URL (default sqlite:///var/hearth.db; env HEARTH_DATABASE)"
+        )
 
     serve = sub.add_parser("serve", help="serve Hearth over HTTP and websockets")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1; env HEARTH_HOST)")
@@ -125,8 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = sub.add_parser(name, help=f"create a {role.value} account")
         p.add_argument("--username", required=True)
         p.add_argument("--name", required=True, help="display name")
-        p.add_argument("--password-stdin", action="store_true",
-                       help="read the password from standard input instead of prompting")
+        p.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input instead of prompting",
+        )
         db_arg(p)
         p.set_defaults(func=lambda a, r=role: _create_account(a, r))
 

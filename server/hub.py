@@ -25,11 +25,19 @@ CLOSE_SESSION_ENDED = 4001
 
 
 class Connection:
-    __slots__ = ("user", "session", "touched", "queue", "position", "_replaying", "_close", "closed", "__weakref__")
+    __slots__ = (
+        "user",
+        "session",
+        "touched",
+        "queue",
+        "position",
+        "_replaying",
+        "_close",
+        "closed",
+        "__weakref__",
+    )
 
-    def __init__(
-        self, user: User, session: bytes, queue_size: int, close: Closer
-    ) -> None:
+    def __init__(self, user: User, session: bytes, queue_size: int, close: Closer) -> None:
         self.user = user
         # The digest of the session that opened it: ending the session closes it.
         self.session = session

@@ -22,42 +22,78 @@ BOOL = {"type": "boolean"}
 ID = {"type": "integer", "minimum": 1}
 
 USER = _obj(
-    {"id": ID, "username": STR, "name": STR,
-     "role": {"enum": ["admin", "facilitator", "client", "alum"]},
-     "hide_presence": BOOL, "hide_read": BOOL},
+    {
+        "id": ID,
+        "username": STR,
+        "name": STR,
+        "role": {"enum": ["admin", "facilitator", "client", "alum"]},
+        "hide_presence": BOOL,
+        "hide_read": BOOL,
+    },
     ["id", "username", "name", "role", "hide_presence", "hide_read"],
 )
 AUTHOR = _obj({"id": ID, "name": STR}, ["id", "name"])
 MESSAGE = _obj(
     {
-        "seq": ID, "author": AUTHOR, "text": {"type": ["string", "null"]},
-        "sent_at": STR, "edited_at": {"type": ["string", "null"]}, "deleted": BOOL,
-        "reply_to": {"oneOf": [
-            {"type": "null"},
-            _obj({"seq": ID, "author": AUTHOR, "excerpt": {"type": ["string", "null"]}},
-                 ["seq", "author", "excerpt"]),
-        ]},
+        "seq": ID,
+        "author": AUTHOR,
+        "text": {"type": ["string", "null"]},
+        "sent_at": STR,
+        "edited_at": {"type": ["string", "null"]},
+        "deleted": BOOL,
+        "reply_to": {
+            "oneOf": [
+                {"type": "null"},
+                _obj(
+                    {"seq": ID, "author": AUTHOR, "excerpt": {"type": ["string", "null"]}},
+                    ["seq", "author", "excerpt"],
+                ),
+            ]
+        },
         "reactions": {"type": "object", "additionalProperties": {"type": "array", "items": ID}},
         "client_id": STR,
     },
-    ["seq", "author", "text", "sent_at", "edited_at", "deleted", "reply_to", "reactions",
-     "client_id"],
+    [
+        "seq",
+        "author",
+        "text",
+        "sent_at",
+        "edited_at",
+        "deleted",
+        "reply_to",
+        "reactions",
+        "client_id",
+    ],
 )
 ROOM = _obj(
-    {"id": ID, "name": STR, "kind": {"enum": ["cohort", "alumni"]}, "latest_seq": INT,
-     "read_seq": INT, "unread": INT,
-     "agreement": _obj({"version": INT, "accepted": INT}, ["version", "accepted"])},
+    {
+        "id": ID,
+        "name": STR,
+        "kind": {"enum": ["cohort", "alumni"]},
+        "latest_seq": INT,
+        "read_seq": INT,
+        "unread": INT,
+        "agreement": _obj({"version": INT, "accepted": INT}, ["version", "accepted"]),
+    },
     ["id", "name", "kind", "latest_seq", "read_seq", "unread", "agreement"],
 )
 COHORT = _obj(
-    {"id": ID, "name": STR, "schedule": STR, "room": ID, "facilitators": {"type": "array", "items": ID},
-     "agreement_version": INT},
+    {
+        "id": ID,
+        "name": STR,
+        "schedule": STR,
+        "room": ID,
+        "facilitators": {"type": "array", "items": ID},
+        "agreement_version": INT,
+    },
     ["id", "name", "schedule", "room", "facilitators", "agreement_version"],
 )
 ERROR = _obj(
-    {"error": _obj(
-        {"code": STR, "message": STR, "retry_after": {"type": "number"}}, ["code", "message"]
-    )},
+    {
+        "error": _obj(
+            {"code": STR, "message": STR, "retry_after": {"type": "number"}}, ["code", "message"]
+        )
+    },
     ["error"],
 )
 
@@ -66,8 +102,14 @@ def _json(schema: S, description: str = "OK") -> S:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _op(summary: str, responses: dict[str, S], *, body: S | None = None,
-        params: list[S] | None = None, auth: bool = True) -> S:
+def _op(
+    summary: str,
+    responses: dict[str, S],
+    *,
+    body: S | None = None,
+    params: list[S] | None = None,
+    auth: bool = True,
+) -> S:
     op: S = {"summary": summary, "responses": {**responses, "default": _json(ERROR, "Error")}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
@@ -93,9 +135,12 @@ def openapi_document() -> S:
     token = {"name": "token", "in": "path", "required": True, "schema": STR}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Hearth", "version": "1",
-                 "description": "Confidential group chat for recovery programs. The live "
-                 "chat runs over the websocket at /ws (docs/protocol.md)."},
+        "info": {
+            "title": "Hearth",
+            "version": "1",
+            "description": "Confidential group chat for recovery programs. The live "
+            "chat runs over the websocket at /ws (docs/protocol.md).",
+        },
         "servers": [{"url": "/"}],
         "components": {
             "securitySchemes": {
@@ -104,97 +149,255 @@ def openapi_document() -> S:
         },
         "security": [{"session": []}],
         "paths": {
-            "/healthz": {"get": _op("Liveness", {"200": _json(
-                _obj({"status": {"const": "ok"}}, ["status"]))}, auth=False)},
-            "/api/config": {"get": _op("Public settings: crisis lines, limits", {"200": _json(
-                _obj({"program": STR,
-                      "crisis": _obj({"call": STR, "text": STR,
-                                      "after_hours": {"type": ["string", "null"]}},
-                                     ["call", "text", "after_hours"]),
-                      "limits": _obj({"message_chars": INT, "frame_bytes": INT},
-                                     ["message_chars", "frame_bytes"]),
-                      "reactions": {"type": "array", "items": STR}},
-                     ["program", "crisis", "limits", "reactions"]))}, auth=False)},
+            "/healthz": {
+                "get": _op(
+                    "Liveness",
+                    {"200": _json(_obj({"status": {"const": "ok"}}, ["status"]))},
+                    auth=False,
+                )
+            },
+            "/api/config": {
+                "get": _op(
+                    "Public settings: crisis lines, limits",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "program": STR,
+                                    "crisis": _obj(
+                                        {
+                                            "call": STR,
+                                            "text": STR,
+                                            "after_hours": {"type": ["string", "null"]},
+                                        },
+                                        ["call", "text", "after_hours"],
+                                    ),
+                                    "limits": _obj(
+                                        {"message_chars": INT, "frame_bytes": INT},
+                                        ["message_chars", "frame_bytes"],
+                                    ),
+                                    "reactions": {"type": "array", "items": STR},
+                                },
+                                ["program", "crisis", "limits", "reactions"],
+                            )
+                        )
+                    },
+                    auth=False,
+                )
+            },
             "/api/session": {
-                "post": _op("Log in", {"200": _json(_obj({"user": USER}, ["user"]))},
-                            body=_obj({"username": STR, "password": STR},
-                                      ["username", "password"]), auth=False),
-                "delete": _op("Log out; closes this session's sockets", {"204": NO_CONTENT},
-                              auth=False),
+                "post": _op(
+                    "Log in",
+                    {"200": _json(_obj({"user": USER}, ["user"]))},
+                    body=_obj({"username": STR, "password": STR}, ["username", "password"]),
+                    auth=False,
+                ),
+                "delete": _op(
+                    "Log out; closes this session's sockets", {"204": NO_CONTENT}, auth=False
+                ),
             },
             "/api/me": {
                 "get": _op("The signed-in user", {"200": _json(_obj({"user": USER}, ["user"]))}),
-                "patch": _op("Privacy settings", {"200": _json(_obj({"user": USER}, ["user"]))},
-                             body=_obj({"hide_presence": BOOL, "hide_read": BOOL})),
+                "patch": _op(
+                    "Privacy settings",
+                    {"200": _json(_obj({"user": USER}, ["user"]))},
+                    body=_obj({"hide_presence": BOOL, "hide_read": BOOL}),
+                ),
             },
             "/api/staff": {
-                "get": _op("Staff accounts (staff only)", {"200": _json(_obj(
-                    {"users": {"type": "array", "items": _obj(
-                        {"id": ID, "name": STR, "role": STR}, ["id", "name", "role"])}},
-                    ["users"]))}),
-                "post": _op("Create a staff account (admins only)",
-                            {"201": _json(_obj({"user": USER}, ["user"]))},
-                            body=_obj({"username": STR, "name": STR, "password": STR,
-                                       "role": {"enum": ["admin", "facilitator"]}},
-                                      ["username", "name", "password", "role"])),
+                "get": _op(
+                    "Staff accounts (staff only)",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "users": {
+                                        "type": "array",
+                                        "items": _obj(
+                                            {"id": ID, "name": STR, "role": STR},
+                                            ["id", "name", "role"],
+                                        ),
+                                    }
+                                },
+                                ["users"],
+                            )
+                        )
+                    },
+                ),
+                "post": _op(
+                    "Create a staff account (admins only)",
+                    {"201": _json(_obj({"user": USER}, ["user"]))},
+                    body=_obj(
+                        {
+                            "username": STR,
+                            "name": STR,
+                            "password": STR,
+                            "role": {"enum": ["admin", "facilitator"]},
+                        },
+                        ["username", "name", "password", "role"],
+                    ),
+                ),
             },
             "/api/cohorts": {
-                "get": _op("Cohorts this staff member runs (all, for admins)", {"200": _json(
-                    _obj({"cohorts": {"type": "array", "items": COHORT}}, ["cohorts"]))}),
-                "post": _op("Create a cohort and its room", {"201": _json(
-                    _obj({"cohort": COHORT}, ["cohort"]))},
-                    body=_obj({"name": STR, "schedule": STR,
-                               "facilitators": {"type": "array", "items": ID, "maxItems": 20},
-                               "agreement": STR}, ["name"])),
+                "get": _op(
+                    "Cohorts this staff member runs (all, for admins)",
+                    {
+                        "200": _json(
+                            _obj({"cohorts": {"type": "array", "items": COHORT}}, ["cohorts"])
+                        )
+                    },
+                ),
+                "post": _op(
+                    "Create a cohort and its room",
+                    {"201": _json(_obj({"cohort": COHORT}, ["cohort"]))},
+                    body=_obj(
+                        {
+                            "name": STR,
+                            "schedule": STR,
+                            "facilitators": {"type": "array", "items": ID, "maxItems": 20},
+                            "agreement": STR,
+                        },
+                        ["name"],
+                    ),
+                ),
             },
             "/api/cohorts/{cohort}/invites": {
-                "post": _op("Issue a single-use, expiring invite link", {"201": _json(_obj(
-                    {"token": STR, "url": STR, "expires_at": STR},
-                    ["token", "url", "expires_at"]))},
+                "post": _op(
+                    "Issue a single-use, expiring invite link",
+                    {
+                        "201": _json(
+                            _obj(
+                                {"token": STR, "url": STR, "expires_at": STR},
+                                ["token", "url", "expires_at"],
+                            )
+                        )
+                    },
                     body=_obj({"hours": {"type": "integer", "minimum": 1, "maximum": 720}}),
-                    params=[_path("cohort")]),
+                    params=[_path("cohort")],
+                ),
             },
             "/api/invites/{token}": {
-                "get": _op("What an invite leads to", {"200": _json(_obj(
-                    {"cohort": _obj({"name": STR}, ["name"]),
-                     "agreement": _obj({"version": INT, "text": STR}, ["version", "text"]),
-                     "confidentiality_notice": STR, "expires_at": STR},
-                    ["cohort", "agreement", "confidentiality_notice", "expires_at"]))},
-                    params=[token], auth=False),
-                "post": _op("Enrol with an invite", {"201": _json(_obj({"user": USER}, ["user"]))},
-                            body=_obj({"username": STR, "name": STR, "password": STR,
-                                       "agreement_version": INT, "accept_confidentiality": BOOL},
-                                      ["username", "name", "password", "agreement_version",
-                                       "accept_confidentiality"]),
-                            params=[token], auth=False),
+                "get": _op(
+                    "What an invite leads to",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "cohort": _obj({"name": STR}, ["name"]),
+                                    "agreement": _obj(
+                                        {"version": INT, "text": STR}, ["version", "text"]
+                                    ),
+                                    "confidentiality_notice": STR,
+                                    "expires_at": STR,
+                                },
+                                ["cohort", "agreement", "confidentiality_notice", "expires_at"],
+                            )
+                        )
+                    },
+                    params=[token],
+                    auth=False,
+                ),
+                "post": _op(
+                    "Enrol with an invite",
+                    {"201": _json(_obj({"user": USER}, ["user"]))},
+                    body=_obj(
+                        {
+                            "username": STR,
+                            "name": STR,
+                            "password": STR,
+                            "agreement_version": INT,
+                            "accept_confidentiality": BOOL,
+                        },
+                        [
+                            "username",
+                            "name",
+                            "password",
+                            "agreement_version",
+                            "accept_confidentiality",
+                        ],
+                    ),
+                    params=[token],
+                    auth=False,
+                ),
             },
-            "/api/rooms": {"get": _op("My rooms with unread counts", {"200": _json(
-                _obj({"rooms": {"type": "array", "items": ROOM}}, ["rooms"]))})},
-            "/api/rooms/{room}/messages": {"get": _op(
-                "History, newest page first; page back with `before`", {"200": _json(_obj(
-                    {"messages": {"type": "array", "items": MESSAGE}, "has_more": BOOL},
-                    ["messages", "has_more"]))},
-                params=[_path("room"),
+            "/api/rooms": {
+                "get": _op(
+                    "My rooms with unread counts",
+                    {"200": _json(_obj({"rooms": {"type": "array", "items": ROOM}}, ["rooms"]))},
+                )
+            },
+            "/api/rooms/{room}/messages": {
+                "get": _op(
+                    "History, newest page first; page back with `before`",
+                    {
+                        "200": _json(
+                            _obj(
+                                {"messages": {"type": "array", "items": MESSAGE}, "has_more": BOOL},
+                                ["messages", "has_more"],
+                            )
+                        )
+                    },
+                    params=[
+                        _path("room"),
                         _query("before", {"type": "integer", "minimum": 1}),
-                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200})])},
-            "/api/rooms/{room}/members": {"get": _op("Members of a room", {"200": _json(_obj(
-                {"members": {"type": "array", "items": _obj(
-                    {"id": ID, "name": STR, "role": STR, "online": BOOL},
-                    ["id", "name", "role", "online"])}}, ["members"]))},
-                params=[_path("room")])},
+                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
+                    ],
+                )
+            },
+            "/api/rooms/{room}/members": {
+                "get": _op(
+                    "Members of a room",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "members": {
+                                        "type": "array",
+                                        "items": _obj(
+                                            {"id": ID, "name": STR, "role": STR, "online": BOOL},
+                                            ["id", "name", "role", "online"],
+                                        ),
+                                    }
+                                },
+                                ["members"],
+                            )
+                        )
+                    },
+                    params=[_path("room")],
+                )
+            },
             "/api/rooms/{room}/agreement": {
-                "get": _op("The group agreement", {"200": _json(_obj(
-                    {"version": INT, "text": STR, "accepted": INT,
-                     "confidentiality_notice": STR},
-                    ["version", "text", "accepted", "confidentiality_notice"]))},
-                    params=[_path("room")]),
-                "put": _op("Publish a new version (facilitators)", {"200": _json(_obj(
-                    {"version": INT, "text": STR}, ["version", "text"]))},
-                    body=_obj({"text": STR}, ["text"]), params=[_path("room")]),
+                "get": _op(
+                    "The group agreement",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "version": INT,
+                                    "text": STR,
+                                    "accepted": INT,
+                                    "confidentiality_notice": STR,
+                                },
+                                ["version", "text", "accepted", "confidentiality_notice"],
+                            )
+                        )
+                    },
+                    params=[_path("room")],
+                ),
+                "put": _op(
+                    "Publish a new version (facilitators)",
+                    {"200": _json(_obj({"version": INT, "text": STR}, ["version", "text"]))},
+                    body=_obj({"text": STR}, ["text"]),
+                    params=[_path("room")],
+                ),
             },
             "/api/rooms/{room}/agreement/accept": {
-                "post": _op("Accept the current agreement", {"204": NO_CONTENT},
-                            body=_obj({"version": INT}, ["version"]), params=[_path("room")]),
+                "post": _op(
+                    "Accept the current agreement",
+                    {"204": NO_CONTENT},
+                    body=_obj({"version": INT}, ["version"]),
+                    params=[_path("room")],
+                ),
             },
         },
     }

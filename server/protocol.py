@@ -9,6 +9,7 @@ server sends.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,9 @@ def _int(obj: dict[str, Any], name: str, ref: Ref, ftype: str, *, minimum: int =
         raise FrameError(Code.MISSING_FIELD, f"'{name}' is required", ref, ftype)
     value = obj[name]
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise FrameError(Code.INVALID_FIELD, f"'{name}' must be an integer >= {minimum}", ref, ftype)
+        raise FrameError(
+            Code.INVALID_FIELD, f"'{name}' must be an integer >= {minimum}", ref, ftype
+        )
     return value
 
 
@@ -170,13 +173,17 @@ def _parse_resume(obj: dict[str, Any], ref: Ref, _max: int) -> ResumeFrame:
     if rooms is None:
         raise FrameError(Code.MISSING_FIELD, "'rooms' is required", ref, "resume")
     if not isinstance(rooms, dict) or len(rooms) > 1000:
-        raise FrameError(Code.INVALID_FIELD, "'rooms' must map room ids to sequences", ref, "resume")
+        raise FrameError(
+            Code.INVALID_FIELD, "'rooms' must map room ids to sequences", ref, "resume"
+        )
     parsed: dict[int, int] = {}
     for key, seq in rooms.items():
         try:
             room = int(key)
         except ValueError:
-            raise FrameError(Code.INVALID_FIELD, "room ids must be integers", ref, "resume") from None
+            raise FrameError(
+                Code.INVALID_FIELD, "room ids must be integers", ref, "resume"
+            ) from None
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
             raise FrameError(Code.INVALID_FIELD, "sequences must be integers >= 0", ref, "resume")
         parsed[room] = seq
@@ -242,7 +249,7 @@ def _parse_ping(obj: dict[str, Any], ref: Ref, _max: int) -> PingFrame:
     return PingFrame(ref=ref)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[dict[str, Any], Ref, int], ClientFrame]] = {
     "resume": _parse_resume,
     "send": _parse_send,
     "edit": _parse_edit,
@@ -284,13 +291,24 @@ def message_dict(m: Message) -> dict[str, Any]:
 
 def event_frame(e: Event) -> str:
     return _dumps(
-        {"type": "event", "room": e.room_id, "seq": e.seq, "kind": e.kind.value,
-         "message": message_dict(e.message)}
+        {
+            "type": "event",
+            "room": e.room_id,
+            "seq": e.seq,
+            "kind": e.kind.value,
+            "message": message_dict(e.message),
+        }
     )
 
 
 def ack_frame(ref: Ref, room: int, seq: int, message: int, client_id: str | None = None) -> str:
-    frame: dict[str, Any] = {"type": "ack", "ref": ref, "room": room, "seq": seq, "message": message}
+    frame: dict[str, Any] = {
+        "type": "ack",
+        "ref": ref,
+        "room": room,
+        "seq": seq,
+        "message": message,
+    }
     if client_id is not None:
         frame["client_id"] = client_id
     return _dumps(frame)

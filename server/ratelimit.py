@@ -18,7 +18,7 @@ class TokenBuckets:
 
     def take(self, key: int) -> None:
         """Raises:
-            RateLimited: with the seconds until one token is back.
+        RateLimited: with the seconds until one token is back.
         """
         now = self._clock()
         tokens, stamp = self._buckets.get(key, (self._burst, now))

@@ -17,13 +17,13 @@ from aiohttp import WSMsgType, web
 
 from . import protocol as p
 from .appkeys import CHAT, SETTINGS, SOCKETS
+from .auth import token_hash
 from .chat import Chat
 from .errors import Code, HearthError
-from .auth import token_hash
 from .hub import Connection
+from .models import Event
 
 log = logging.getLogger(__name__)
-
 
 
 def allowed_origin(request: web.Request) -> bool:
@@ -32,7 +32,8 @@ def allowed_origin(request: web.Request) -> bool:
         return False
     settings = request.app[SETTINGS]
     allowed = settings.allowed_origins or (
-        (settings.public_url.rstrip("/"),) if settings.public_url
+        (settings.public_url.rstrip("/"),)
+        if settings.public_url
         else (f"{request.scheme}://{request.host}",)
     )
     return origin.rstrip("/") in allowed
@@ -64,7 +65,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     )
     await ws.prepare(request)
 
-    closing: set[asyncio.Task[None]] = set()  # held so they are not collected mid-way
+    closing: set[asyncio.Task[bool]] = set()  # held so they are not collected mid-way
 
     def close(code: int, reason: str) -> None:
         # Called from publishing paths, which must never wait on a socket.
@@ -101,8 +102,11 @@ async def _drain(ws: web.WebSocketResponse, conn: Connection) -> None:
 
 async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> None:
     if _oversized(data, frame_bytes):
-        conn.offer(p.error_frame(HearthError(
-            f"frames are at most {frame_bytes} bytes", code=Code.FRAME_TOO_LARGE)))
+        conn.offer(
+            p.error_frame(
+                HearthError(f"frames are at most {frame_bytes} bytes", code=Code.FRAME_TOO_LARGE)
+            )
+        )
         return
     frame: p.ClientFrame | None = None
     try:
@@ -116,10 +120,12 @@ async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> 
     except Exception:
         incident = secrets.token_hex(4)
         log.exception("frame handling failed (incident %s, user %s)", incident, conn.user.id)
-        conn.offer(p.error_frame(
-            HearthError(f"something went wrong on our side (incident {incident})"),
-            ref=getattr(frame, "ref", None),
-        ))
+        conn.offer(
+            p.error_frame(
+                HearthError(f"something went wrong on our side (incident {incident})"),
+                ref=getattr(frame, "ref", None),
+            )
+        )
 
 
 async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
@@ -129,9 +135,12 @@ async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
             posted = await chat.post(user, frame)
             seq = posted.event.seq
             conn.offer(p.ack_frame(frame.ref, frame.room, seq, seq, frame.client_id))
-        case p.EditFrame() | p.DeleteFrame() | p.ReactFrame():
-            event = await _CHANGES[type(frame)](chat, user, frame)
-            conn.offer(p.ack_frame(frame.ref, frame.room, event.seq, event.message.seq))
+        case p.EditFrame():
+            _ack_change(conn, frame, await chat.edit(user, frame))
+        case p.DeleteFrame():
+            _ack_change(conn, frame, await chat.delete(user, frame))
+        case p.ReactFrame():
+            _ack_change(conn, frame, await chat.react(user, frame))
         case p.ResumeFrame():
             for err in await chat.resume(conn, frame):
                 conn.offer(p.error_frame(err, ref=frame.ref, frame_type="resume"))
@@ -143,12 +152,19 @@ async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
             conn.offer(p.pong_frame(frame.ref))
 
 
-_CHANGES = {
-    p.EditFrame: Chat.edit,
-    p.DeleteFrame: Chat.delete,
-    p.ReactFrame: Chat.react,
-}
+def _ack_change(
+    conn: Connection, frame: p.EditFrame | p.DeleteFrame | p.ReactFrame, event: Event
+) -> None:
+    conn.offer(p.ack_frame(frame.ref, frame.room, event.seq, event.message.seq))
+
+
 _TYPE_NAMES = {
-    p.ResumeFrame: "resume", p.SendFrame: "send", p.EditFrame: "edit", p.DeleteFrame: "delete",
-    p.ReactFrame: "react", p.TypingFrame: "typing", p.ReadFrame: "read", p.PingFrame: "ping",
+    p.ResumeFrame: "resume",
+    p.SendFrame: "send",
+    p.EditFrame: "edit",
+    p.DeleteFrame: "delete",
+    p.ReactFrame: "react",
+    p.TypingFrame: "typing",
+    p.ReadFrame: "read",
+    p.PingFrame: "ping",
 }

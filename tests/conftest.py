@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 import websockets
 from aiohttp import web
-from yarl import URL
 from argon2 import PasswordHasher
+from yarl import URL
 
 from server.app import make_app
 from server.appkeys import CHAT
@@ -61,7 +61,9 @@ def fast_passwords() -> Passwords:
     return Passwords(2, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-async def start_server(tmp_path: Path, clock: Clock, **overrides: Any) -> tuple[Server, web.AppRunner]:
+async def start_server(
+    tmp_path: Path, clock: Clock, **overrides: Any
+) -> tuple[Server, web.AppRunner]:
     settings = Settings(database=f"sqlite:///{tmp_path / 'hearth.db'}", port=0, **overrides)
     app = make_app(settings, clock=clock, passwords=fast_passwords())
     runner = web.AppRunner(app, access_log=None)
@@ -92,12 +94,17 @@ class Api:
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.user: dict[str, Any] = {}
 
-    async def call(self, method: str, path: str, body: Any = None, *, expect: int | None = None,
-                   **kw: Any) -> tuple[int, Any]:
+    async def call(
+        self, method: str, path: str, body: Any = None, *, expect: int | None = None, **kw: Any
+    ) -> tuple[int, Any]:
         headers = {"Origin": self.server.url}
         async with self.http.request(
-            method, self.server.url + path, json=body, headers=headers,
-            timeout=aiohttp.ClientTimeout(total=TIMEOUT), **kw,
+            method,
+            self.server.url + path,
+            json=body,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+            **kw,
         ) as resp:
             text = await resp.text()
             data = json.loads(text) if text else None
@@ -112,8 +119,9 @@ class Api:
         return cookie.value
 
     async def login(self, username: str, password: str = PASSWORD) -> Api:
-        _, data = await self.call("POST", "/api/session", {"username": username, "password": password},
-                                  expect=200)
+        _, data = await self.call(
+            "POST", "/api/session", {"username": username, "password": password}, expect=200
+        )
         self.user = data["user"]
         return self
 
@@ -134,12 +142,23 @@ class Socket:
         self.welcome: dict[str, Any] = {}
 
     @classmethod
-    async def open(cls, server: Server, token: str | None, *, origin: str | None = None,
-                   resume: dict[int, int] | None = None) -> Socket:
+    async def open(
+        cls,
+        server: Server,
+        token: str | None,
+        *,
+        origin: str | None = None,
+        resume: dict[int, int] | None = None,
+    ) -> Socket:
         headers = {"Cookie": f"hearth_session={token}"} if token else {}
         ws = await websockets.connect(
-            server.ws_url, origin=origin or server.url, additional_headers=headers,  # type: ignore[arg-type]
-            open_timeout=TIMEOUT, max_size=2**22, compression=None, max_queue=None,
+            server.ws_url,
+            origin=origin or server.url,
+            additional_headers=headers,  # type: ignore[arg-type]
+            open_timeout=TIMEOUT,
+            max_size=2**22,
+            compression=None,
+            max_queue=None,
         )
         sock = cls(ws)
         sock.welcome = await sock.expect("welcome")
@@ -188,11 +207,18 @@ class Socket:
             if got["type"] in ("ack", "error") and got.get("ref") == ref:
                 return got
 
-    async def post(self, room: int, text: str, client_id: str | None = None,
-                   **extra: Any) -> dict[str, Any]:
-        return await self.answer({"type": "send", "room": room,
-                                  "client_id": client_id or f"c{next(self._refs)}",
-                                  "text": text, **extra})
+    async def post(
+        self, room: int, text: str, client_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        return await self.answer(
+            {
+                "type": "send",
+                "room": room,
+                "client_id": client_id or f"c{next(self._refs)}",
+                "text": text,
+                **extra,
+            }
+        )
 
     async def close(self) -> None:
         await self.ws.close()
@@ -223,10 +249,18 @@ async def enrol(server: Server, staff: Api, cohort_id: int, username: str, name:
     _, invite = await staff.call("POST", f"/api/cohorts/{cohort_id}/invites", {}, expect=201)
     api = Api(server)
     _, info = await api.call("GET", f"/api/invites/{invite['token']}", expect=200)
-    _, data = await api.call("POST", f"/api/invites/{invite['token']}", {
-        "username": username, "name": name, "password": PASSWORD,
-        "agreement_version": info["agreement"]["version"], "accept_confidentiality": True,
-    }, expect=201)
+    _, data = await api.call(
+        "POST",
+        f"/api/invites/{invite['token']}",
+        {
+            "username": username,
+            "name": name,
+            "password": PASSWORD,
+            "agreement_version": info["agreement"]["version"],
+            "accept_confidentiality": True,
+        },
+        expect=201,
+    )
     api.user = data["user"]
     return api
 
@@ -235,8 +269,12 @@ async def enrol(server: Server, staff: Api, cohort_id: int, username: str, name:
 async def world(server: Server) -> AsyncIterator[World]:
     await server.chat.create_account(None, "admin", "Admin", PASSWORD, Role.ADMIN)
     admin = await Api(server).login("admin")
-    await admin.call("POST", "/api/staff", {"username": "fran", "name": "Fran",
-                                            "password": PASSWORD, "role": "facilitator"}, expect=201)
+    await admin.call(
+        "POST",
+        "/api/staff",
+        {"username": "fran", "name": "Fran", "password": PASSWORD, "role": "facilitator"},
+        expect=201,
+    )
     fran = await Api(server).login("fran")
     _, a = await fran.call("POST", "/api/cohorts", {"name": "Tuesday evening"}, expect=201)
     _, b = await fran.call("POST", "/api/cohorts", {"name": "Thursday evening"}, expect=201)

@@ -7,8 +7,14 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE = {"server/protocol.py", "server/models.py", "server/errors.py", "server/config.py",
-        "server/ratelimit.py", "server/openapi.py"}
+PURE = {
+    "server/protocol.py",
+    "server/models.py",
+    "server/errors.py",
+    "server/config.py",
+    "server/ratelimit.py",
+    "server/openapi.py",
+}
 EDGES = {"server/api.py", "server/ws.py", "server/app.py", "server/appkeys.py", "server/cli.py"}
 DRIVERS = {"aiosqlite", "sqlite3", "asyncpg", "psycopg"}
 IO = {"asyncio", "aiohttp", "aiosqlite", "sqlite3", "socket", "subprocess", "asyncpg", "redis"}

@@ -79,21 +79,33 @@ class Store(Protocol):
 
     # cohorts, agreements, invites
     async def create_cohort(
-        self, name: str, schedule: str, facilitator_ids: Sequence[int], agreement: str,
-        created_by: int, now: float,
+        self,
+        name: str,
+        schedule: str,
+        facilitator_ids: Sequence[int],
+        agreement: str,
+        created_by: int,
+        now: float,
     ) -> Cohort: ...
     async def get_cohort(self, cohort_id: int) -> Cohort | None: ...
     async def list_cohorts(self, user_id: int | None) -> list[Cohort]: ...
     async def set_agreement(self, room_id: int, text: str, by: int, now: float) -> Agreement: ...
     async def get_agreement(self, room_id: int) -> Agreement | None: ...
-    async def accept_agreement(self, room_id: int, user_id: int, version: int, now: float) -> None: ...
+    async def accept_agreement(
+        self, room_id: int, user_id: int, version: int, now: float
+    ) -> None: ...
     async def create_invite(
         self, token_hash: bytes, cohort_id: int, by: int, now: float, expires_at: float
     ) -> None: ...
     async def get_invite(self, token_hash: bytes, now: float) -> Invite | None: ...
     async def redeem_invite(
-        self, token_hash: bytes, now: float, username: str, display_name: str,
-        password_hash: str, accepted_version: int,
+        self,
+        token_hash: bytes,
+        now: float,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        accepted_version: int,
     ) -> User: ...
 
     # rooms and membership
@@ -105,7 +117,12 @@ class Store(Protocol):
 
     # the room log
     async def add_message(
-        self, room_id: int, author: User, client_id: str, text: str, reply_to: int | None,
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        reply_to: int | None,
         now: float,
     ) -> Posted: ...
     async def edit_message(
@@ -122,8 +139,15 @@ class Store(Protocol):
 
     # audit
     async def audit(
-        self, now: float, actor_id: int | None, action: str, *, subject_type: str | None = None,
-        subject_id: int | None = None, room_id: int | None = None, detail: str = "{}",
+        self,
+        now: float,
+        actor_id: int | None,
+        action: str,
+        *,
+        subject_type: str | None = None,
+        subject_id: int | None = None,
+        room_id: int | None = None,
+        detail: str = "{}",
     ) -> None: ...
 
 

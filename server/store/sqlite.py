@@ -56,8 +56,13 @@ def _dt(ts: float | None) -> datetime | None:
 def _user(row: Sequence[Any]) -> User:
     # id, username, display_name, role, hide_presence, hide_read, suspended
     return User(
-        id=row[0], username=row[1], display_name=row[2], role=Role(row[3]),
-        hide_presence=bool(row[4]), hide_read=bool(row[5]), suspended=bool(row[6]),
+        id=row[0],
+        username=row[1],
+        display_name=row[2],
+        role=Role(row[3]),
+        hide_presence=bool(row[4]),
+        hide_read=bool(row[5]),
+        suspended=bool(row[6]),
     )
 
 
@@ -131,11 +136,16 @@ class SqliteStore:
         self._reader = self._writer = None
 
     async def _migrate(self, db: aiosqlite.Connection) -> None:
-        await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"
+        )
         done = {r[0] for r in await db.execute_fetchall("SELECT version FROM schema_migrations")}
         scripts = sorted(
-            (f for f in resources.files("server.store").joinpath("migrations").iterdir()
-             if f.name.endswith(".sql")),
+            (
+                f
+                for f in resources.files("server.store").joinpath("migrations").iterdir()
+                if f.name.endswith(".sql")
+            ),
             key=lambda f: f.name,
         )
         for script in scripts:
@@ -144,7 +154,8 @@ class SqliteStore:
                 continue
             log.info("applying migration %s", script.name)
             await db.executescript(
-                "BEGIN;" + script.read_text(encoding="utf-8")
+                "BEGIN;"
+                + script.read_text(encoding="utf-8")
                 + f";INSERT INTO schema_migrations(version) VALUES ({version}); COMMIT;"
             )
 
@@ -172,7 +183,9 @@ class SqliteStore:
             except asyncio.CancelledError:
                 for p in batch:
                     if not p.future.done():
-                        p.future.set_exception(StoreUnavailable("the store is closing", retry_after=1))
+                        p.future.set_exception(
+                            StoreUnavailable("the store is closing", retry_after=1)
+                        )
                 raise
 
     async def _run_batch(self, db: aiosqlite.Connection, batch: list[_Pending]) -> None:
@@ -227,10 +240,10 @@ class SqliteStore:
 
     async def _next_seq(self, db: aiosqlite.Connection, room_id: int) -> int:
         if room_id not in self._latest:
-            rows = await db.execute_fetchall("SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
-            if not rows:
+            row = await self._one(db, "SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
+            if row is None:
                 raise NotFound("no such room")
-            self._latest[room_id] = rows[0][0]
+            self._latest[room_id] = int(row[0])
         self._latest[room_id] += 1
         return self._latest[room_id]
 
@@ -256,8 +269,13 @@ class SqliteStore:
         return await self._write(job)
 
     async def _insert_user(
-        self, db: aiosqlite.Connection, username: str, display_name: str, role: Role,
-        password_hash: str, now: float,
+        self,
+        db: aiosqlite.Connection,
+        username: str,
+        display_name: str,
+        role: Role,
+        password_hash: str,
+        now: float,
     ) -> User:
         if await self._one(db, "SELECT 1 FROM users WHERE username = ?", (username,)):
             raise Conflict("that username is taken")
@@ -273,11 +291,15 @@ class SqliteStore:
         if role is None:
             row = await self._one(self._r, "SELECT count(*) FROM users")
         else:
-            row = await self._one(self._r, "SELECT count(*) FROM users WHERE role = ?", (role.value,))
+            row = await self._one(
+                self._r, "SELECT count(*) FROM users WHERE role = ?", (role.value,)
+            )
         return int(row[0])
 
     async def get_user(self, user_id: int) -> User | None:
-        row = await self._one(self._r, f"SELECT {USER_COLS} FROM users u WHERE u.id = ?", (user_id,))
+        row = await self._one(
+            self._r, f"SELECT {USER_COLS} FROM users u WHERE u.id = ?", (user_id,)
+        )
         return None if row is None else _user(row)
 
     async def list_users(self, role: Role | None = None) -> list[User]:
@@ -291,14 +313,17 @@ class SqliteStore:
 
     async def find_login(self, username: str) -> tuple[User, str] | None:
         row = await self._one(
-            self._r, f"SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.username = ?",
+            self._r,
+            f"SELECT {USER_COLS}, u.password_hash FROM users u WHERE u.username = ?",
             (username,),
         )
         return None if row is None else (_user(row), row[7])
 
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
         async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+            await db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
             return None, []
 
         await self._write(job)
@@ -322,7 +347,8 @@ class SqliteStore:
     async def create_session(self, token_hash: bytes, user_id: int, now: float) -> None:
         async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
             await db.execute(
-                "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at) VALUES (?,?,?,?)",
+                "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?)",
                 (token_hash, user_id, now, now),
             )
             return None, []
@@ -361,7 +387,8 @@ class SqliteStore:
     ) -> list[bytes]:
         async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
             rows = await db.execute_fetchall(
-                "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? RETURNING token_hash",
+                "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?"
+                " RETURNING token_hash",
                 (idle_cutoff, absolute_cutoff),
             )
             return [bytes(r[0]) for r in rows], []
@@ -371,8 +398,13 @@ class SqliteStore:
     # ---- cohorts, agreements, invites -------------------------------------------
 
     async def create_cohort(
-        self, name: str, schedule: str, facilitator_ids: Sequence[int], agreement: str,
-        created_by: int, now: float,
+        self,
+        name: str,
+        schedule: str,
+        facilitator_ids: Sequence[int],
+        agreement: str,
+        created_by: int,
+        now: float,
     ) -> Cohort:
         async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
             cur = await db.execute(
@@ -415,7 +447,11 @@ class SqliteStore:
         )
         return [
             Cohort(
-                id=r[0], name=r[1], schedule=r[2], room_id=r[3], agreement_version=r[4],
+                id=r[0],
+                name=r[1],
+                schedule=r[2],
+                room_id=r[3],
+                agreement_version=r[4],
                 facilitator_ids=tuple(int(x) for x in (r[5] or "").split(",") if x),
             )
             for r in rows
@@ -434,7 +470,9 @@ class SqliteStore:
 
     async def set_agreement(self, room_id: int, text: str, by: int, now: float) -> Agreement:
         async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
-            row = await self._one(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
+            row = await self._one(
+                db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,)
+            )
             if row is None:
                 raise NotFound("no such room")
             version = row[0] + 1
@@ -443,7 +481,9 @@ class SqliteStore:
                 " VALUES (?, ?, ?, ?, ?)",
                 (room_id, version, text, by, now),
             )
-            await db.execute("UPDATE rooms SET agreement_version = ? WHERE id = ?", (version, room_id))
+            await db.execute(
+                "UPDATE rooms SET agreement_version = ? WHERE id = ?", (version, room_id)
+            )
             await db.execute(
                 "UPDATE room_members SET accepted_version = ? WHERE room_id = ? AND user_id = ?",
                 (version, room_id, by),
@@ -511,13 +551,20 @@ class SqliteStore:
         if row is None:
             return None
         return Invite(
-            cohort_id=row[0], cohort_name=row[1], expires_at=datetime.fromtimestamp(row[2], UTC),
+            cohort_id=row[0],
+            cohort_name=row[1],
+            expires_at=datetime.fromtimestamp(row[2], UTC),
             agreement=Agreement(room_id=row[3], version=row[4], text=row[5]),
         )
 
     async def redeem_invite(
-        self, token_hash: bytes, now: float, username: str, display_name: str,
-        password_hash: str, accepted_version: int,
+        self,
+        token_hash: bytes,
+        now: float,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        accepted_version: int,
     ) -> User:
         async def job(db: aiosqlite.Connection) -> tuple[User, list[Event]]:
             row = await self._one(
@@ -529,7 +576,9 @@ class SqliteStore:
             if row is None:
                 raise HearthError("this invite link is used or expired", code=Code.INVITE_INVALID)
             room_id = row[0]
-            user = await self._insert_user(db, username, display_name, Role.CLIENT, password_hash, now)
+            user = await self._insert_user(
+                db, username, display_name, Role.CLIENT, password_hash, now
+            )
             await db.execute(
                 "UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ?",
                 (now, user.id, token_hash),
@@ -552,8 +601,13 @@ class SqliteStore:
             (user_id,),
         )
         return {
-            r[0]: Membership(room_id=r[0], role=Role(r[1]), read_seq=r[2], accepted_version=r[3],
-                             agreement_version=r[4])
+            r[0]: Membership(
+                room_id=r[0],
+                role=Role(r[1]),
+                read_seq=r[2],
+                accepted_version=r[3],
+                agreement_version=r[4],
+            )
             for r in rows
         }
 
@@ -572,8 +626,14 @@ class SqliteStore:
         )
         return [
             RoomSummary(
-                id=r[0], name=r[1], kind=RoomKind(r[2]), latest_seq=r[3], read_seq=r[4],
-                agreement_version=r[5], accepted_version=r[6], unread=r[7],
+                id=r[0],
+                name=r[1],
+                kind=RoomKind(r[2]),
+                latest_seq=r[3],
+                read_seq=r[4],
+                agreement_version=r[5],
+                accepted_version=r[6],
+                unread=r[7],
             )
             for r in rows
         ]
@@ -596,7 +656,8 @@ class SqliteStore:
                 (seq, room_id, room_id, user_id),
             )
             row = await self._one(
-                db, "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?",
+                db,
+                "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?",
                 (room_id, user_id),
             )
             return (0 if row is None else int(row[0])), []
@@ -606,7 +667,12 @@ class SqliteStore:
     # ---- the room log ------------------------------------------------------------
 
     async def add_message(
-        self, room_id: int, author: User, client_id: str, text: str, reply_to: int | None,
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        reply_to: int | None,
         now: float,
     ) -> Posted:
         reply: ReplyRef | None = None
@@ -618,23 +684,29 @@ class SqliteStore:
 
         async def job(db: aiosqlite.Connection) -> tuple[Posted, list[Event]]:
             seq = await self._next_seq(db, room_id)
-            rows = list(await db.execute_fetchall(
-                "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to, sent_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-                (room_id, seq, author.id, client_id, text, reply_to, now),
-            ))
+            rows = list(
+                await db.execute_fetchall(
+                    "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to,"
+                    " sent_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
+                    (room_id, seq, author.id, client_id, text, reply_to, now),
+                )
+            )
             if not rows:
                 # A re-send: hand back the original, store nothing new.
                 self._latest[room_id] -= 1
                 row = await self._one(
-                    db, "SELECT seq FROM messages WHERE room_id = ? AND author_id = ?"
-                    " AND client_id = ?", (room_id, author.id, client_id),
+                    db,
+                    "SELECT seq FROM messages WHERE room_id = ? AND author_id = ?"
+                    " AND client_id = ?",
+                    (room_id, author.id, client_id),
                 )
                 original = await self._message(db, room_id, row[0])
                 assert original is not None
-                event = Event(room_id=room_id, seq=original.seq, kind=EventKind.POSTED,
-                              message=original)
+                event = Event(
+                    room_id=room_id, seq=original.seq, kind=EventKind.POSTED, message=original
+                )
                 return Posted(event=event, duplicate=True), []
             await db.execute(
                 "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
@@ -643,8 +715,13 @@ class SqliteStore:
             )
             await db.execute("UPDATE rooms SET latest_seq = ? WHERE id = ?", (seq, room_id))
             message = Message(
-                room_id=room_id, seq=seq, author=Author(author.id, author.display_name), text=text,
-                sent_at=datetime.fromtimestamp(now, UTC), client_id=client_id, reply_to=reply,
+                room_id=room_id,
+                seq=seq,
+                author=Author(author.id, author.display_name),
+                text=text,
+                sent_at=datetime.fromtimestamp(now, UTC),
+                client_id=client_id,
+                reply_to=reply,
             )
             event = Event(room_id=room_id, seq=seq, kind=EventKind.POSTED, message=message)
             return Posted(event=event, duplicate=False), [event]
@@ -652,7 +729,12 @@ class SqliteStore:
         return await self._write(job)
 
     async def _change(
-        self, room_id: int, seq: int, actor_id: int, kind: EventKind, now: float,
+        self,
+        room_id: int,
+        seq: int,
+        actor_id: int,
+        kind: EventKind,
+        now: float,
         apply: Callable[[aiosqlite.Connection], Awaitable[None]],
     ) -> Event:
         async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
@@ -675,7 +757,8 @@ class SqliteStore:
         self, db: aiosqlite.Connection, room_id: int, seq: int, author_id: int
     ) -> None:
         row = await self._one(
-            db, "SELECT author_id, deleted_at FROM messages WHERE room_id = ? AND seq = ?",
+            db,
+            "SELECT author_id, deleted_at FROM messages WHERE room_id = ? AND seq = ?",
             (room_id, seq),
         )
         if row is None or row[1] is not None:
@@ -741,7 +824,11 @@ class SqliteStore:
         return messages[0] if messages else None
 
     async def _messages(
-        self, db: aiosqlite.Connection, where: str, params: tuple[Any, ...], room_id: int | None = None
+        self,
+        db: aiosqlite.Connection,
+        where: str,
+        params: tuple[Any, ...],
+        room_id: int | None = None,
     ) -> list[Message]:
         rows = list(await db.execute_fetchall(MESSAGE_SQL + where, params))
         if not rows:
@@ -764,20 +851,28 @@ class SqliteStore:
                 reply = ReplyRef(seq=r[8], author=Author(r[9], r[10]), excerpt=excerpt)
             out.append(
                 Message(
-                    room_id=rid, seq=r[0], author=Author(r[1], r[2]), text=r[3],
-                    sent_at=datetime.fromtimestamp(r[4], UTC), client_id=r[5],
-                    edited_at=_dt(r[6]), deleted=r[7] is not None, reply_to=reply,
+                    room_id=rid,
+                    seq=r[0],
+                    author=Author(r[1], r[2]),
+                    text=r[3],
+                    sent_at=datetime.fromtimestamp(r[4], UTC),
+                    client_id=r[5],
+                    edited_at=_dt(r[6]),
+                    deleted=r[7] is not None,
+                    reply_to=reply,
                     reactions=reactions.get(r[0], {}),
                 )
             )
         return out
 
     async def events_after(self, room_id: int, after_seq: int, limit: int) -> list[Event]:
-        rows = list(await self._r.execute_fetchall(
-            "SELECT seq, kind, message_seq FROM events WHERE room_id = ? AND seq > ?"
-            " ORDER BY seq LIMIT ?",
-            (room_id, after_seq, limit),
-        ))
+        rows = list(
+            await self._r.execute_fetchall(
+                "SELECT seq, kind, message_seq FROM events WHERE room_id = ? AND seq > ?"
+                " ORDER BY seq LIMIT ?",
+                (room_id, after_seq, limit),
+            )
+        )
         if not rows:
             return []
         wanted = sorted({r[2] for r in rows})
@@ -811,8 +906,15 @@ class SqliteStore:
     # ---- audit -------------------------------------------------------------------
 
     async def audit(
-        self, now: float, actor_id: int | None, action: str, *, subject_type: str | None = None,
-        subject_id: int | None = None, room_id: int | None = None, detail: str = "{}",
+        self,
+        now: float,
+        actor_id: int | None,
+        action: str,
+        *,
+        subject_type: str | None = None,
+        subject_id: int | None = None,
+        room_id: int | None = None,
+        detail: str = "{}",
     ) -> None:
         async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
             await db.execute(

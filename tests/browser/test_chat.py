@@ -7,6 +7,7 @@ from typing import Any
 from harness import Program, new_page, wait_connected
 from playwright.async_api import expect
 
+
 async def enrol_in_browser(
     browser: Any, program: Program, cohort: dict[str, Any], name: str, username: str,
 ) -> tuple[Any, Any, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 import aiohttp
@@ -84,7 +85,7 @@ async def post_as(program: Program, who: Rest, room: int, payloads: list[str],
             await ws.send_str(json.dumps({"type": "typing", "room": room}))
             for i, text in enumerate(payloads):
                 frame: dict[str, Any] = {"type": "send", "ref": i, "room": room,
-                                         "client_id": f"x-{who.user['id']}-{i}", "text": text}
+                                         "client_id": f"x-{uuid.uuid4().hex}", "text": text}
                 if reply_to and i % 4 == 0:
                     frame["reply_to"] = reply_to
                 await ws.send_str(json.dumps(frame))

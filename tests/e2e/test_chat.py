@@ -84,8 +84,9 @@ async def test_resume_after_dropped_connection_replays_exactly_what_was_missed(
 
     sent = [await alice.post(room, f"missed {i}") for i in range(3)]
     edited = await world.alice.connect()
-    edit_ack = await edited.answer({"type": "edit", "room": room, "message": sent[0]["seq"],
-                                    "text": "missed 0 (edited)"})
+    edit_ack = await edited.answer(
+        {"type": "edit", "room": room, "message": sent[0]["seq"], "text": "missed 0 (edited)"}
+    )
 
     ws = await Socket.open(world.server, world.bob.token, resume={})
     await ws.send({"type": "resume", "rooms": {str(room): first["seq"]}})
@@ -136,8 +137,9 @@ async def test_edit_delete_react_are_events_for_everyone(world: World) -> None:
     err = await bob.expect("error")
     assert err["code"] == "forbidden" and err["ref"] == "x" and err["frame"] == "edit"
 
-    await bob.answer({"type": "react", "room": room, "message": msg, "reaction": "hug",
-                      "add": True})
+    await bob.answer(
+        {"type": "react", "room": room, "message": msg, "reaction": "hug", "add": True}
+    )
     ev = await alice.expect("event")
     assert ev["kind"] == "reacted"
     assert ev["message"]["reactions"] == {"hug": [world.bob.user["id"]]}
@@ -171,16 +173,19 @@ async def test_typing_presence_and_read_markers_respect_privacy(world: World) ->
     await bob.expect("event")
     await bob.send({"type": "read", "room": room, "seq": posted["seq"]})
     read = await alice.expect("read")
-    assert read == {"type": "read", "room": room, "user": world.bob.user["id"],
-                    "seq": posted["seq"]}
+    assert read == {
+        "type": "read",
+        "room": room,
+        "user": world.bob.user["id"],
+        "seq": posted["seq"],
+    }
 
     _, rooms = await world.alice.call("GET", "/api/rooms", expect=200)
     assert rooms["rooms"][0]["unread"] == 0  # her own message
     _, rooms = await world.fran.call("GET", "/api/rooms", expect=200)
     assert [r["unread"] for r in rooms["rooms"] if r["id"] == room] == [1]
 
-    await world.bob.call("PATCH", "/api/me", {"hide_presence": True, "hide_read": True},
-                         expect=200)
+    await world.bob.call("PATCH", "/api/me", {"hide_presence": True, "hide_read": True}, expect=200)
     presence = await alice.expect("presence")
     assert {p["name"] for p in presence["online"]} == {"Alice"}
     second = await alice.post(room, "still here")
@@ -196,7 +201,9 @@ async def test_typing_presence_and_read_markers_respect_privacy(world: World) ->
 async def test_new_agreement_version_must_be_accepted_before_posting(world: World) -> None:
     room = world.a.room
     _, current = await world.fran.call(
-        "PUT", f"/api/rooms/{room}/agreement", {"text": "We also keep phones away in group."},
+        "PUT",
+        f"/api/rooms/{room}/agreement",
+        {"text": "We also keep phones away in group."},
         expect=200,
     )
     assert current["version"] == 2
@@ -205,11 +212,9 @@ async def test_new_agreement_version_must_be_accepted_before_posting(world: Worl
     assert refused["code"] == "agreement_required"
     status, _ = await world.bob.call("PUT", f"/api/rooms/{room}/agreement", {"text": "mine"})
     assert status == 403
-    status, _ = await world.bob.call("POST", f"/api/rooms/{room}/agreement/accept",
-                                     {"version": 1})
+    status, _ = await world.bob.call("POST", f"/api/rooms/{room}/agreement/accept", {"version": 1})
     assert status == 409
-    await world.bob.call("POST", f"/api/rooms/{room}/agreement/accept", {"version": 2},
-                         expect=204)
+    await world.bob.call("POST", f"/api/rooms/{room}/agreement/accept", {"version": 2}, expect=204)
     assert (await bob.post(room, "hi", client_id="again"))["type"] == "ack"
     await bob.close()
 
@@ -268,8 +273,7 @@ async def test_many_concurrent_senders_get_gap_free_sequences(world: World) -> N
 
 async def test_welcome_lists_rooms_with_limits(world: World) -> None:
     sock = await world.alice.connect()
-    assert sock.welcome["user"] == {"id": world.alice.user["id"], "name": "Alice",
-                                    "role": "client"}
+    assert sock.welcome["user"] == {"id": world.alice.user["id"], "name": "Alice", "role": "client"}
     assert sock.welcome["limits"] == {"message_chars": 4000, "frame_bytes": 65536}
     assert "hug" in sock.welcome["reactions"]
     await sock.close()

@@ -37,13 +37,23 @@ class ServerProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str, stdin: str = "") -> None:
-        subprocess.run([str(VENV_BIN / "hearth"), *args], input=stdin.encode(), env=self.env,
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [str(VENV_BIN / "hearth"), *args],
+            input=stdin.encode(),
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen([str(VENV_BIN / "hearth"), "serve"], env=self.env,
-                                         stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [str(VENV_BIN / "hearth"), "serve"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         async with aiohttp.ClientSession() as http:
             for _ in range(200):
                 with contextlib.suppress(aiohttp.ClientError):
@@ -75,8 +85,11 @@ def hearth(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 async def _login(http: aiohttp.ClientSession, url: str, username: str) -> str:
-    async with http.post(url + "/api/session", json={"username": username, "password": PASSWORD},
-                         headers={"Origin": url}) as resp:
+    async with http.post(
+        url + "/api/session",
+        json={"username": username, "password": PASSWORD},
+        headers={"Origin": url},
+    ) as resp:
         assert resp.status == 200, await resp.text()
         return resp.cookies["hearth_session"].value
 
@@ -84,13 +97,25 @@ async def _login(http: aiohttp.ClientSession, url: str, username: str) -> str:
 async def _sender(url: str, token: str, room: int, name: str, acked: list[str]) -> None:
     ws_url = url.replace("http", "ws") + "/ws"
     with contextlib.suppress(ConnectionClosed, OSError):
-        async with websockets.connect(ws_url, origin=url,  # type: ignore[arg-type]
-                                      additional_headers={"Cookie": f"hearth_session={token}"},
-                                      max_queue=None) as ws:
+        async with websockets.connect(
+            ws_url,
+            origin=url,  # type: ignore[arg-type]
+            additional_headers={"Cookie": f"hearth_session={token}"},
+            max_queue=None,
+        ) as ws:
             for i in range(100_000):
                 client_id = f"{name}-{i}"
-                await ws.send(json.dumps({"type": "send", "ref": client_id, "room": room,
-                                          "client_id": client_id, "text": f"line {i}"}))
+                await ws.send(
+                    json.dumps(
+                        {
+                            "type": "send",
+                            "ref": client_id,
+                            "room": room,
+                            "client_id": client_id,
+                            "text": f"line {i}",
+                        }
+                    )
+                )
                 while True:
                     frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
                     if frame["type"] == "ack" and frame["ref"] == client_id:
@@ -100,19 +125,28 @@ async def _sender(url: str, token: str, room: int, name: str, acked: list[str]) 
 
 
 async def test_every_acked_message_survives_sigkill(hearth: ServerProcess) -> None:
-    hearth.cli("create-facilitator", "--username", "fran", "--name", "Fran", "--password-stdin",
-               stdin=PASSWORD + "\n")
+    hearth.cli(
+        "create-facilitator",
+        "--username",
+        "fran",
+        "--name",
+        "Fran",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     await hearth.start()
     url = hearth.url
     async with aiohttp.ClientSession() as http:
         token = await _login(http, url, "fran")
-        async with http.post(url + "/api/cohorts", json={"name": "Group"},
-                             headers={"Origin": url, "Cookie": f"hearth_session={token}"}) as r:
+        async with http.post(
+            url + "/api/cohorts",
+            json={"name": "Group"},
+            headers={"Origin": url, "Cookie": f"hearth_session={token}"},
+        ) as r:
             room = (await r.json())["cohort"]["room"]
 
         acked: list[str] = []
-        senders = [asyncio.create_task(_sender(url, token, room, f"s{n}", acked))
-                   for n in range(4)]
+        senders = [asyncio.create_task(_sender(url, token, room, f"s{n}", acked)) for n in range(4)]
         while len(acked) < 300:
             await asyncio.sleep(0.01)
         hearth.kill()  # mid-stream: sends are in flight right now
@@ -124,8 +158,10 @@ async def test_every_acked_message_survives_sigkill(hearth: ServerProcess) -> No
         before = None
         while True:
             query = "?limit=200" + (f"&before={before}" if before else "")
-            async with http.get(url + f"/api/rooms/{room}/messages{query}",
-                                headers={"Cookie": f"hearth_session={token}"}) as resp:
+            async with http.get(
+                url + f"/api/rooms/{room}/messages{query}",
+                headers={"Cookie": f"hearth_session={token}"},
+            ) as resp:
                 assert resp.status == 200
                 page = await resp.json()
             stored = [m["client_id"] for m in page["messages"]] + stored

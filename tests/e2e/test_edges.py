@@ -11,8 +11,6 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-
-
 from tests.conftest import TIMEOUT, Api, Server, Socket, World, start_server
 
 FLOOD = 2000
@@ -21,8 +19,12 @@ FLOOD = 2000
 async def _status_of_upgrade(server: Server, *, token: str | None, origin: str | None) -> int:
     headers = {"Cookie": f"hearth_session={token}"} if token else {}
     with pytest.raises(InvalidStatus) as refused:
-        await websockets.connect(server.ws_url, origin=origin,  # type: ignore[arg-type]
-                                 additional_headers=headers, open_timeout=TIMEOUT)
+        await websockets.connect(
+            server.ws_url,
+            origin=origin,  # type: ignore[arg-type]
+            additional_headers=headers,
+            open_timeout=TIMEOUT,
+        )
     return refused.value.response.status_code
 
 
@@ -91,8 +93,9 @@ async def test_cookie_is_httponly_and_samesite(server: Server) -> None:
 
     await server.chat.create_account(None, "admin", "Admin", PASSWORD, Role.ADMIN)
     api = Api(server)
-    async with api.http.post(server.url + "/api/session",
-                             json={"username": "admin", "password": PASSWORD}) as resp:
+    async with api.http.post(
+        server.url + "/api/session", json={"username": "admin", "password": PASSWORD}
+    ) as resp:
         cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     await api.close()
@@ -106,13 +109,16 @@ async def test_cookie_is_httponly_and_samesite(server: Server) -> None:
         ('{"ref": 1}', "unknown_type"),
         ('{"type": "shout", "ref": 2}', "unknown_type"),
         ('{"type": "send", "ref": 3, "room": 1, "text": "hi"}', "missing_field"),
-        ('{"type": "send", "ref": 4, "room": "one", "client_id": "x", "text": "hi"}',
-         "invalid_field"),
+        (
+            '{"type": "send", "ref": 4, "room": "one", "client_id": "x", "text": "hi"}',
+            "invalid_field",
+        ),
         ('{"type": "send", "ref": 5, "room": 1, "client_id": "x", "text": "   "}', "empty_text"),
-        ('{"type": "react", "ref": 6, "room": 1, "message": 1, "reaction": "thumbsdown"}',
-         "invalid_field"),
-        ('{"type": "send", "ref": 7, "room": 999, "client_id": "x", "text": "hi"}',
-         "not_member"),
+        (
+            '{"type": "react", "ref": 6, "room": 1, "message": 1, "reaction": "thumbsdown"}',
+            "invalid_field",
+        ),
+        ('{"type": "send", "ref": 7, "room": 999, "client_id": "x", "text": "hi"}', "not_member"),
         ('{"type": "edit", "ref": 8, "room": 1, "message": 999, "text": "hi"}', "not_found"),
         ('{"type": "resume", "ref": 9, "rooms": {"1": -4}}', "invalid_field"),
     ],
@@ -142,8 +148,11 @@ async def test_oversized_frames_and_texts(world: World) -> None:
     too_long = "x" * (world.server.settings.message_chars + 1)
     err = await sock.post(room, too_long)
     assert err["code"] == "text_too_long"
-    await sock.ws.send(json.dumps({"type": "send", "ref": "big", "room": room,
-                                   "client_id": "big", "text": "y" * 70_000}))
+    await sock.ws.send(
+        json.dumps(
+            {"type": "send", "ref": "big", "room": room, "client_id": "big", "text": "y" * 70_000}
+        )
+    )
     err = await sock.expect("error")
     assert err["code"] == "frame_too_large"
     # Multi-byte text is measured in bytes.
@@ -177,12 +186,16 @@ async def test_slow_consumer_is_cut_off_without_delaying_others(tmp_path, clock)
         raw = socket.socket()
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         raw.setblocking(False)
-        await asyncio.get_running_loop().sock_connect(raw, (server.url.split("//")[1].split(":")[0],
-                                                            int(server.url.rsplit(":", 1)[1])))
+        await asyncio.get_running_loop().sock_connect(
+            raw, (server.url.split("//")[1].split(":")[0], int(server.url.rsplit(":", 1)[1]))
+        )
         slow = await websockets.connect(
-            server.ws_url, sock=raw, origin=server.url,  # type: ignore[arg-type]
+            server.ws_url,
+            sock=raw,
+            origin=server.url,  # type: ignore[arg-type]
             additional_headers={"Cookie": f"hearth_session={slow_api.token}"},
-            max_queue=1, open_timeout=TIMEOUT,
+            max_queue=1,
+            open_timeout=TIMEOUT,
         )
         await slow.send(json.dumps({"type": "resume", "rooms": {str(room): 0}}))
         fast = await fast_api.connect()
@@ -227,17 +240,20 @@ async def test_login_is_throttled_alike_for_unknown_and_known_names(world: World
     answers = {}
     for name in ("alice", "nobody-here"):
         for _ in range(server.settings.login_failures):
-            status, body = await api.call("POST", "/api/session",
-                                          {"username": name, "password": "wrong password!"})
+            status, body = await api.call(
+                "POST", "/api/session", {"username": name, "password": "wrong password!"}
+            )
             assert status == 401 and body["error"]["code"] == "bad_credentials"
             answers.setdefault(name, body)
-        status, body = await api.call("POST", "/api/session",
-                                      {"username": name, "password": "wrong password!"})
+        status, body = await api.call(
+            "POST", "/api/session", {"username": name, "password": "wrong password!"}
+        )
         assert status == 429 and body["error"]["retry_after"] > 0
     assert answers["alice"] == answers["nobody-here"]
     # Even the right password waits out the back-off, which is short and capped.
-    status, _ = await api.call("POST", "/api/session",
-                               {"username": "alice", "password": "correct horse battery"})
+    status, _ = await api.call(
+        "POST", "/api/session", {"username": "alice", "password": "correct horse battery"}
+    )
     assert status == 429
     server.clock.advance(server.settings.login_max_backoff_seconds)
     await api.login("alice")
@@ -245,20 +261,28 @@ async def test_login_is_throttled_alike_for_unknown_and_known_names(world: World
 
 
 async def test_invites_are_single_use_and_expire(world: World) -> None:
-    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {"hours": 1},
-                                      expect=201)
+    _, invite = await world.fran.call(
+        "POST", f"/api/cohorts/{world.a.id}/invites", {"hours": 1}, expect=201
+    )
     token = invite["token"]
     assert invite["url"].endswith(f"/invite/{token}")
-    body = {"username": "dana", "name": "Dana", "password": "a quiet morning walk",
-            "agreement_version": 1, "accept_confidentiality": True}
+    body = {
+        "username": "dana",
+        "name": "Dana",
+        "password": "a quiet morning walk",
+        "agreement_version": 1,
+        "accept_confidentiality": True,
+    }
     newcomer = Api(world.server)
     await newcomer.call("POST", f"/api/invites/{token}", body, expect=201)
-    status, err = await newcomer.call("POST", f"/api/invites/{token}",
-                                      {**body, "username": "dana2"})
+    status, err = await newcomer.call(
+        "POST", f"/api/invites/{token}", {**body, "username": "dana2"}
+    )
     assert status == 410 and err["error"]["code"] == "invite_invalid"
 
-    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {"hours": 1},
-                                      expect=201)
+    _, invite = await world.fran.call(
+        "POST", f"/api/cohorts/{world.a.id}/invites", {"hours": 1}, expect=201
+    )
     world.server.clock.advance(3601)
     status, _ = await newcomer.call("GET", f"/api/invites/{invite['token']}")
     assert status == 410
@@ -267,17 +291,28 @@ async def test_invites_are_single_use_and_expire(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("short", False), ("password123", False), ("aaaaaaaaaaaa", False),
-     ("eve-is-eve-is-eve", False), ("a long sentence that is mine", True)],
+    [
+        ("short", False),
+        ("password123", False),
+        ("aaaaaaaaaaaa", False),
+        ("eve-is-eve-is-eve", False),
+        ("a long sentence that is mine", True),
+    ],
 )
 async def test_enrolment_password_rules(world: World, password: str, ok: bool) -> None:
-    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {},
-                                      expect=201)
+    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {}, expect=201)
     api = Api(world.server)
-    status, body = await api.call("POST", f"/api/invites/{invite['token']}", {
-        "username": "eve", "name": "Eve", "password": password, "agreement_version": 1,
-        "accept_confidentiality": True,
-    })
+    status, body = await api.call(
+        "POST",
+        f"/api/invites/{invite['token']}",
+        {
+            "username": "eve",
+            "name": "Eve",
+            "password": password,
+            "agreement_version": 1,
+            "accept_confidentiality": True,
+        },
+    )
     assert (status == 201) is ok, body
     if not ok:
         assert status == 422 and body["error"]["code"] == "weak_password"
@@ -290,12 +325,23 @@ async def test_permissions_for_staff_actions(world: World) -> None:
     assert status == 403
     status, _ = await world.alice.call("POST", f"/api/cohorts/{world.a.id}/invites", {})
     assert status == 404
-    status, _ = await world.fran.call("POST", "/api/staff", {
-        "username": "x1", "name": "X", "password": "long enough words", "role": "admin"})
+    status, _ = await world.fran.call(
+        "POST",
+        "/api/staff",
+        {"username": "x1", "name": "X", "password": "long enough words", "role": "admin"},
+    )
     assert status == 403
-    await world.admin.call("POST", "/api/staff", {
-        "username": "gail", "name": "Gail", "password": "long enough words",
-        "role": "facilitator"}, expect=201)
+    await world.admin.call(
+        "POST",
+        "/api/staff",
+        {
+            "username": "gail",
+            "name": "Gail",
+            "password": "long enough words",
+            "role": "facilitator",
+        },
+        expect=201,
+    )
     gail = await Api(world.server).login("gail", "long enough words")
     status, _ = await gail.call("POST", f"/api/cohorts/{world.a.id}/invites", {})
     assert status == 404
@@ -308,7 +354,8 @@ async def test_permissions_for_staff_actions(world: World) -> None:
 
 async def test_writes_from_a_foreign_origin_are_refused(world: World) -> None:
     async with world.alice.http.patch(
-        world.server.url + "/api/me", json={"hide_read": True},
+        world.server.url + "/api/me",
+        json={"hide_read": True},
         headers={"Origin": "https://evil.example"},
     ) as resp:
         assert resp.status == 403

@@ -13,12 +13,12 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error
 
 from server.openapi import openapi_document
 from tests.conftest import PASSWORD, Clock, start_server
@@ -50,8 +50,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     thread.start()
     assert ready.wait(10)
     url = str(holder["url"])
-    resp = requests.post(url + "/api/session", json={"username": "admin", "password": PASSWORD},
-                         timeout=5)
+    resp = requests.post(
+        url + "/api/session", json={"username": "admin", "password": PASSWORD}, timeout=5
+    )
     assert resp.status_code == 200
     yield url, resp.cookies["hearth_session"]
     asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(10)  # type: ignore[attr-defined]
@@ -60,13 +61,20 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     loop.close()
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
-          content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("HEARTH_FUZZ_EXAMPLES", "40")), deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("HEARTH_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_schema(case: schemathesis.Case, live: tuple[str, str]) -> None:
     url, token = live
     # Logging out would end the admin session the rest of the fuzzing runs under.

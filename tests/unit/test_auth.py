@@ -92,10 +92,16 @@ def test_tokens_are_hashed_consistently() -> None:
 
 
 def test_settings_from_env_and_secret_masking() -> None:
-    s = Settings.from_env({"HEARTH_PORT": "9000", "HEARTH_SEND_RATE": "2.5",
-                           "HEARTH_ALLOWED_ORIGINS": "https://a.org/, https://b.org",
-                           "HEARTH_SECRET_KEY": "hunter2hunter2",
-                           "HEARTH_PUBLIC_URL": "https://chat.example.org"}, host="0.0.0.0")
+    s = Settings.from_env(
+        {
+            "HEARTH_PORT": "9000",
+            "HEARTH_SEND_RATE": "2.5",
+            "HEARTH_ALLOWED_ORIGINS": "https://a.org/, https://b.org",
+            "HEARTH_SECRET_KEY": "hunter2hunter2",
+            "HEARTH_PUBLIC_URL": "https://chat.example.org",
+        },
+        host="0.0.0.0",
+    )
     assert (s.port, s.send_rate, s.host) == (9000, 2.5, "0.0.0.0")
     assert s.allowed_origins == ("https://a.org", "https://b.org")
     assert "hunter2" not in repr(s) and isinstance(s.secret_key, Secret)

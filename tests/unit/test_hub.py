@@ -6,8 +6,9 @@ from server.hub import Connection, Hub
 from server.models import Role, User
 
 
-def conn(uid: int = 1, size: int = 10, closed: list[int] | None = None,
-         hide: bool = False) -> Connection:
+def conn(
+    uid: int = 1, size: int = 10, closed: list[int] | None = None, hide: bool = False
+) -> Connection:
     user = User(uid, f"u{uid}", f"User {uid}", Role.CLIENT, hide_presence=hide)
     sink = closed if closed is not None else []
     return Connection(user, b"s", size, lambda code, _r: sink.append(code))

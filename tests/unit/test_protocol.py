@@ -22,8 +22,9 @@ def code_of(raw: str) -> tuple[Code, object, object]:
 
 
 def test_send_round_trip() -> None:
-    frame = parse({"type": "send", "ref": 1, "room": 3, "client_id": "a", "text": "hi",
-                   "reply_to": 2})
+    frame = parse(
+        {"type": "send", "ref": 1, "room": 3, "client_id": "a", "text": "hi", "reply_to": 2}
+    )
     assert frame == p.SendFrame(ref=1, room=3, client_id="a", text="hi", reply_to=2)
 
 
@@ -38,7 +39,12 @@ def test_every_client_type_parses() -> None:
         {"type": "ping"},
     ]
     assert [type(parse(f)).__name__ for f in frames] == [
-        "ResumeFrame", "EditFrame", "DeleteFrame", "ReactFrame", "TypingFrame", "ReadFrame",
+        "ResumeFrame",
+        "EditFrame",
+        "DeleteFrame",
+        "ReactFrame",
+        "TypingFrame",
+        "ReadFrame",
         "PingFrame",
     ]
     assert parse(frames[0]) == p.ResumeFrame(rooms={1: 0, 2: 5})
@@ -58,10 +64,14 @@ def test_every_client_type_parses() -> None:
         ('{"type": "send", "room": 1, "client_id": "", "text": "x"}', Code.INVALID_FIELD),
         ('{"type": "send", "room": 1, "client_id": "a", "text": 5}', Code.INVALID_FIELD),
         ('{"type": "send", "room": 1, "client_id": "a", "text": "\\n \\t"}', Code.EMPTY_TEXT),
-        ('{"type": "send", "room": 1, "client_id": "a", "text": "' + "x" * 101 + '"}',
-         Code.TEXT_TOO_LONG),
-        ('{"type": "react", "room": 1, "message": 1, "reaction": "heart", "add": 1}',
-         Code.INVALID_FIELD),
+        (
+            '{"type": "send", "room": 1, "client_id": "a", "text": "' + "x" * 101 + '"}',
+            Code.TEXT_TOO_LONG,
+        ),
+        (
+            '{"type": "react", "room": 1, "message": 1, "reaction": "heart", "add": 1}',
+            Code.INVALID_FIELD,
+        ),
         ('{"type": "resume", "rooms": {"x": 1}}', Code.INVALID_FIELD),
         ('{"type": "resume", "rooms": []}', Code.INVALID_FIELD),
         ('{"type": "ping", "ref": {"a": 1}}', Code.INVALID_FIELD),
@@ -74,13 +84,22 @@ def test_bad_frames(raw: str, code: Code) -> None:
 
 def test_errors_point_back_at_the_frame() -> None:
     assert code_of('{"type": "edit", "ref": "r9", "room": 1, "text": "x"}') == (
-        Code.MISSING_FIELD, "r9", "edit",
+        Code.MISSING_FIELD,
+        "r9",
+        "edit",
     )
 
 
 def test_event_frame_hides_deleted_text() -> None:
-    msg = Message(room_id=1, seq=4, author=Author(2, "Sam"), text="secret", sent_at=utcnow(),
-                  client_id="c", deleted=True)
+    msg = Message(
+        room_id=1,
+        seq=4,
+        author=Author(2, "Sam"),
+        text="secret",
+        sent_at=utcnow(),
+        client_id="c",
+        deleted=True,
+    )
     frame = json.loads(p.event_frame(Event(1, 5, EventKind.DELETED, msg)))
     assert frame["message"]["text"] is None and frame["message"]["deleted"] is True
     assert frame["seq"] == 5 and frame["message"]["seq"] == 4
@@ -89,7 +108,14 @@ def test_event_frame_hides_deleted_text() -> None:
 def test_error_frame_carries_retry_after() -> None:
     from server.errors import RateLimited
 
-    frame = json.loads(p.error_frame(RateLimited("slow down", retry_after=1.23456), ref=7,
-                                     frame_type="send"))
-    assert frame == {"type": "error", "code": "rate_limited", "message": "slow down", "ref": 7,
-                     "frame": "send", "retry_after": 1.235}
+    frame = json.loads(
+        p.error_frame(RateLimited("slow down", retry_after=1.23456), ref=7, frame_type="send")
+    )
+    assert frame == {
+        "type": "error",
+        "code": "rate_limited",
+        "message": "slow down",
+        "ref": 7,
+        "frame": "send",
+        "retry_after": 1.235,
+    }
