@@ -97,6 +97,8 @@ class SqliteStore:
         self._listeners: list[CommitListener] = []
         # Next sequence per room, owned by the single writer; cleared on rollback.
         self._latest: dict[int, int] = {}
+        # Room-log rows of the batch being written, flushed in one go before COMMIT.
+        self._log_rows: list[tuple[int, int, str, int, int, float]] = []
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -197,6 +199,7 @@ class SqliteStore:
                 result, produced = await p.job(db)
                 results.append(result)
                 events.extend(produced)
+            await self._flush_log(db)
             await db.execute("COMMIT")
         except Exception as exc:  # noqa: BLE001 - any failure means "replay one by one"
             await self._rollback(db)
@@ -211,8 +214,29 @@ class SqliteStore:
             if not p.future.done():
                 p.future.set_result(result)
 
+    def _log(
+        self, room_id: int, seq: int, kind: EventKind, message_seq: int, actor: int, now: float
+    ) -> None:
+        self._log_rows.append((room_id, seq, kind.value, message_seq, actor, now))
+
+    async def _flush_log(self, db: aiosqlite.Connection) -> None:
+        """One statement for the batch's log rows, one per room for its position."""
+        if not self._log_rows:
+            return
+        rows, self._log_rows = self._log_rows, []
+        await db.executemany(
+            "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        latest = {room: self._latest[room] for room in {r[0] for r in rows}}
+        await db.executemany(
+            "UPDATE rooms SET latest_seq = ? WHERE id = ?", [(s, r) for r, s in latest.items()]
+        )
+
     async def _rollback(self, db: aiosqlite.Connection) -> None:
         self._latest.clear()
+        self._log_rows.clear()
         try:
             await db.execute("ROLLBACK")
         except sqlite3.Error:
@@ -708,12 +732,7 @@ class SqliteStore:
                     room_id=room_id, seq=original.seq, kind=EventKind.POSTED, message=original
                 )
                 return Posted(event=event, duplicate=True), []
-            await db.execute(
-                "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
-                " VALUES (?, ?, 'posted', ?, ?, ?)",
-                (room_id, seq, seq, author.id, now),
-            )
-            await db.execute("UPDATE rooms SET latest_seq = ? WHERE id = ?", (seq, room_id))
+            self._log(room_id, seq, EventKind.POSTED, seq, author.id, now)
             message = Message(
                 room_id=room_id,
                 seq=seq,
@@ -740,12 +759,7 @@ class SqliteStore:
         async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
             await apply(db)
             event_seq = await self._next_seq(db, room_id)
-            await db.execute(
-                "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (room_id, event_seq, kind.value, seq, actor_id, now),
-            )
-            await db.execute("UPDATE rooms SET latest_seq = ? WHERE id = ?", (event_seq, room_id))
+            self._log(room_id, event_seq, kind, seq, actor_id, now)
             message = await self._message(db, room_id, seq)
             assert message is not None
             event = Event(room_id=room_id, seq=event_seq, kind=kind, message=message)
