@@ -136,6 +136,20 @@ class Chat:
         )
         return user
 
+    async def reset_password(self, username: str, password: str) -> None:
+        """The operator at the terminal sets a password; every session of that account
+        ends."""
+        found = await self.store.find_login(username)
+        if found is None:
+            raise NotFound("no such account")
+        user = found[0]
+        check_password_rules(password, username=user.username, display_name=user.display_name)
+        await self.store.set_password_hash(user.id, await self.passwords.hash(password))
+        ended = await self.store.delete_user_sessions(user.id)
+        for conn in self.hub.connections_of_sessions(ended):
+            conn.end(CLOSE_SESSION_ENDED, "password changed")
+        await self._audit(None, "password.reset", subject_type="user", subject_id=user.id)
+
     async def login(self, username: str, password: str) -> Authenticated:
         self.throttle.check(username)
         found = await self.store.find_login(username)

@@ -11,11 +11,15 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import HearthError
 from .models import Role
+
+if TYPE_CHECKING:
+    from .chat import Chat
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -79,30 +83,54 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_account(args: argparse.Namespace, role: Role) -> int:
+    password = _read_password(args)
+
+    async def work(chat: Chat) -> int:
+        user = await chat.create_account(None, args.username, args.name, password, role)
+        print(f"created {role.value} '{user.username}' (id {user.id})")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+async def _with_chat(settings: Settings, work: Callable[[Chat], Awaitable[int]]) -> int:
+    """Run one administrative task against the store, as the operator at the terminal."""
     from .bus import LocalBus
     from .chat import Chat
     from .hub import Hub
     from .store import open_store
 
-    settings = _settings(args)
+    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    await store.open()
+    try:
+        hub = Hub()
+        return await work(Chat(settings, store, hub, LocalBus(hub)))
+    except HearthError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+
+
+def _set_password(args: argparse.Namespace) -> int:
     password = _read_password(args)
 
-    async def run() -> int:
-        store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
-        await store.open()
-        try:
-            hub = Hub()
-            chat = Chat(settings, store, hub, LocalBus(hub))
-            user = await chat.create_account(None, args.username, args.name, password, role)
-            print(f"created {role.value} '{user.username}' (id {user.id})")
-            return 0
-        except HearthError as err:
-            print(f"error: {err.message}", file=sys.stderr)
-            return 1
-        finally:
-            await store.close()
+    async def work(chat: Chat) -> int:
+        await chat.reset_password(args.username, password)
+        print(f"password set for '{args.username}'; their sessions have ended")
+        return 0
 
-    return asyncio.run(run())
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _users(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        for user in await chat.store.list_users():
+            state = " (suspended)" if user.suspended else ""
+            print(f"{user.id:>6}  {user.role.value:<12} {user.username}{state}")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
 
 
 def _assess(args: argparse.Namespace) -> int:
@@ -137,6 +165,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         db_arg(p)
         p.set_defaults(func=lambda a, r=role: _create_account(a, r))
+
+    p = sub.add_parser("set-password", help="set a new password for an account")
+    p.add_argument("--username", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    db_arg(p)
+    p.set_defaults(func=_set_password)
+
+    p = sub.add_parser("users", help="list accounts (ids, roles, usernames)")
+    db_arg(p)
+    p.set_defaults(func=_users)
 
     assess = sub.add_parser(
         "assess", help='read {"id","text"} JSON lines, write {"id","labels"} JSON lines'

@@ -406,6 +406,15 @@ class SqliteStore:
 
         await self._write(job)
 
+    async def delete_user_sessions(self, user_id: int) -> list[bytes]:
+        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
+            rows = await db.execute_fetchall(
+                "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
+            )
+            return [bytes(r[0]) for r in rows], []
+
+        return await self._write(job)
+
     async def delete_sessions_before(
         self, idle_cutoff: float, absolute_cutoff: float
     ) -> list[bytes]:

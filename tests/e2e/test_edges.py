@@ -373,3 +373,42 @@ async def test_security_headers_on_every_response(server: Server) -> None:
     async with api.http.get(server.url + "/healthz") as resp:
         assert await resp.json() == {"status": "ok"}
     await api.close()
+
+
+async def test_heartbeat_drops_a_dead_peer_and_presence_follows(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from server.models import Role
+    from tests.conftest import PASSWORD, enrol
+
+    server, runner = await start_server(tmp_path, clock, heartbeat_seconds=0.2)
+    try:
+        await server.chat.create_account(None, "fran", "Fran", PASSWORD, Role.FACILITATOR)
+        fran = await Api(server).login("fran")
+        _, body = await fran.call("POST", "/api/cohorts", {"name": "Group"}, expect=201)
+        ghost = await enrol(server, fran, body["cohort"]["id"], "ghost", "Ghost")
+        watcher = await fran.connect()
+
+        # A peer that completes the upgrade and then goes silent: it never answers a ping.
+        host, port = server.url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(
+            (
+                f"GET /ws HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                f"Sec-WebSocket-Version: 13\r\nOrigin: {server.url}\r\n"
+                f"Cookie: hearth_session={ghost.token}\r\n\r\n"
+            ).encode()
+        )
+        assert (await asyncio.wait_for(reader.readline(), TIMEOUT)).startswith(b"HTTP/1.1 101")
+
+        names: set[str] = set()
+        while "Ghost" not in names:
+            names = {p["name"] for p in (await watcher.expect("presence"))["online"]}
+        while "Ghost" in names:  # gone once the missed pong is noticed
+            names = {p["name"] for p in (await watcher.expect("presence"))["online"]}
+        assert names == {"Fran"}
+        writer.close()
+        await watcher.close()
+        for api in (fran, ghost):
+            await api.close()
+    finally:
+        await runner.cleanup()
