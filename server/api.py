@@ -416,6 +416,90 @@ async def accept_agreement(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+# ---- facilitator views -------------------------------------------------------------
+
+
+def _flag(request: web.Request, name: str) -> bool:
+    raw = request.query.get(name, "false")
+    if raw not in ("true", "false"):
+        raise ProtocolError(f"'{name}' must be true or false")
+    return raw == "true"
+
+
+@routes.get("/api/alerts")
+async def alerts(request: web.Request) -> web.Response:
+    user = await _user(request)
+    listed = await request.app[CHAT].facilitation.alerts(user, not _flag(request, "all"))
+    return web.json_response({"alerts": listed})
+
+
+@routes.get("/api/reports")
+async def reports(request: web.Request) -> web.Response:
+    user = await _user(request)
+    listed = await request.app[CHAT].facilitation.reports(user, not _flag(request, "all"))
+    return web.json_response({"reports": [p.report_dict(r) for r in listed]})
+
+
+@routes.get("/api/rooms/{room}/held")
+async def held(request: web.Request) -> web.Response:
+    user = await _user(request)
+    queue = await request.app[CHAT].facilitation.held(user, _path_id(request, "room"))
+    return web.json_response({"held": [p.held_dict(h) for h in queue]})
+
+
+@routes.get("/api/rooms/{room}/policy")
+async def room_policy(request: web.Request) -> web.Response:
+    user = await _user(request)
+    policy = await request.app[CHAT].facilitation.room_policy(user, _path_id(request, "room"))
+    return web.json_response({"policy": policy.to_mapping()})
+
+
+@routes.put("/api/rooms/{room}/policy")
+async def set_room_policy(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"policy": (dict, True)})
+    mapping = body["policy"]
+    if not all(isinstance(v, str) for v in mapping.values()):
+        raise ProtocolError("'policy' maps labels to action names")
+    policy = await request.app[CHAT].facilitation.set_policy(user, room, mapping)
+    return web.json_response({"policy": policy.to_mapping()})
+
+
+@routes.get("/api/rooms/{room}/messages/{seq}/original")
+async def original(request: web.Request) -> web.Response:
+    user = await _user(request)
+    shown = await request.app[CHAT].facilitation.original(
+        user, _path_id(request, "room"), _path_id(request, "seq")
+    )
+    return web.json_response(shown)
+
+
+@routes.get("/api/audit")
+async def audit(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _int_param(request, "room", minimum=1, maximum=2**62)
+    limit = _int_param(request, "limit", minimum=1, maximum=1000) or 200
+    entries = await request.app[CHAT].facilitation.audit_log(user, room, limit)
+    return web.json_response(
+        {
+            "entries": [
+                {
+                    "id": e.id,
+                    "at": iso(e.at),
+                    "actor": e.actor_id,
+                    "action": e.action,
+                    "subject_type": e.subject_type,
+                    "subject": e.subject_id,
+                    "room": e.room_id,
+                    "detail": json.loads(e.detail),
+                }
+                for e in entries
+            ]
+        }
+    )
+
+
 # ---- the browser client ------------------------------------------------------------
 
 

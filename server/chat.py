@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,8 +28,9 @@ from .errors import (
     ProtocolError,
     Unauthenticated,
 )
+from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
-from .models import Agreement, Cohort, Event, Invite, Message, Role, RoomSummary, User
+from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import TokenBuckets
 from .store import Membership, Posted, Store
 
@@ -110,6 +111,7 @@ class Chat:
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
         self._typing: dict[tuple[int, int], float] = {}
+        self.facilitation = Facilitation(self)
         store.on_commit(bus.publish_events)
 
     # ---- accounts and sessions ---------------------------------------------------
@@ -127,7 +129,7 @@ class Chat:
         check_password_rules(password, username=username, display_name=display_name)
         pw_hash = await self.passwords.hash(password)
         user = await self.store.create_user(username, display_name, role, pw_hash, self.clock())
-        await self._audit(
+        await self.audit(
             actor,
             "account.create",
             subject_type="user",
@@ -148,7 +150,7 @@ class Chat:
         ended = await self.store.delete_user_sessions(user.id)
         for conn in self.hub.connections_of_sessions(ended):
             conn.end(CLOSE_SESSION_ENDED, "password changed")
-        await self._audit(None, "password.reset", subject_type="user", subject_id=user.id)
+        await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
     async def login(self, username: str, password: str) -> Authenticated:
         self.throttle.check(username)
@@ -157,7 +159,7 @@ class Chat:
         ok = await self.passwords.verify(found[1] if found else None, password)
         if not found or not ok or found[0].suspended:
             self.throttle.failed(username)
-            await self._audit(
+            await self.audit(
                 None, "login.failed", subject_type="user", subject_id=found[0].id if found else None
             )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
@@ -166,7 +168,7 @@ class Chat:
         if self.passwords.needs_rehash(pw_hash):
             await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         token = await self._new_session(user)
-        await self._audit(user, "login")
+        await self.audit(user, "login")
         return Authenticated(user, token)
 
     async def _new_session(self, user: User) -> str:
@@ -204,7 +206,7 @@ class Chat:
         row = await self.store.get_session(digest)
         await self._end_sessions([digest], "logged out")
         if row is not None:
-            await self._audit(row.user, "logout")
+            await self.audit(row.user, "logout")
 
     async def expire_sessions(self) -> int:
         """End every session past its idle or absolute limit; returns how many."""
@@ -264,7 +266,7 @@ class Chat:
         cohort = await self.store.create_cohort(
             name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
         )
-        await self._audit(
+        await self.audit(
             actor,
             "cohort.create",
             subject_type="cohort",
@@ -300,7 +302,7 @@ class Chat:
         now = self.clock()
         expires = now + hours * 3600
         await self.store.create_invite(token_hash(token), cohort.id, actor.id, now, expires)
-        await self._audit(
+        await self.audit(
             actor,
             "invite.create",
             subject_type="cohort",
@@ -336,7 +338,7 @@ class Chat:
         user = await self.store.redeem_invite(
             token_hash(token), self.clock(), username, display_name, pw_hash, accepted_version
         )
-        await self._audit(
+        await self.audit(
             user,
             "enrol",
             subject_type="cohort",
@@ -347,14 +349,14 @@ class Chat:
         return Authenticated(user, await self._new_session(user))
 
     async def agreement(self, user: User, room: int) -> Agreement:
-        await self._member(user, room)
+        await self.member(user, room)
         agreement = await self.store.get_agreement(room)
         if agreement is None:
             raise NotFound("this room has no agreement")
         return agreement
 
     async def set_agreement(self, actor: User, room: int, text: str) -> Agreement:
-        membership = await self._member(actor, room)
+        membership = await self.member(actor, room)
         if not (actor.role is Role.ADMIN or membership.role is Role.FACILITATOR):
             raise Forbidden("only the room's facilitators can change its agreement")
         text = text.strip()
@@ -362,20 +364,20 @@ class Chat:
             raise ProtocolError(f"the agreement is 1 to {AGREEMENT_CHARS} characters")
         agreement = await self.store.set_agreement(room, text, actor.id, self.clock())
         self._forget_room(room)
-        await self._audit(
+        await self.audit(
             actor, "agreement.version", room_id=room, detail={"version": agreement.version}
         )
         return agreement
 
     async def accept_agreement(self, user: User, room: int, version: int) -> None:
-        await self._member(user, room)
+        await self.member(user, room)
         await self.store.accept_agreement(room, user.id, version, self.clock())
         self._members.pop((room, user.id), None)
-        await self._audit(user, "agreement.accept", room_id=room, detail={"version": version})
+        await self.audit(user, "agreement.accept", room_id=room, detail={"version": version})
 
     # ---- rooms -------------------------------------------------------------------
 
-    async def _member(self, user: User, room: int) -> Membership:
+    async def member(self, user: User, room: int) -> Membership:
         key = (room, user.id)
         membership = self._members.get(key)
         if membership is None:
@@ -385,6 +387,10 @@ class Chat:
             self._members[key] = membership
         return membership
 
+    def forget_member(self, room: int, user_id: int) -> None:
+        """Membership changed in the store (mute, removal, acceptance)."""
+        self._members.pop((room, user_id), None)
+
     def _forget_room(self, room: int) -> None:
         for key in [k for k in self._members if k[0] == room]:
             del self._members[key]
@@ -393,7 +399,7 @@ class Chat:
         return await self.store.room_summaries(user.id)
 
     async def members(self, user: User, room: int) -> list[tuple[User, Role]]:
-        await self._member(user, room)
+        await self.member(user, room)
         return await self.store.room_members(room)
 
     async def history(
@@ -401,15 +407,15 @@ class Chat:
     ) -> tuple[list[Message], bool]:
         """A page of up to `limit` messages before `before`, oldest first, and whether
         there are older ones."""
-        await self._member(user, room)
+        await self.member(user, room)
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         messages = await self.store.history(room, before, limit + 1)
         return messages[-limit:], len(messages) > limit
 
     # ---- the room log --------------------------------------------------------------
 
-    async def _writer(self, user: User, room: int) -> Membership:
-        membership = await self._member(user, room)
+    async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
+        membership = await self.member(user, room)
         if not user.role.is_staff:
             self.sends.take(user.id)
             if membership.accepted_version < membership.agreement_version:
@@ -418,22 +424,28 @@ class Chat:
                     " group agreement before posting",
                     code=Code.AGREEMENT_REQUIRED,
                 )
+        if posting:
+            await self.facilitation.check_can_post(user, membership, room)
         return membership
 
-    async def post(self, user: User, frame: p.SendFrame) -> Posted:
+    async def post(self, user: User, frame: p.SendFrame) -> Posted | Held:
+        """Screen and post a message; a message that waits for review comes back `Held`.
+
+        Raises:
+            HearthError: `blocked`, `muted`, `room_locked`, `rate_limited`, ...
+        """
         await self._writer(user, frame.room)
-        return await self.store.add_message(
-            frame.room, user, frame.client_id, frame.text, frame.reply_to, self.clock()
-        )
+        return await self.facilitation.screen(user, frame)
 
     async def edit(self, user: User, frame: p.EditFrame) -> Event:
         await self._writer(user, frame.room)
+        await self.facilitation.screen_edit(user, frame)
         return await self.store.edit_message(
             frame.room, frame.message, user.id, frame.text, self.clock()
         )
 
     async def delete(self, user: User, frame: p.DeleteFrame) -> Event:
-        await self._writer(user, frame.room)
+        await self._writer(user, frame.room, posting=False)
         return await self.store.delete_message(frame.room, frame.message, user.id, self.clock())
 
     async def react(self, user: User, frame: p.ReactFrame) -> Event:
@@ -443,7 +455,7 @@ class Chat:
         )
 
     async def typing(self, user: User, room: int) -> None:
-        await self._member(user, room)
+        await self.member(user, room)
         now = self.clock()
         if now - self._typing.get((room, user.id), 0.0) < TYPING_INTERVAL:
             return  # relayed recently; typing is a hint, not worth an error
@@ -451,7 +463,7 @@ class Chat:
         self.bus.publish(room, p.typing_frame(room, user.id, user.display_name), skip_user=user.id)
 
     async def mark_read(self, user: User, room: int, seq: int) -> None:
-        await self._member(user, room)
+        await self.member(user, room)
         position = await self.store.set_read(room, user.id, seq)
         self._members.pop((room, user.id), None)
         if not user.hide_read:
@@ -523,7 +535,7 @@ class Chat:
 
     # ---- audit ------------------------------------------------------------------
 
-    async def _audit(
+    async def audit(
         self,
         actor: User | None,
         action: str,
@@ -531,7 +543,7 @@ class Chat:
         subject_type: str | None = None,
         subject_id: int | None = None,
         room_id: int | None = None,
-        detail: dict[str, object] | None = None,
+        detail: Mapping[str, object] | None = None,
     ) -> None:
         await self.store.audit(
             self.clock(),
@@ -540,7 +552,7 @@ class Chat:
             subject_type=subject_type,
             subject_id=subject_id,
             room_id=room_id,
-            detail=json.dumps(detail or {}),
+            detail=json.dumps(dict(detail or {})),
         )
 
 

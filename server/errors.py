@@ -30,6 +30,10 @@ class Code(StrEnum):
     WEAK_PASSWORD = "weak_password"
     INVITE_INVALID = "invite_invalid"
     CONFLICT = "conflict"
+    BLOCKED = "blocked"
+    MUTED = "muted"
+    ROOM_LOCKED = "room_locked"
+    SLOW_MODE = "slow_mode"
 
 
 HTTP_STATUS: dict[Code, int] = {
@@ -52,6 +56,10 @@ HTTP_STATUS: dict[Code, int] = {
     Code.WEAK_PASSWORD: 422,
     Code.INVITE_INVALID: 410,
     Code.CONFLICT: 409,
+    Code.BLOCKED: 422,
+    Code.MUTED: 403,
+    Code.ROOM_LOCKED: 403,
+    Code.SLOW_MODE: 429,
 }
 
 

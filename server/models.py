@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     EDITED = "edited"
     DELETED = "deleted"
     REACTED = "reacted"
+    # A facilitator removed it: the room sees a tombstone, staff can still read it.
+    REMOVED = "removed"
 
 
 class Reaction(StrEnum):
@@ -94,6 +96,7 @@ class Message:
     deleted: bool = False
     reply_to: ReplyRef | None = None
     reactions: dict[str, list[int]] = field(default_factory=dict)
+    removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,10 @@ class RoomSummary:
     unread: int
     agreement_version: int
     accepted_version: int
+    role: Role = Role.CLIENT
+    locked: bool = False
+    slow_mode_seconds: int = 0
+    muted_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,89 @@ class Invite:
     cohort_name: str
     expires_at: datetime
     agreement: Agreement
+
+
+class HoldState(StrEnum):
+    HELD = "held"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    BLOCKED = "blocked"
+
+
+class AlertKind(StrEnum):
+    MESSAGE = "message"  # delivered, and facilitators should know (crisis, relapse risk)
+    HELD = "held"  # waiting in the hold queue
+    BLOCKED = "blocked"  # never reached the room
+    HELP = "help"  # "I need help now", without a message
+
+
+class ReportState(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True)
+class RoomState:
+    id: int
+    kind: RoomKind
+    name: str
+    locked: bool
+    slow_mode_seconds: int
+    policy: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Held:
+    id: int
+    room_id: int
+    author: Author
+    client_id: str
+    text: str
+    reply_to: int | None
+    sent_at: datetime
+    labels: tuple[str, ...]
+    state: HoldState
+    note: str | None = None
+    message_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    room_id: int
+    kind: AlertKind
+    urgent: bool
+    subject: Author
+    message_seq: int | None
+    held_id: int | None
+    labels: tuple[str, ...]
+    rules: tuple[str, ...]
+    created_at: datetime
+    acknowledged_by: int | None = None
+    acknowledged_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    room_id: int
+    message_seq: int
+    reporter: Author
+    reason: str
+    state: ReportState
+    created_at: datetime
+    handled_by: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject_type: str | None
+    subject_id: int | None
+    room_id: int | None
+    detail: str

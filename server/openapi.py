@@ -52,8 +52,10 @@ MESSAGE = _obj(
         },
         "reactions": {"type": "object", "additionalProperties": {"type": "array", "items": ID}},
         "client_id": STR,
+        "removed": BOOL,
     },
     [
+        "removed",
         "seq",
         "author",
         "text",
@@ -74,8 +76,24 @@ ROOM = _obj(
         "read_seq": INT,
         "unread": INT,
         "agreement": _obj({"version": INT, "accepted": INT}, ["version", "accepted"]),
+        "role": {"enum": ["admin", "facilitator", "client", "alum"]},
+        "locked": BOOL,
+        "slow_mode_seconds": INT,
+        "muted_until": {"type": ["string", "null"]},
     },
-    ["id", "name", "kind", "latest_seq", "read_seq", "unread", "agreement"],
+    [
+        "id",
+        "name",
+        "kind",
+        "latest_seq",
+        "read_seq",
+        "unread",
+        "agreement",
+        "role",
+        "locked",
+        "slow_mode_seconds",
+        "muted_until",
+    ],
 )
 COHORT = _obj(
     {
@@ -87,6 +105,98 @@ COHORT = _obj(
         "agreement_version": INT,
     },
     ["id", "name", "schedule", "room", "facilitators", "agreement_version"],
+)
+NULLABLE_ID = {"type": ["integer", "null"]}
+ALERT = _obj(
+    {
+        "id": ID,
+        "room": ID,
+        "kind": {"enum": ["message", "held", "blocked", "help"]},
+        "urgent": BOOL,
+        "subject": AUTHOR,
+        "message": NULLABLE_ID,
+        "held": NULLABLE_ID,
+        "labels": {"type": "array", "items": STR},
+        "evidence": {
+            "type": "array",
+            "items": _obj({"label": STR, "rule": STR, "phrase": STR}, ["label", "rule", "phrase"]),
+        },
+        "created_at": STR,
+        "acknowledged_at": {"type": ["string", "null"]},
+        "acknowledged_by": NULLABLE_ID,
+    },
+    [
+        "id",
+        "room",
+        "kind",
+        "urgent",
+        "subject",
+        "message",
+        "held",
+        "labels",
+        "evidence",
+        "created_at",
+        "acknowledged_at",
+        "acknowledged_by",
+    ],
+)
+REPORT = _obj(
+    {
+        "id": ID,
+        "room": ID,
+        "message": ID,
+        "reporter": AUTHOR,
+        "reason": STR,
+        "state": {"enum": ["open", "acknowledged", "resolved"]},
+        "created_at": STR,
+        "note": {"type": ["string", "null"]},
+    },
+    ["id", "room", "message", "reporter", "reason", "state", "created_at", "note"],
+)
+HELD = _obj(
+    {
+        "id": ID,
+        "room": ID,
+        "author": AUTHOR,
+        "text": STR,
+        "sent_at": STR,
+        "labels": {"type": "array", "items": STR},
+        "state": {"enum": ["held", "approved", "rejected", "blocked"]},
+        "note": {"type": ["string", "null"]},
+        "message": NULLABLE_ID,
+    },
+    ["id", "room", "author", "text", "sent_at", "labels", "state", "note", "message"],
+)
+ACTION = {"enum": ["deliver", "deliver_and_alert", "hold", "block"]}
+POLICY_BODY = _obj(
+    {
+        "policy": _obj(
+            {
+                label: ACTION
+                for label in (
+                    "crisis",
+                    "relapse_risk",
+                    "contact_info",
+                    "substance_acquisition",
+                    "harassment",
+                )
+            }
+        )
+    },
+    ["policy"],
+)
+AUDIT = _obj(
+    {
+        "id": ID,
+        "at": STR,
+        "actor": NULLABLE_ID,
+        "action": STR,
+        "subject_type": {"type": ["string", "null"]},
+        "subject": NULLABLE_ID,
+        "room": NULLABLE_ID,
+        "detail": {"type": "object"},
+    },
+    ["id", "at", "actor", "action", "subject_type", "subject", "room", "detail"],
 )
 ERROR = _obj(
     {
@@ -390,6 +500,72 @@ def openapi_document() -> S:
                     body=_obj({"text": STR}, ["text"]),
                     params=[_path("room")],
                 ),
+            },
+            "/api/alerts": {
+                "get": _op(
+                    "Alerts for the rooms I facilitate (open ones unless all=true)",
+                    {"200": _json(_obj({"alerts": {"type": "array", "items": ALERT}}, ["alerts"]))},
+                    params=[_query("all", {"type": "boolean"})],
+                )
+            },
+            "/api/reports": {
+                "get": _op(
+                    "Members' reports in the rooms I facilitate",
+                    {
+                        "200": _json(
+                            _obj({"reports": {"type": "array", "items": REPORT}}, ["reports"])
+                        )
+                    },
+                    params=[_query("all", {"type": "boolean"})],
+                )
+            },
+            "/api/rooms/{room}/held": {
+                "get": _op(
+                    "The hold queue (the room's facilitators)",
+                    {"200": _json(_obj({"held": {"type": "array", "items": HELD}}, ["held"]))},
+                    params=[_path("room")],
+                )
+            },
+            "/api/rooms/{room}/policy": {
+                "get": _op(
+                    "The room's moderation policy",
+                    {"200": _json(POLICY_BODY)},
+                    params=[_path("room")],
+                ),
+                "put": _op(
+                    "Change the policy (facilitators, admins); crisis is never held",
+                    {"200": _json(POLICY_BODY)},
+                    body=POLICY_BODY,
+                    params=[_path("room")],
+                ),
+            },
+            "/api/rooms/{room}/messages/{seq}/original": {
+                "get": _op(
+                    "What a removed message said (the room's facilitators; audited)",
+                    {
+                        "200": _json(
+                            _obj(
+                                {"seq": ID, "text": STR, "removed": BOOL},
+                                ["seq", "text", "removed"],
+                            )
+                        )
+                    },
+                    params=[_path("room"), _path("seq")],
+                )
+            },
+            "/api/audit": {
+                "get": _op(
+                    "The audit log: facilitators for their rooms, admins all",
+                    {
+                        "200": _json(
+                            _obj({"entries": {"type": "array", "items": AUDIT}}, ["entries"])
+                        )
+                    },
+                    params=[
+                        _query("room", ID),
+                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                    ],
+                )
             },
             "/api/rooms/{room}/agreement/accept": {
                 "post": _op(

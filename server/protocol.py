@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from .errors import Code, HearthError, ProtocolError
-from .models import Event, Message, Reaction, RoomSummary, User, iso
+from .models import Alert, Event, Held, Message, Reaction, Report, RoomState, RoomSummary, User, iso
 
 REF_CHARS = 64
 CLIENT_ID_CHARS = 64
@@ -80,8 +81,81 @@ class PingFrame:
     ref: Ref = None
 
 
+@dataclass(frozen=True)
+class HelpFrame:
+    """ "I need help now": alert facilitators urgently, with or without a room."""
+
+    ref: Ref = None
+    room: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportFrame:
+    ref: Ref
+    room: int
+    message: int
+    reason: str = ""
+
+
+class ModAction(StrEnum):
+    REMOVE = "remove"  # room, message, reason
+    MUTE = "mute"  # room, user, minutes, reason
+    UNMUTE = "unmute"  # room, user
+    REMOVE_MEMBER = "remove_member"  # room, user, reason
+    SUSPEND = "suspend"  # user, reason
+    LOCK = "lock"  # room, reason
+    UNLOCK = "unlock"  # room
+    SLOW_MODE = "slow_mode"  # room, seconds (0 turns it off)
+    APPROVE = "approve"  # held
+    REJECT = "reject"  # held, note
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"  # alert
+    HANDLE_REPORT = "handle_report"  # report, state, note
+
+
+_MOD_FIELDS: dict[ModAction, tuple[str, ...]] = {
+    ModAction.REMOVE: ("room", "message", "reason"),
+    ModAction.MUTE: ("room", "user", "minutes", "reason"),
+    ModAction.UNMUTE: ("room", "user"),
+    ModAction.REMOVE_MEMBER: ("room", "user", "reason"),
+    ModAction.SUSPEND: ("user", "reason"),
+    ModAction.LOCK: ("room", "reason"),
+    ModAction.UNLOCK: ("room",),
+    ModAction.SLOW_MODE: ("room", "seconds"),
+    ModAction.APPROVE: ("held",),
+    ModAction.REJECT: ("held",),
+    ModAction.ACKNOWLEDGE_ALERT: ("alert",),
+    ModAction.HANDLE_REPORT: ("report", "state"),
+}
+REASON_CHARS = 500
+MUTE_MAX_MINUTES = 60 * 24 * 30
+SLOW_MODE_MAX_SECONDS = 3600
+REPORT_STATES = ("acknowledged", "resolved")
+
+
+@dataclass(frozen=True)
+class ModerateFrame:
+    """A facilitator action; which fields it needs depends on `action`."""
+
+    ref: Ref
+    action: ModAction
+    room: int | None = None
+    message: int | None = None
+    user: int | None = None
+    held: int | None = None
+    alert: int | None = None
+    report: int | None = None
+    minutes: int | None = None
+    seconds: int | None = None
+    reason: str = ""
+    note: str = ""
+    state: str | None = None
+
+
 ClientFrame = (
-    ResumeFrame
+    HelpFrame
+    | ReportFrame
+    | ModerateFrame
+    | ResumeFrame
     | SendFrame
     | EditFrame
     | DeleteFrame
@@ -249,6 +323,70 @@ def _parse_ping(obj: dict[str, Any], ref: Ref, _max: int) -> PingFrame:
     return PingFrame(ref=ref)
 
 
+def _parse_help(obj: dict[str, Any], ref: Ref, _max: int) -> HelpFrame:
+    room = _int(obj, "room", ref, "help", minimum=1) if obj.get("room") is not None else None
+    return HelpFrame(ref=ref, room=room)
+
+
+def _reason(obj: dict[str, Any], name: str, ref: Ref, ftype: str) -> str:
+    if obj.get(name) is None:
+        return ""
+    return _str(obj, name, ref, ftype, max_chars=REASON_CHARS).strip()
+
+
+def _parse_report(obj: dict[str, Any], ref: Ref, _max: int) -> ReportFrame:
+    return ReportFrame(
+        ref=ref,
+        room=_int(obj, "room", ref, "report", minimum=1),
+        message=_int(obj, "message", ref, "report", minimum=1),
+        reason=_reason(obj, "reason", ref, "report"),
+    )
+
+
+def _parse_moderate(obj: dict[str, Any], ref: Ref, _max: int) -> ModerateFrame:
+    raw = obj.get("action")
+    if raw is None:
+        raise FrameError(Code.MISSING_FIELD, "'action' is required", ref, "moderate")
+    try:
+        action = ModAction(raw)
+    except ValueError:
+        known = ", ".join(a.value for a in ModAction)
+        raise FrameError(
+            Code.INVALID_FIELD, f"'action' must be one of: {known}", ref, "moderate"
+        ) from None
+    values: dict[str, Any] = {}
+    for name in _MOD_FIELDS[action]:
+        if name in ("reason", "note"):
+            values[name] = _reason(obj, name, ref, "moderate")
+        elif name == "state":
+            state = _str(obj, "state", ref, "moderate", max_chars=20)
+            if state not in REPORT_STATES:
+                raise FrameError(
+                    Code.INVALID_FIELD, "'state' must be acknowledged or resolved", ref, "moderate"
+                )
+            values["state"] = state
+        elif name == "seconds":
+            values["seconds"] = _int(obj, "seconds", ref, "moderate")
+            if values["seconds"] > SLOW_MODE_MAX_SECONDS:
+                raise FrameError(
+                    Code.INVALID_FIELD,
+                    f"slow mode is at most {SLOW_MODE_MAX_SECONDS} seconds",
+                    ref,
+                    "moderate",
+                )
+        elif name == "minutes":
+            values["minutes"] = _int(obj, "minutes", ref, "moderate", minimum=1)
+            if values["minutes"] > MUTE_MAX_MINUTES:
+                raise FrameError(
+                    Code.INVALID_FIELD, "a mute lasts at most 30 days", ref, "moderate"
+                )
+        else:
+            values[name] = _int(obj, name, ref, "moderate", minimum=1)
+    if action in (ModAction.REJECT, ModAction.HANDLE_REPORT):
+        values["note"] = _reason(obj, "note", ref, "moderate")
+    return ModerateFrame(ref=ref, action=action, **values)
+
+
 _PARSERS: dict[str, Callable[[dict[str, Any], Ref, int], ClientFrame]] = {
     "resume": _parse_resume,
     "send": _parse_send,
@@ -258,6 +396,9 @@ _PARSERS: dict[str, Callable[[dict[str, Any], Ref, int], ClientFrame]] = {
     "typing": _parse_typing,
     "read": _parse_read,
     "ping": _parse_ping,
+    "help": _parse_help,
+    "report": _parse_report,
+    "moderate": _parse_moderate,
 }
 CLIENT_TYPES = frozenset(_PARSERS)
 
@@ -273,7 +414,7 @@ def message_dict(m: Message) -> dict[str, Any]:
     return {
         "seq": m.seq,
         "author": {"id": m.author.id, "name": m.author.name},
-        "text": None if m.deleted else m.text,
+        "text": None if m.deleted or m.removed else m.text,
         "sent_at": iso(m.sent_at),
         "edited_at": iso(m.edited_at),
         "deleted": m.deleted,
@@ -286,6 +427,7 @@ def message_dict(m: Message) -> dict[str, Any]:
         },
         "reactions": m.reactions,
         "client_id": m.client_id,
+        "removed": m.removed,
     }
 
 
@@ -337,6 +479,10 @@ def room_dict(r: RoomSummary) -> dict[str, Any]:
         "read_seq": r.read_seq,
         "unread": r.unread,
         "agreement": {"version": r.agreement_version, "accepted": r.accepted_version},
+        "role": r.role.value,
+        "locked": r.locked,
+        "slow_mode_seconds": r.slow_mode_seconds,
+        "muted_until": iso(r.muted_until),
     }
 
 
@@ -378,3 +524,90 @@ def read_frame(room: int, user_id: int, seq: int) -> str:
 
 def pong_frame(ref: Ref) -> str:
     return _dumps({"type": "pong", "ref": ref})
+
+
+def answer_frame(ref: Ref, **fields: Any) -> str:
+    """The answer to a frame that has no log position (help, report, moderate)."""
+    return _dumps({"type": "done", "ref": ref, **fields})
+
+
+def held_frame(ref: Ref, held: Held, reason: str) -> str:
+    """The answer to a `send` that waits for a facilitator."""
+    return _dumps(
+        {
+            "type": "held",
+            "ref": ref,
+            "room": held.room_id,
+            "client_id": held.client_id,
+            "hold": held.id,
+            "reason": reason,
+        }
+    )
+
+
+def notice_frame(kind: str, **fields: Any) -> str:
+    """Something only this person needs to know (crisis help, a decision about them)."""
+    return _dumps({"type": "notice", "kind": kind, **fields})
+
+
+def room_state_frame(state: RoomState) -> str:
+    return _dumps(
+        {
+            "type": "room_state",
+            "room": state.id,
+            "locked": state.locked,
+            "slow_mode_seconds": state.slow_mode_seconds,
+        }
+    )
+
+
+def held_dict(h: Held) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "room": h.room_id,
+        "author": {"id": h.author.id, "name": h.author.name},
+        "text": h.text,
+        "sent_at": iso(h.sent_at),
+        "labels": list(h.labels),
+        "state": h.state.value,
+        "note": h.note,
+        "message": h.message_seq,
+    }
+
+
+def alert_dict(a: Alert, evidence: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "room": a.room_id,
+        "kind": a.kind.value,
+        "urgent": a.urgent,
+        "subject": {"id": a.subject.id, "name": a.subject.name},
+        "message": a.message_seq,
+        "held": a.held_id,
+        "labels": list(a.labels),
+        "evidence": evidence,
+        "created_at": iso(a.created_at),
+        "acknowledged_at": iso(a.acknowledged_at),
+        "acknowledged_by": a.acknowledged_by,
+    }
+
+
+def alert_frame(a: Alert, evidence: list[dict[str, str]]) -> str:
+    return _dumps({"type": "alert", "alert": alert_dict(a, evidence)})
+
+
+def report_dict(r: Report) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "room": r.room_id,
+        "message": r.message_seq,
+        "reporter": {"id": r.reporter.id, "name": r.reporter.name},
+        "reason": r.reason,
+        "state": r.state.value,
+        "created_at": iso(r.created_at),
+        "note": r.note,
+    }
+
+
+def report_frame(r: Report) -> str:
+    return _dumps({"type": "report", "report": report_dict(r)})

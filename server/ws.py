@@ -21,7 +21,7 @@ from .auth import token_hash
 from .chat import Chat
 from .errors import Code, HearthError
 from .hub import Connection
-from .models import Event
+from .models import Event, Held
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +132,13 @@ async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
     user = conn.user
     match frame:
         case p.SendFrame():
-            posted = await chat.post(user, frame)
-            seq = posted.event.seq
-            conn.offer(p.ack_frame(frame.ref, frame.room, seq, seq, frame.client_id))
+            outcome = await chat.post(user, frame)
+            if isinstance(outcome, Held):
+                why = chat.facilitation.why_held(outcome)
+                conn.offer(p.held_frame(frame.ref, outcome, why))
+            else:
+                seq = outcome.event.seq
+                conn.offer(p.ack_frame(frame.ref, frame.room, seq, seq, frame.client_id))
         case p.EditFrame():
             _ack_change(conn, frame, await chat.edit(user, frame))
         case p.DeleteFrame():
@@ -150,6 +154,15 @@ async def _dispatch(chat: Chat, conn: Connection, frame: p.ClientFrame) -> None:
             await chat.mark_read(user, frame.room, frame.seq)
         case p.PingFrame():
             conn.offer(p.pong_frame(frame.ref))
+        case p.HelpFrame():
+            alerted = await chat.facilitation.help(user, frame)
+            conn.offer(p.answer_frame(frame.ref, alerted=alerted))
+        case p.ReportFrame():
+            report = await chat.facilitation.report(user, frame)
+            conn.offer(p.answer_frame(frame.ref, report=report.id))
+        case p.ModerateFrame():
+            result = await chat.facilitation.moderate(user, frame)
+            conn.offer(p.answer_frame(frame.ref, **result))
 
 
 def _ack_change(
@@ -164,6 +177,9 @@ _TYPE_NAMES = {
     p.EditFrame: "edit",
     p.DeleteFrame: "delete",
     p.ReactFrame: "react",
+    p.HelpFrame: "help",
+    p.ReportFrame: "report",
+    p.ModerateFrame: "moderate",
     p.TypingFrame: "typing",
     p.ReadFrame: "read",
     p.PingFrame: "ping",

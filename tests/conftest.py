@@ -27,6 +27,7 @@ from server.config import Settings
 from server.models import Role
 
 TIMEOUT = 5.0
+ANSWERS = ("ack", "held", "done", "pong", "error")
 PASSWORD = "correct horse battery"
 
 
@@ -197,14 +198,16 @@ class Socket:
                 return
             assert frame["type"] in ignore, f"unexpected frame {frame}"
 
-    async def answer(self, frame: dict[str, Any]) -> dict[str, Any]:
-        """Send a frame and return the ack or error that answers it (events may come
-        first: the room hears a message before its sender is acked)."""
+    async def answer(self, frame: dict[str, Any], timeout: float = TIMEOUT) -> dict[str, Any]:
+        """Send a frame and return the frame that answers it (ack, held, done, pong or
+        error with the same ref), letting everything else go by: events may come first,
+        since the room hears a message before its sender is acked."""
         ref = frame.setdefault("ref", f"r{next(self._refs)}")
         await self.send(frame)
+        deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            got = await self.expect("ack", "error", "event")
-            if got["type"] in ("ack", "error") and got.get("ref") == ref:
+            got = await self.recv(max(deadline - asyncio.get_running_loop().time(), 0.01))
+            if got.get("ref") == ref and got["type"] in ANSWERS:
                 return got
 
     async def post(

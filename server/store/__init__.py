@@ -14,11 +14,19 @@ from typing import Protocol
 from ..errors import HearthError
 from ..models import (
     Agreement,
+    Alert,
+    AlertKind,
+    AuditEntry,
     Cohort,
     Event,
+    Held,
+    HoldState,
     Invite,
     Message,
+    Report,
+    ReportState,
     Role,
+    RoomState,
     RoomSummary,
     User,
 )
@@ -40,6 +48,8 @@ class Membership:
     read_seq: int
     accepted_version: int
     agreement_version: int
+    muted_until: float | None = None
+    mute_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,67 @@ class Store(Protocol):
     async def events_after(self, room_id: int, after_seq: int, limit: int) -> list[Event]: ...
     async def latest_seq(self, room_id: int) -> int: ...
     async def history(self, room_id: int, before_seq: int | None, limit: int) -> list[Message]: ...
+
+    # moderation
+    async def room_state(self, room_id: int) -> RoomState | None: ...
+    async def set_room_state(
+        self,
+        room_id: int,
+        *,
+        locked: bool | None = None,
+        slow_mode_seconds: int | None = None,
+        policy: dict[str, str] | None = None,
+    ) -> RoomState: ...
+    async def room_staff(self, room_id: int) -> list[int]: ...
+    async def set_mute(
+        self, room_id: int, user_id: int, until: float | None, reason: str | None
+    ) -> None: ...
+    async def remove_member(self, room_id: int, user_id: int) -> bool: ...
+    async def set_suspended(self, user_id: int, suspended: bool) -> list[bytes]: ...
+    async def remove_message(
+        self, room_id: int, seq: int, by: int, reason: str, now: float
+    ) -> Event: ...
+    async def hold_message(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        reply_to: int | None,
+        labels: Sequence[str],
+        state: HoldState,
+        now: float,
+    ) -> tuple[Held, bool]: ...
+    async def get_held(self, held_id: int) -> Held | None: ...
+    async def list_held(self, room_id: int) -> list[Held]: ...
+    async def approve_held(self, held_id: int, by: int, now: float) -> tuple[Held, Event]: ...
+    async def reject_held(self, held_id: int, by: int, note: str, now: float) -> Held: ...
+    async def create_alert(
+        self,
+        room_id: int,
+        kind: AlertKind,
+        urgent: bool,
+        subject_id: int,
+        message_seq: int | None,
+        held_id: int | None,
+        labels: Sequence[str],
+        rules: Sequence[str],
+        now: float,
+    ) -> Alert: ...
+    async def get_alert(self, alert_id: int) -> Alert | None: ...
+    async def get_report(self, report_id: int) -> Report | None: ...
+    async def list_alerts(self, room_ids: Sequence[int], open_only: bool) -> list[Alert]: ...
+    async def acknowledge_alert(self, alert_id: int, by: int, now: float) -> Alert: ...
+    async def create_report(
+        self, room_id: int, message_seq: int, reporter_id: int, reason: str, now: float
+    ) -> Report: ...
+    async def list_reports(self, room_ids: Sequence[int], open_only: bool) -> list[Report]: ...
+    async def set_report_state(
+        self, report_id: int, state: ReportState, by: int, note: str, now: float
+    ) -> Report: ...
+    async def audit_entries(
+        self, room_ids: Sequence[int] | None, limit: int
+    ) -> list[AuditEntry]: ...
 
     # audit
     async def audit(

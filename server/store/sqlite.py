@@ -14,6 +14,7 @@ write never fails its neighbours.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -27,15 +28,23 @@ import aiosqlite
 from ..errors import Code, Conflict, Forbidden, HearthError, NotFound, StoreUnavailable
 from ..models import (
     Agreement,
+    Alert,
+    AlertKind,
+    AuditEntry,
     Author,
     Cohort,
     Event,
     EventKind,
+    Held,
+    HoldState,
     Invite,
     Message,
     ReplyRef,
+    Report,
+    ReportState,
     Role,
     RoomKind,
+    RoomState,
     RoomSummary,
     User,
 )
@@ -70,7 +79,8 @@ USER_COLS = "u.id, u.username, u.display_name, u.role, u.hide_presence, u.hide_r
 
 MESSAGE_SQL = """
 SELECT m.seq, m.author_id, a.display_name, m.body, m.sent_at, m.client_id, m.edited_at,
-       m.deleted_at, m.reply_to, r.author_id, ra.display_name, r.body, r.deleted_at
+       m.deleted_at, m.reply_to, r.author_id, ra.display_name, r.body, r.deleted_at,
+       m.removed_by
 FROM messages m
 JOIN users a ON a.id = m.author_id
 LEFT JOIN messages r ON r.room_id = m.room_id AND r.seq = m.reply_to
@@ -629,7 +639,8 @@ class SqliteStore:
 
     async def memberships(self, user_id: int) -> dict[int, Membership]:
         rows = await self._r.execute_fetchall(
-            "SELECT m.room_id, m.role, m.read_seq, m.accepted_version, r.agreement_version"
+            "SELECT m.room_id, m.role, m.read_seq, m.accepted_version, r.agreement_version,"
+            " m.muted_until, m.mute_reason"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?",
             (user_id,),
         )
@@ -640,6 +651,8 @@ class SqliteStore:
                 read_seq=r[2],
                 accepted_version=r[3],
                 agreement_version=r[4],
+                muted_until=r[5],
+                mute_reason=r[6],
             )
             for r in rows
         }
@@ -652,7 +665,8 @@ class SqliteStore:
             "SELECT r.id, r.name, r.kind, r.latest_seq, m.read_seq, r.agreement_version,"
             " m.accepted_version,"
             " (SELECT count(*) FROM messages x WHERE x.room_id = r.id AND x.seq > m.read_seq"
-            "   AND x.author_id != m.user_id AND x.deleted_at IS NULL)"
+            "   AND x.author_id != m.user_id AND x.deleted_at IS NULL),"
+            " m.role, r.locked, r.slow_mode_seconds, m.muted_until"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?"
             " ORDER BY r.id",
             (user_id,),
@@ -667,6 +681,10 @@ class SqliteStore:
                 agreement_version=r[5],
                 accepted_version=r[6],
                 unread=r[7],
+                role=Role(r[8]),
+                locked=bool(r[9]),
+                slow_mode_seconds=r[10],
+                muted_until=_dt(r[11]),
             )
             for r in rows
         ]
@@ -884,6 +902,7 @@ class SqliteStore:
                     deleted=r[7] is not None,
                     reply_to=reply,
                     reactions=reactions.get(r[0], {}),
+                    removed=r[13] is not None,
                 )
             )
         return out
@@ -925,6 +944,431 @@ class SqliteStore:
         )
         messages.reverse()
         return messages
+
+    # ---- moderation ---------------------------------------------------------------
+
+    async def room_state(self, room_id: int) -> RoomState | None:
+        row = await self._one(
+            self._r,
+            "SELECT id, kind, name, locked, slow_mode_seconds, policy FROM rooms WHERE id = ?",
+            (room_id,),
+        )
+        if row is None:
+            return None
+        return RoomState(
+            id=row[0],
+            kind=RoomKind(row[1]),
+            name=row[2],
+            locked=bool(row[3]),
+            slow_mode_seconds=row[4],
+            policy=json.loads(row[5]),
+        )
+
+    async def set_room_state(
+        self,
+        room_id: int,
+        *,
+        locked: bool | None = None,
+        slow_mode_seconds: int | None = None,
+        policy: dict[str, str] | None = None,
+    ) -> RoomState:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            if locked is not None:
+                await db.execute("UPDATE rooms SET locked = ? WHERE id = ?", (int(locked), room_id))
+            if slow_mode_seconds is not None:
+                await db.execute(
+                    "UPDATE rooms SET slow_mode_seconds = ? WHERE id = ?",
+                    (slow_mode_seconds, room_id),
+                )
+            if policy is not None:
+                await db.execute(
+                    "UPDATE rooms SET policy = ? WHERE id = ?", (json.dumps(policy), room_id)
+                )
+            return None, []
+
+        await self._write(job)
+        state = await self.room_state(room_id)
+        if state is None:
+            raise NotFound("no such room")
+        return state
+
+    async def room_staff(self, room_id: int) -> list[int]:
+        rows = await self._r.execute_fetchall(
+            "SELECT user_id FROM room_members WHERE room_id = ? AND role = ?",
+            (room_id, Role.FACILITATOR.value),
+        )
+        return [r[0] for r in rows]
+
+    async def set_mute(
+        self, room_id: int, user_id: int, until: float | None, reason: str | None
+    ) -> None:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            cur = await db.execute(
+                "UPDATE room_members SET muted_until = ?, mute_reason = ?"
+                " WHERE room_id = ? AND user_id = ?",
+                (until, reason, room_id, user_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFound("that person is not a member of this room")
+            return None, []
+
+        await self._write(job)
+
+    async def remove_member(self, room_id: int, user_id: int) -> bool:
+        async def job(db: aiosqlite.Connection) -> tuple[bool, list[Event]]:
+            cur = await db.execute(
+                "DELETE FROM room_members WHERE room_id = ? AND user_id = ?", (room_id, user_id)
+            )
+            return cur.rowcount > 0, []
+
+        return await self._write(job)
+
+    async def set_suspended(self, user_id: int, suspended: bool) -> list[bytes]:
+        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
+            await db.execute(
+                "UPDATE users SET suspended = ? WHERE id = ?", (int(suspended), user_id)
+            )
+            if not suspended:
+                return [], []
+            rows = await db.execute_fetchall(
+                "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
+            )
+            return [bytes(r[0]) for r in rows], []
+
+        return await self._write(job)
+
+    async def remove_message(
+        self, room_id: int, seq: int, by: int, reason: str, now: float
+    ) -> Event:
+        async def apply(db: aiosqlite.Connection) -> None:
+            row = await self._one(
+                db, "SELECT deleted_at FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
+            )
+            if row is None or row[0] is not None:
+                raise NotFound("no such message")
+            await db.execute(
+                "UPDATE messages SET deleted_at = ?, removed_by = ?, removal_reason = ?"
+                " WHERE room_id = ? AND seq = ?",
+                (now, by, reason, room_id, seq),
+            )
+
+        return await self._change(room_id, seq, by, EventKind.REMOVED, now, apply)
+
+    HELD_SQL = (
+        "SELECT h.id, h.room_id, h.author_id, u.display_name, h.client_id, h.body, h.reply_to,"
+        " h.sent_at, h.labels, h.state, h.note, h.message_seq"
+        " FROM held_messages h JOIN users u ON u.id = h.author_id "
+    )
+
+    @staticmethod
+    def _held(r: Sequence[Any]) -> Held:
+        return Held(
+            id=r[0],
+            room_id=r[1],
+            author=Author(r[2], r[3]),
+            client_id=r[4],
+            text=r[5],
+            reply_to=r[6],
+            sent_at=datetime.fromtimestamp(r[7], UTC),
+            labels=tuple(json.loads(r[8])),
+            state=HoldState(r[9]),
+            note=r[10],
+            message_seq=r[11],
+        )
+
+    async def hold_message(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        reply_to: int | None,
+        labels: Sequence[str],
+        state: HoldState,
+        now: float,
+    ) -> tuple[Held, bool]:
+        async def job(db: aiosqlite.Connection) -> tuple[tuple[int, bool], list[Event]]:
+            rows = list(
+                await db.execute_fetchall(
+                    "INSERT INTO held_messages(room_id, author_id, client_id, body, reply_to,"
+                    " sent_at, labels, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING id",
+                    (
+                        room_id,
+                        author.id,
+                        client_id,
+                        text,
+                        reply_to,
+                        now,
+                        json.dumps(list(labels)),
+                        state.value,
+                    ),
+                )
+            )
+            if rows:
+                return (rows[0][0], False), []
+            row = await self._one(
+                db,
+                "SELECT id FROM held_messages WHERE room_id = ? AND author_id = ?"
+                " AND client_id = ?",
+                (room_id, author.id, client_id),
+            )
+            return (row[0], True), []
+
+        held_id, duplicate = await self._write(job)
+        held = await self.get_held(held_id)
+        assert held is not None
+        return held, duplicate
+
+    async def get_held(self, held_id: int) -> Held | None:
+        row = await self._one(self._r, self.HELD_SQL + "WHERE h.id = ?", (held_id,))
+        return None if row is None else self._held(row)
+
+    async def list_held(self, room_id: int) -> list[Held]:
+        rows = await self._r.execute_fetchall(
+            self.HELD_SQL + "WHERE h.room_id = ? AND h.state = ? ORDER BY h.id",
+            (room_id, HoldState.HELD.value),
+        )
+        return [self._held(r) for r in rows]
+
+    async def approve_held(self, held_id: int, by: int, now: float) -> tuple[Held, Event]:
+        async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
+            row = await self._one(db, self.HELD_SQL + "WHERE h.id = ?", (held_id,))
+            if row is None or row[9] != HoldState.HELD.value:
+                raise NotFound("no such message waiting for review")
+            held = self._held(row)
+            seq = await self._next_seq(db, held.room_id)
+            # Delivered now, in order, with the time it was written.
+            await db.execute(
+                "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to,"
+                " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    held.room_id,
+                    seq,
+                    held.author.id,
+                    held.client_id,
+                    held.text,
+                    held.reply_to,
+                    held.sent_at.timestamp(),
+                ),
+            )
+            await db.execute(
+                "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?,"
+                " message_seq = ? WHERE id = ?",
+                (HoldState.APPROVED.value, by, now, seq, held_id),
+            )
+            self._log(held.room_id, seq, EventKind.POSTED, seq, held.author.id, now)
+            message = await self._message(db, held.room_id, seq)
+            assert message is not None
+            event = Event(room_id=held.room_id, seq=seq, kind=EventKind.POSTED, message=message)
+            return event, [event]
+
+        event = await self._write(job)
+        held = await self.get_held(held_id)
+        assert held is not None
+        return held, event
+
+    async def reject_held(self, held_id: int, by: int, note: str, now: float) -> Held:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            cur = await db.execute(
+                "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?, note = ?"
+                " WHERE id = ? AND state = ?",
+                (HoldState.REJECTED.value, by, now, note, held_id, HoldState.HELD.value),
+            )
+            if cur.rowcount == 0:
+                raise NotFound("no such message waiting for review")
+            return None, []
+
+        await self._write(job)
+        held = await self.get_held(held_id)
+        assert held is not None
+        return held
+
+    ALERT_SQL = (
+        "SELECT a.id, a.room_id, a.kind, a.urgent, a.subject_id, u.display_name, a.message_seq,"
+        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at"
+        " FROM alerts a JOIN users u ON u.id = a.subject_id "
+    )
+
+    @staticmethod
+    def _alert(r: Sequence[Any]) -> Alert:
+        return Alert(
+            id=r[0],
+            room_id=r[1],
+            kind=AlertKind(r[2]),
+            urgent=bool(r[3]),
+            subject=Author(r[4], r[5]),
+            message_seq=r[6],
+            held_id=r[7],
+            labels=tuple(json.loads(r[8])),
+            rules=tuple(json.loads(r[9])),
+            created_at=datetime.fromtimestamp(r[10], UTC),
+            acknowledged_by=r[11],
+            acknowledged_at=_dt(r[12]),
+        )
+
+    async def create_alert(
+        self,
+        room_id: int,
+        kind: AlertKind,
+        urgent: bool,
+        subject_id: int,
+        message_seq: int | None,
+        held_id: int | None,
+        labels: Sequence[str],
+        rules: Sequence[str],
+        now: float,
+    ) -> Alert:
+        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+            cur = await db.execute(
+                "INSERT INTO alerts(room_id, kind, urgent, subject_id, message_seq, held_id,"
+                " labels, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    room_id,
+                    kind.value,
+                    int(urgent),
+                    subject_id,
+                    message_seq,
+                    held_id,
+                    json.dumps(list(labels)),
+                    json.dumps(list(rules)),
+                    now,
+                ),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid, []
+
+        alert_id = await self._write(job)
+        row = await self._one(self._r, self.ALERT_SQL + "WHERE a.id = ?", (alert_id,))
+        return self._alert(row)
+
+    async def list_alerts(self, room_ids: Sequence[int], open_only: bool) -> list[Alert]:
+        if not room_ids:
+            return []
+        marks = ",".join("?" * len(room_ids))
+        where = f"WHERE a.room_id IN ({marks})"
+        if open_only:
+            where += " AND a.acknowledged_at IS NULL"
+        rows = await self._r.execute_fetchall(
+            self.ALERT_SQL + where + " ORDER BY a.urgent DESC, a.id DESC LIMIT 500",
+            tuple(room_ids),
+        )
+        return [self._alert(r) for r in rows]
+
+    async def acknowledge_alert(self, alert_id: int, by: int, now: float) -> Alert:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?"
+                " WHERE id = ? AND acknowledged_at IS NULL",
+                (by, now, alert_id),
+            )
+            return None, []
+
+        await self._write(job)
+        row = await self._one(self._r, self.ALERT_SQL + "WHERE a.id = ?", (alert_id,))
+        if row is None:
+            raise NotFound("no such alert")
+        return self._alert(row)
+
+    async def get_alert(self, alert_id: int) -> Alert | None:
+        row = await self._one(self._r, self.ALERT_SQL + "WHERE a.id = ?", (alert_id,))
+        return None if row is None else self._alert(row)
+
+    REPORT_SQL = (
+        "SELECT r.id, r.room_id, r.message_seq, r.reporter_id, u.display_name, r.reason,"
+        " r.state, r.created_at, r.handled_by, r.note"
+        " FROM reports r JOIN users u ON u.id = r.reporter_id "
+    )
+
+    @staticmethod
+    def _report(r: Sequence[Any]) -> Report:
+        return Report(
+            id=r[0],
+            room_id=r[1],
+            message_seq=r[2],
+            reporter=Author(r[3], r[4]),
+            reason=r[5],
+            state=ReportState(r[6]),
+            created_at=datetime.fromtimestamp(r[7], UTC),
+            handled_by=r[8],
+            note=r[9],
+        )
+
+    async def create_report(
+        self, room_id: int, message_seq: int, reporter_id: int, reason: str, now: float
+    ) -> Report:
+        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+            cur = await db.execute(
+                "INSERT INTO reports(room_id, message_seq, reporter_id, reason, state,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (room_id, message_seq, reporter_id, reason, ReportState.OPEN.value, now),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid, []
+
+        report_id = await self._write(job)
+        report = await self.get_report(report_id)
+        assert report is not None
+        return report
+
+    async def get_report(self, report_id: int) -> Report | None:
+        row = await self._one(self._r, self.REPORT_SQL + "WHERE r.id = ?", (report_id,))
+        return None if row is None else self._report(row)
+
+    async def list_reports(self, room_ids: Sequence[int], open_only: bool) -> list[Report]:
+        if not room_ids:
+            return []
+        marks = ",".join("?" * len(room_ids))
+        where = f"WHERE r.room_id IN ({marks})"
+        if open_only:
+            where += " AND r.state != 'resolved'"
+        rows = await self._r.execute_fetchall(
+            self.REPORT_SQL + where + " ORDER BY r.id DESC LIMIT 500", tuple(room_ids)
+        )
+        return [self._report(r) for r in rows]
+
+    async def set_report_state(
+        self, report_id: int, state: ReportState, by: int, note: str, now: float
+    ) -> Report:
+        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE reports SET state = ?, handled_by = ?, handled_at = ?, note = ?"
+                " WHERE id = ?",
+                (state.value, by, now, note, report_id),
+            )
+            return None, []
+
+        await self._write(job)
+        report = await self.get_report(report_id)
+        if report is None:
+            raise NotFound("no such report")
+        return report
+
+    async def audit_entries(self, room_ids: Sequence[int] | None, limit: int) -> list[AuditEntry]:
+        sql = (
+            "SELECT id, at, actor_id, action, subject_type, subject_id, room_id, detail"
+            " FROM audit_log"
+        )
+        params: tuple[Any, ...] = ()
+        if room_ids is not None:
+            if not room_ids:
+                return []
+            sql += f" WHERE room_id IN ({','.join('?' * len(room_ids))})"
+            params = tuple(room_ids)
+        rows = await self._r.execute_fetchall(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [
+            AuditEntry(
+                id=r[0],
+                at=datetime.fromtimestamp(r[1], UTC),
+                actor_id=r[2],
+                action=r[3],
+                subject_type=r[4],
+                subject_id=r[5],
+                room_id=r[6],
+                detail=r[7],
+            )
+            for r in rows
+        ]
 
     # ---- audit -------------------------------------------------------------------
 

@@ -1,0 +1,608 @@
+"""Facilitators holding the group's boundaries: screening, alerts, the hold queue,
+reports, mutes, removals, locks and slow mode.
+
+Owns: `Facilitation`, which `Chat` builds and calls for every message it screens, and
+which the edges call for facilitator actions. Every action checks, on the server, that
+the actor facilitates that very room, and is written to the audit log (who, what, to
+whom, when, why; never the message body). May import: moderation, chat's collaborators
+(store, hub, bus), protocol, models, errors.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from moderation import DEFAULT_POLICY, Action, Assessment, Context, Label, Policy, assess, decide
+
+from . import protocol as p
+from .errors import Code, Forbidden, HearthError, NotFound, NotMember, ProtocolError, RateLimited
+from .hub import CLOSE_SESSION_ENDED
+from .models import (
+    Alert,
+    AlertKind,
+    AuditEntry,
+    Held,
+    HoldState,
+    Report,
+    ReportState,
+    Role,
+    RoomState,
+    User,
+)
+from .store import Membership, Posted
+
+if TYPE_CHECKING:
+    from .chat import Chat
+
+# What the author is told when a message waits or is stopped. Plain, kind, specific.
+WHY: dict[Label, str] = {
+    Label.contact_info: (
+        "Our group agreement keeps phone numbers, emails, addresses and social media "
+        "handles out of the room."
+    ),
+    Label.substance_acquisition: (
+        "Our group agreement keeps talk of getting, giving or selling substances out of the room."
+    ),
+    Label.harassment: "Our group agreement asks us to treat each other with respect.",
+    Label.relapse_risk: "A facilitator would like to read this first.",
+    Label.crisis: "A facilitator would like to read this first.",
+}
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Facilitation:
+    def __init__(self, chat: Chat) -> None:
+        self.chat = chat
+        self.store = chat.store
+        self.hub = chat.hub
+        self._rooms: dict[int, RoomState] = {}
+        self._staff: dict[int, list[int]] = {}
+        self._last_post: dict[tuple[int, int], float] = {}
+
+    # ---- room state ----------------------------------------------------------------
+
+    async def room_state(self, room: int) -> RoomState:
+        state = self._rooms.get(room)
+        if state is None:
+            state = await self.store.room_state(room)
+            if state is None:
+                raise NotMember()
+            self._rooms[room] = state
+        return state
+
+    async def policy(self, room: int) -> Policy:
+        return Policy.from_mapping((await self.room_state(room)).policy, DEFAULT_POLICY)
+
+    async def staff_of(self, room: int) -> list[int]:
+        staff = self._staff.get(room)
+        if staff is None:
+            staff = self._staff[room] = await self.store.room_staff(room)
+        return staff
+
+    def forget(self, room: int) -> None:
+        self._rooms.pop(room, None)
+        self._staff.pop(room, None)
+
+    async def check_can_post(self, user: User, membership: Membership, room: int) -> None:
+        """Mutes, locks and slow mode; staff are never slowed down."""
+        if user.role.is_staff or membership.role is Role.FACILITATOR:
+            return
+        now = self.chat.clock()
+        if membership.muted_until is not None and membership.muted_until > now:
+            reason = f" Reason: {membership.mute_reason}" if membership.mute_reason else ""
+            raise HearthError(
+                f"a facilitator has paused your posting until {_when(membership.muted_until)}."
+                + reason,
+                code=Code.MUTED,
+            )
+        state = await self.room_state(room)
+        if state.locked:
+            raise HearthError("this room is read-only for now", code=Code.ROOM_LOCKED)
+        if state.slow_mode_seconds:
+            last = self._last_post.get((room, user.id))
+            if last is not None and now - last < state.slow_mode_seconds:
+                raise RateLimited(
+                    f"slow mode is on: one message every {state.slow_mode_seconds} seconds",
+                    retry_after=state.slow_mode_seconds - (now - last),
+                )
+            self._last_post[(room, user.id)] = now
+
+    # ---- screening -------------------------------------------------------------------
+
+    async def screen(self, user: User, frame: p.SendFrame) -> Posted | Held:
+        """Assess a message and act on the room's policy: deliver, alert, hold, block."""
+        room = frame.room
+        state = await self.room_state(room)
+        assessment = assess(frame.text, Context(room_kind=state.kind.value))
+        decision = decide(assessment, await self.policy(room))
+        now = self.chat.clock()
+        labels = sorted(label.value for label in assessment.labels)
+        if decision.action in (Action.hold, Action.block):
+            if frame.reply_to is not None and not await self.store.get_message(
+                room, frame.reply_to
+            ):
+                raise NotFound("the message you reply to does not exist")
+            hold_state = HoldState.HELD if decision.action is Action.hold else HoldState.BLOCKED
+            held, duplicate = await self.store.hold_message(
+                room, user, frame.client_id, frame.text, frame.reply_to, labels, hold_state, now
+            )
+            if not duplicate and decision.alerts:
+                kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
+                await self._alert(room, kind, False, user, None, held.id, assessment)
+            why = self._why(assessment, decision.alert_labels)
+            if held.state is HoldState.BLOCKED:
+                raise HearthError(
+                    f"{why} Your message was not shared; a facilitator has been told.",
+                    code=Code.BLOCKED,
+                )
+            return held
+        posted = await self.store.add_message(
+            room, user, frame.client_id, frame.text, frame.reply_to, now
+        )
+        if not posted.duplicate and decision.alerts:
+            await self._alert(
+                room, AlertKind.MESSAGE, decision.urgent, user, posted.event.seq, None, assessment
+            )
+        if decision.urgent:
+            self._tell(user.id, self.crisis_help(room))
+        return posted
+
+    def why_held(self, held: Held) -> str:
+        labels = {Label(v) for v in held.labels}
+        return self._why(Assessment(frozenset(labels)), frozenset(labels)) + (
+            " A facilitator will read it before it is shared."
+        )
+
+    @staticmethod
+    def _why(assessment: Assessment, labels: frozenset[Label]) -> str:
+        for label in (Label.substance_acquisition, Label.contact_info, Label.harassment):
+            if label in labels or label in assessment.labels:
+                return WHY[label]
+        return WHY[Label.relapse_risk]
+
+    async def screen_edit(self, user: User, frame: p.EditFrame) -> None:
+        """An edit cannot smuggle in what a new message could not say."""
+        state = await self.room_state(frame.room)
+        assessment = assess(frame.text, Context(room_kind=state.kind.value))
+        decision = decide(assessment, await self.policy(frame.room))
+        if decision.action in (Action.hold, Action.block):
+            raise HearthError(
+                self._why(assessment, decision.alert_labels)
+                + " That edit was not saved; the original stays.",
+                code=Code.BLOCKED,
+            )
+        if decision.alerts:
+            await self._alert(
+                frame.room,
+                AlertKind.MESSAGE,
+                decision.urgent,
+                user,
+                frame.message,
+                None,
+                assessment,
+            )
+        if decision.urgent:
+            self._tell(user.id, self.crisis_help(frame.room))
+
+    def crisis_help(self, room: int | None) -> str:
+        s = self.chat.settings
+        return p.notice_frame(
+            "crisis_help",
+            room=room,
+            resources={"call": "988", "text": "988", "after_hours": s.after_hours_line or None},
+        )
+
+    # ---- alerts ------------------------------------------------------------------------
+
+    async def _alert(
+        self,
+        room: int,
+        kind: AlertKind,
+        urgent: bool,
+        subject: User,
+        message_seq: int | None,
+        held_id: int | None,
+        assessment: Assessment | None,
+    ) -> Alert:
+        labels = sorted(label.value for label in assessment.labels) if assessment else []
+        rules = sorted({e.rule for e in assessment.evidence}) if assessment else []
+        alert = await self.store.create_alert(
+            room, kind, urgent, subject.id, message_seq, held_id, labels, rules, self.chat.clock()
+        )
+        evidence = self._evidence(assessment)
+        frame = p.alert_frame(alert, evidence)
+        for uid in await self.staff_of(room):
+            for conn in self.hub.connections_of(uid):
+                conn.offer(frame)
+        await self.chat.audit(
+            None,
+            "alert.raise",
+            subject_type="user",
+            subject_id=subject.id,
+            room_id=room,
+            detail={
+                "alert": alert.id,
+                "kind": kind.value,
+                "urgent": urgent,
+                "labels": labels,
+                "rules": rules,
+            },
+        )
+        return alert
+
+    @staticmethod
+    def _evidence(assessment: Assessment | None) -> list[dict[str, str]]:
+        if assessment is None:
+            return []
+        return [
+            {"label": e.label.value, "rule": e.rule, "phrase": e.phrase}
+            for e in assessment.evidence
+        ]
+
+    async def help(self, user: User, frame: p.HelpFrame) -> int:
+        """ "I need help now": an urgent alert to the facilitators of the person's rooms."""
+        memberships = await self.store.memberships(user.id)
+        rooms = (
+            [frame.room]
+            if frame.room is not None
+            else [m.room_id for m in memberships.values() if m.role is not Role.FACILITATOR]
+        )
+        if frame.room is not None and frame.room not in memberships:
+            raise NotMember()
+        for room in rooms:
+            await self._alert(room, AlertKind.HELP, True, user, None, None, None)
+        self._tell(user.id, self.crisis_help(frame.room))
+        return len(rooms)
+
+    async def alert_view(self, alert: Alert) -> dict[str, Any]:
+        """An alert as staff see it, with the evidence recomputed from the message."""
+        text: str | None = None
+        if alert.held_id is not None:
+            held = await self.store.get_held(alert.held_id)
+            text = held.text if held else None
+        elif alert.message_seq is not None:
+            message = await self.store.get_message(alert.room_id, alert.message_seq)
+            text = message.text if message and not message.deleted else None
+        evidence = self._evidence(assess(text)) if text else []
+        return p.alert_dict(alert, evidence)
+
+    async def alerts(self, actor: User, open_only: bool) -> list[dict[str, Any]]:
+        rooms = await self._facilitated_rooms(actor)
+        return [await self.alert_view(a) for a in await self.store.list_alerts(rooms, open_only)]
+
+    # ---- reports -----------------------------------------------------------------------
+
+    async def report(self, user: User, frame: p.ReportFrame) -> Report:
+        await self.chat.member(user, frame.room)
+        message = await self.store.get_message(frame.room, frame.message)
+        if message is None:
+            raise NotFound("no such message")
+        report = await self.store.create_report(
+            frame.room, frame.message, user.id, frame.reason, self.chat.clock()
+        )
+        out = p.report_frame(report)
+        for uid in await self.staff_of(frame.room):
+            for conn in self.hub.connections_of(uid):
+                conn.offer(out)
+        await self.chat.audit(
+            user,
+            "report.open",
+            subject_type="message",
+            subject_id=frame.message,
+            room_id=frame.room,
+            detail={"report": report.id},
+        )
+        return report
+
+    async def reports(self, actor: User, open_only: bool) -> list[Report]:
+        return await self.store.list_reports(await self._facilitated_rooms(actor), open_only)
+
+    # ---- permission ---------------------------------------------------------------------
+
+    async def _facilitator(self, actor: User, room: int) -> Membership:
+        """The actor facilitates this room, or the answer is no."""
+        membership = await self.chat.member(actor, room)
+        if membership.role is not Role.FACILITATOR:
+            raise Forbidden("only this room's facilitators can do that")
+        return membership
+
+    async def _facilitated_rooms(self, actor: User) -> list[int]:
+        memberships = await self.store.memberships(actor.id)
+        return [m.room_id for m in memberships.values() if m.role is Role.FACILITATOR]
+
+    # ---- actions -------------------------------------------------------------------------
+
+    async def moderate(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        """Carry out one facilitator action; returns fields for the `done` answer."""
+        handler = getattr(self, "_do_" + frame.action.value)
+        result: dict[str, Any] = await handler(actor, frame)
+        return result
+
+    async def _audit_action(
+        self,
+        actor: User,
+        frame: p.ModerateFrame,
+        *,
+        room: int | None,
+        subject_type: str | None = None,
+        subject_id: int | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        detail: dict[str, object] = {"reason": frame.reason} if frame.reason else {}
+        if frame.note:
+            detail["note"] = frame.note
+        detail.update(extra or {})
+        await self.chat.audit(
+            actor,
+            "moderate." + frame.action.value,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            room_id=room,
+            detail=detail,
+        )
+
+    async def _member_of(self, room: int, user_id: int) -> Membership:
+        membership = await self.store.membership(room, user_id)
+        if membership is None:
+            raise NotFound("that person is not a member of this room")
+        return membership
+
+    async def _do_remove(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.room is not None and frame.message is not None
+        await self._facilitator(actor, frame.room)
+        event = await self.store.remove_message(
+            frame.room, frame.message, actor.id, frame.reason, self.chat.clock()
+        )
+        await self._audit_action(
+            actor, frame, room=frame.room, subject_type="message", subject_id=frame.message
+        )
+        return {"seq": event.seq}
+
+    async def _do_mute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.room is not None and frame.user is not None and frame.minutes is not None
+        await self._facilitator(actor, frame.room)
+        target = await self._member_of(frame.room, frame.user)
+        if target.role is Role.FACILITATOR:
+            raise Forbidden("facilitators cannot be muted")
+        until = self.chat.clock() + frame.minutes * 60
+        await self.store.set_mute(frame.room, frame.user, until, frame.reason or None)
+        self.chat.forget_member(frame.room, frame.user)
+        self._tell(
+            frame.user,
+            p.notice_frame(
+                "muted", room=frame.room, until=_when(until), reason=frame.reason or None
+            ),
+        )
+        await self._audit_action(
+            actor,
+            frame,
+            room=frame.room,
+            subject_type="user",
+            subject_id=frame.user,
+            extra={"minutes": frame.minutes},
+        )
+        return {"until": _when(until)}
+
+    async def _do_unmute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.room is not None and frame.user is not None
+        await self._facilitator(actor, frame.room)
+        await self._member_of(frame.room, frame.user)
+        await self.store.set_mute(frame.room, frame.user, None, None)
+        self.chat.forget_member(frame.room, frame.user)
+        self._tell(frame.user, p.notice_frame("unmuted", room=frame.room))
+        await self._audit_action(
+            actor, frame, room=frame.room, subject_type="user", subject_id=frame.user
+        )
+        return {}
+
+    async def _do_remove_member(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.room is not None and frame.user is not None
+        await self._facilitator(actor, frame.room)
+        target = await self._member_of(frame.room, frame.user)
+        if target.role is Role.FACILITATOR:
+            raise Forbidden("an admin changes who facilitates a room")
+        await self.store.remove_member(frame.room, frame.user)
+        self.chat.forget_member(frame.room, frame.user)
+        self._tell(
+            frame.user,
+            p.notice_frame("removed_from_room", room=frame.room, reason=frame.reason or None),
+        )
+        self.hub.leave(frame.user, frame.room)
+        self.chat.announce_presence(frame.room)
+        await self._audit_action(
+            actor, frame, room=frame.room, subject_type="user", subject_id=frame.user
+        )
+        return {}
+
+    async def _do_suspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.user is not None
+        target = await self.store.get_user(frame.user)
+        if target is None:
+            raise NotFound("no such account")
+        if actor.role is not Role.ADMIN:
+            # A facilitator suspends only clients of the rooms they facilitate.
+            shared = set(await self._facilitated_rooms(actor)) & set(
+                await self.store.memberships(target.id)
+            )
+            if not shared or target.role.is_staff:
+                raise Forbidden("you can suspend only members of the rooms you facilitate")
+        ended = await self.store.set_suspended(target.id, True)
+        for conn in self.hub.connections_of_sessions(ended):
+            conn.end(CLOSE_SESSION_ENDED, "account suspended")
+        await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
+        return {}
+
+    async def _set_room(self, actor: User, frame: p.ModerateFrame, **change: Any) -> RoomState:
+        assert frame.room is not None
+        await self._facilitator(actor, frame.room)
+        state = await self.store.set_room_state(frame.room, **change)
+        self.forget(frame.room)
+        self.chat.bus.publish(frame.room, p.room_state_frame(state))
+        await self._audit_action(actor, frame, room=frame.room, extra=dict(change))
+        return state
+
+    async def _do_lock(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        await self._set_room(actor, frame, locked=True)
+        return {}
+
+    async def _do_unlock(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        await self._set_room(actor, frame, locked=False)
+        return {}
+
+    async def _do_slow_mode(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        await self._set_room(actor, frame, slow_mode_seconds=frame.seconds)
+        return {}
+
+    async def _held_for(self, actor: User, held_id: int) -> Held:
+        held = await self.store.get_held(held_id)
+        if held is None:
+            raise NotFound("no such message waiting for review")
+        await self._facilitator(actor, held.room_id)
+        return held
+
+    async def _do_approve(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.held is not None
+        held = await self._held_for(actor, frame.held)
+        held, event = await self.store.approve_held(held.id, actor.id, self.chat.clock())
+        self._tell(
+            held.author.id,
+            p.notice_frame("approved", room=held.room_id, client_id=held.client_id, seq=event.seq),
+        )
+        await self._audit_action(
+            actor,
+            frame,
+            room=held.room_id,
+            subject_type="user",
+            subject_id=held.author.id,
+            extra={"held": held.id},
+        )
+        return {"seq": event.seq}
+
+    async def _do_reject(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.held is not None
+        held = await self._held_for(actor, frame.held)
+        held = await self.store.reject_held(held.id, actor.id, frame.note, self.chat.clock())
+        self._tell(
+            held.author.id,
+            p.notice_frame(
+                "rejected", room=held.room_id, client_id=held.client_id, note=frame.note or None
+            ),
+        )
+        await self._audit_action(
+            actor,
+            frame,
+            room=held.room_id,
+            subject_type="user",
+            subject_id=held.author.id,
+            extra={"held": held.id},
+        )
+        return {}
+
+    async def _do_acknowledge_alert(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.alert is not None
+        alert = await self.store.get_alert(frame.alert)
+        if alert is None:
+            raise NotFound("no such alert")
+        await self._facilitator(actor, alert.room_id)
+        alert = await self.store.acknowledge_alert(alert.id, actor.id, self.chat.clock())
+        # Every facilitator's list updates, so two people do not answer the same alarm.
+        out = p.alert_frame(alert, [])
+        for uid in await self.staff_of(alert.room_id):
+            for conn in self.hub.connections_of(uid):
+                conn.offer(out)
+        await self._audit_action(
+            actor, frame, room=alert.room_id, subject_type="alert", subject_id=alert.id
+        )
+        return {}
+
+    async def _do_handle_report(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        assert frame.report is not None and frame.state is not None
+        report = await self.store.get_report(frame.report)
+        if report is None:
+            raise NotFound("no such report")
+        await self._facilitator(actor, report.room_id)
+        report = await self.store.set_report_state(
+            report.id, ReportState(frame.state), actor.id, frame.note, self.chat.clock()
+        )
+        self._tell(
+            report.reporter.id,
+            p.notice_frame(
+                "report_handled",
+                room=report.room_id,
+                report=report.id,
+                state=report.state.value,
+                note=frame.note or None,
+            ),
+        )
+        await self._audit_action(
+            actor,
+            frame,
+            room=report.room_id,
+            subject_type="report",
+            subject_id=report.id,
+            extra={"state": frame.state},
+        )
+        return {}
+
+    # ---- staff views (REST) ----------------------------------------------------------------
+
+    async def held(self, actor: User, room: int) -> list[Held]:
+        await self._facilitator(actor, room)
+        return await self.store.list_held(room)
+
+    async def set_policy(self, actor: User, room: int, mapping: dict[str, str]) -> Policy:
+        if actor.role is not Role.ADMIN:
+            await self._facilitator(actor, room)
+        elif await self.store.room_state(room) is None:
+            raise NotMember()
+        try:
+            policy = Policy.from_mapping(mapping, await self.policy(room))
+        except ValueError as err:
+            raise ProtocolError(str(err)) from None
+        overrides = {
+            k: v for k, v in policy.to_mapping().items() if DEFAULT_POLICY.to_mapping()[k] != v
+        }
+        await self.store.set_room_state(room, policy=overrides)
+        self.forget(room)
+        await self.chat.audit(actor, "policy.change", room_id=room, detail=policy.to_mapping())
+        return policy
+
+    async def room_policy(self, actor: User, room: int) -> Policy:
+        if actor.role is not Role.ADMIN:
+            await self.chat.member(actor, room)
+        return await self.policy(room)
+
+    async def original(self, actor: User, room: int, seq: int) -> dict[str, Any]:
+        """What a removed message said, for the room's facilitators."""
+        await self._facilitator(actor, room)
+        message = await self.store.get_message(room, seq)
+        if message is None:
+            raise NotFound("no such message")
+        if message.text is None:
+            raise NotFound("the author deleted this message; its text is gone")
+        await self.chat.audit(
+            actor, "message.read_original", subject_type="message", subject_id=seq, room_id=room
+        )
+        return {"seq": seq, "text": message.text, "removed": message.removed}
+
+    async def audit_log(self, actor: User, room: int | None, limit: int) -> list[AuditEntry]:
+        if actor.role is Role.ADMIN:
+            return await self.store.audit_entries(None if room is None else [room], limit)
+        rooms = await self._facilitated_rooms(actor)
+        if room is not None:
+            if room not in rooms:
+                raise Forbidden("you can read the log of the rooms you facilitate")
+            rooms = [room]
+        if actor.role is not Role.FACILITATOR:
+            raise Forbidden("only staff read the audit log")
+        return await self.store.audit_entries(rooms, limit)
+
+    # ---- delivery to one person -------------------------------------------------------------
+
+    def _tell(self, user_id: int, frame: str) -> None:
+        for conn in self.hub.connections_of(user_id):
+            conn.offer(frame)

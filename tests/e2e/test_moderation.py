@@ -1,0 +1,423 @@
+"""Moderation end to end over websockets: crisis never missed, boundaries held, and
+every facilitator action limited to the facilitator's own rooms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import PASSWORD, Api, Socket, World
+
+CRISIS = "i cant do this anymore. im going to end it tonight"
+CONTACT = "text me at 555-123-4567 after group"
+ACQUIRE = "anyone know where i can get some xans tonight"
+
+
+async def connect(*apis: Api) -> list[Socket]:
+    return [await api.connect() for api in apis]
+
+
+async def collect(sock: Socket, *types: str, timeout: float = 5.0) -> dict[str, dict]:
+    """The first frame of each of `types`, in whatever order they come."""
+    import asyncio
+
+    found: dict[str, dict] = {}
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(found) < len(types):
+        frame = await sock.recv(max(deadline - asyncio.get_running_loop().time(), 0.01))
+        if frame["type"] in types:
+            found.setdefault(frame["type"], frame)
+    return found
+
+
+async def frames_until(sock: Socket, kind: str, timeout: float = 5.0) -> dict:
+    """The next frame of type `kind`, whatever comes before it."""
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        frame = await sock.recv(max(deadline - asyncio.get_running_loop().time(), 0.01))
+        if frame["type"] == kind:
+            return frame
+
+
+async def test_crisis_is_delivered_author_sees_help_facilitator_alerted(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    await alice.send({"type": "send", "ref": 1, "room": room, "client_id": "c", "text": CRISIS})
+    got = await collect(alice, "ack", "notice")
+    ack, notice = got["ack"], got["notice"]
+    event = await frames_until(bob, "event")
+    assert event["message"]["text"] == CRISIS  # never held, never blocked
+    assert notice["kind"] == "crisis_help" and notice["resources"]["call"] == "988"
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["urgent"] is True and "crisis" in alert["labels"]
+    assert alert["subject"]["name"] == "Alice" and alert["message"] == ack["seq"]
+    assert alert["evidence"] and all(e["rule"] for e in alert["evidence"])
+    # Never announced to the room.
+    await bob.nothing(0.3, ignore=("presence", "typing", "read"))
+    # The alert stays on the list until acknowledged.
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert [a["id"] for a in listed["alerts"]] == [alert["id"]]
+    status, _ = await world.bob.call("GET", "/api/alerts")
+    assert status == 200 and (await world.bob.call("GET", "/api/alerts"))[1]["alerts"] == []
+    done = await fran.answer(
+        {"type": "moderate", "action": "acknowledge_alert", "alert": alert["id"]}
+    )
+    assert done["type"] == "done"
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert listed["alerts"] == []
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_help_button_alerts_without_a_message(world: World) -> None:
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    await alice.send({"type": "help", "ref": "h"})
+    got = await collect(alice, "done", "notice")
+    assert got["done"] == {"type": "done", "ref": "h", "alerted": 1}
+    assert got["notice"]["kind"] == "crisis_help"
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["kind"] == "help" and alert["urgent"] and alert["subject"]["name"] == "Alice"
+    await alice.close()
+    await fran.close()
+
+
+async def test_contact_info_is_held_then_approved_in_order_with_its_time(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    held = await alice.answer({"type": "send", "room": room, "client_id": "h1", "text": CONTACT})
+    assert held["type"] == "held" and "phone numbers" in held["reason"]
+    # Re-sending the same client id answers the same hold, nothing new.
+    again = await alice.answer({"type": "send", "room": room, "client_id": "h1", "text": CONTACT})
+    assert again["hold"] == held["hold"]
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["kind"] == "held" and alert["held"] == held["hold"]
+    await bob.nothing(0.3)
+    _, queue = await world.fran.call("GET", f"/api/rooms/{room}/held", expect=200)
+    assert [h["text"] for h in queue["held"]] == [CONTACT]
+    status, _ = await world.bob.call("GET", f"/api/rooms/{room}/held")
+    assert status == 403
+
+    world.server.clock.advance(120)
+    done = await fran.answer({"type": "moderate", "action": "approve", "held": held["hold"]})
+    event = await frames_until(bob, "event")
+    assert event["seq"] == done["seq"] and event["message"]["text"] == CONTACT
+    assert event["message"]["client_id"] == "h1"
+    sent_at = event["message"]["sent_at"]
+    notice = await frames_until(alice, "notice")
+    assert notice["kind"] == "approved" and notice["seq"] == done["seq"]
+    _, page = await world.bob.call("GET", f"/api/rooms/{room}/messages", expect=200)
+    assert page["messages"][-1]["sent_at"] == sent_at  # its original time
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_rejected_message_tells_the_author_with_a_note(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    held = await alice.answer({"type": "send", "room": room, "client_id": "h2", "text": CONTACT})
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "reject",
+            "held": held["hold"],
+            "note": "let's swap numbers after discharge",
+        }
+    )
+    notice = await frames_until(alice, "notice")
+    assert notice == {
+        "type": "notice",
+        "kind": "rejected",
+        "room": room,
+        "client_id": "h2",
+        "note": "let's swap numbers after discharge",
+    }
+    again = await fran.answer({"type": "moderate", "action": "approve", "held": held["hold"]})
+    assert again["code"] == "not_found"
+    await alice.close()
+    await fran.close()
+
+
+async def test_acquisition_is_blocked_and_facilitators_alerted(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    refused = await alice.post(room, ACQUIRE)
+    assert refused["type"] == "error" and refused["code"] == "blocked"
+    assert "substances" in refused["message"]
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["kind"] == "blocked" and "substance_acquisition" in alert["labels"]
+    await bob.nothing(0.3)
+    _, page = await world.bob.call("GET", f"/api/rooms/{room}/messages", expect=200)
+    assert page["messages"] == []
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_an_edit_cannot_add_what_a_message_could_not_say(world: World) -> None:
+    room = world.a.room
+    alice = await world.alice.connect()
+    ack = await alice.post(room, "see you all thursday")
+    refused = await alice.answer(
+        {"type": "edit", "room": room, "message": ack["seq"], "text": CONTACT}
+    )
+    assert refused["code"] == "blocked"
+    _, page = await world.alice.call("GET", f"/api/rooms/{room}/messages", expect=200)
+    assert page["messages"][0]["text"] == "see you all thursday"
+    await alice.close()
+
+
+async def test_reports_reach_facilitators_and_the_reporter_hears_back(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    ack = await alice.post(room, "whatever, nobody here gets it")
+    done = await bob.answer(
+        {"type": "report", "room": room, "message": ack["seq"], "reason": "felt dismissive"}
+    )
+    report = (await frames_until(fran, "report"))["report"]
+    assert report["id"] == done["report"] and report["state"] == "open"
+    assert report["reason"] == "felt dismissive"
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "handle_report",
+            "report": report["id"],
+            "state": "resolved",
+            "note": "talked it through",
+        }
+    )
+    notice = await frames_until(bob, "notice")
+    assert notice["kind"] == "report_handled" and notice["state"] == "resolved"
+    _, reports = await world.fran.call("GET", "/api/reports", expect=200)
+    assert reports["reports"] == []
+    _, everything = await world.fran.call("GET", "/api/reports?all=true", expect=200)
+    assert [r["state"] for r in everything["reports"]] == ["resolved"]
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_removed_message_is_a_tombstone_for_the_room_not_for_staff(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    ack = await alice.post(room, "an unkind joke")
+    await frames_until(bob, "event")
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "remove",
+            "room": room,
+            "message": ack["seq"],
+            "reason": "hurtful",
+        }
+    )
+    event = await frames_until(bob, "event")
+    assert event["kind"] == "removed" and event["message"]["removed"] is True
+    assert event["message"]["text"] is None
+    _, original = await world.fran.call(
+        "GET", f"/api/rooms/{room}/messages/{ack['seq']}/original", expect=200
+    )
+    assert original["text"] == "an unkind joke"
+    status, _ = await world.bob.call("GET", f"/api/rooms/{room}/messages/{ack['seq']}/original")
+    assert status == 403
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_timed_mute_with_reason_then_it_ends(world: World) -> None:
+    room = world.a.room
+    bob, fran = await world.bob.connect(), await world.fran.connect()
+    done = await fran.answer(
+        {
+            "type": "moderate",
+            "action": "mute",
+            "room": room,
+            "user": world.bob.user["id"],
+            "minutes": 10,
+            "reason": "cooling off",
+        }
+    )
+    assert done["type"] == "done" and done["until"]
+    notice = await frames_until(bob, "notice")
+    assert notice["kind"] == "muted" and notice["reason"] == "cooling off"
+    refused = await bob.post(room, "but")
+    assert refused["code"] == "muted" and "cooling off" in refused["message"]
+    world.server.clock.advance(601)
+    assert (await bob.post(room, "thank you for the pause"))["type"] == "ack"
+    await bob.close()
+    await fran.close()
+
+
+async def test_lock_and_slow_mode(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    await fran.answer(
+        {"type": "moderate", "action": "lock", "room": room, "reason": "group is closed tonight"}
+    )
+    state = await frames_until(alice, "room_state")
+    assert state == {"type": "room_state", "room": room, "locked": True, "slow_mode_seconds": 0}
+    assert (await alice.post(room, "hello?"))["code"] == "room_locked"
+    assert (await fran.post(room, "back tomorrow"))["type"] == "ack"  # staff still speak
+    await fran.answer({"type": "moderate", "action": "unlock", "room": room})
+    await fran.answer({"type": "moderate", "action": "slow_mode", "room": room, "seconds": 30})
+    assert (await alice.post(room, "one"))["type"] == "ack"
+    slowed = await alice.post(room, "two")
+    assert slowed["code"] == "rate_limited" and 0 < slowed["retry_after"] <= 30
+    world.server.clock.advance(30)
+    assert (await alice.post(room, "two"))["type"] == "ack"
+    _, rooms = await world.alice.call("GET", "/api/rooms", expect=200)
+    assert rooms["rooms"][0]["slow_mode_seconds"] == 30
+    await alice.close()
+    await fran.close()
+
+
+async def test_removed_member_stops_receiving_at_once(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "remove_member",
+            "room": room,
+            "user": world.bob.user["id"],
+            "reason": "asked to leave",
+        }
+    )
+    notice = await frames_until(bob, "notice")
+    assert notice["kind"] == "removed_from_room"
+    await alice.post(room, "after he left")
+    await bob.nothing(0.3, ignore=("presence",))
+    assert (await bob.post(room, "let me back"))["code"] == "not_member"
+    status, _ = await world.bob.call("GET", f"/api/rooms/{room}/messages")
+    assert status == 404
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_suspended_account_is_signed_out_everywhere(world: World) -> None:
+    bob, fran = await world.bob.connect(), await world.fran.connect()
+    await fran.answer(
+        {"type": "moderate", "action": "suspend", "user": world.bob.user["id"], "reason": "threats"}
+    )
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await bob.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    stranger = Api(world.server)
+    world.apis.append(stranger)
+    status, _ = await stranger.call(
+        "POST", "/api/session", {"username": "bob", "password": PASSWORD}
+    )
+    assert status == 401
+    await fran.close()
+
+
+MODERATIONS = [
+    {"action": "remove", "message": 1, "reason": "x"},
+    {"action": "mute", "user": 0, "minutes": 5, "reason": "x"},
+    {"action": "unmute", "user": 0},
+    {"action": "remove_member", "user": 0, "reason": "x"},
+    {"action": "lock", "reason": "x"},
+    {"action": "unlock"},
+    {"action": "slow_mode", "seconds": 10},
+]
+
+
+@pytest.mark.parametrize("action", MODERATIONS, ids=[m["action"] for m in MODERATIONS])
+async def test_clients_and_other_cohorts_facilitators_cannot_moderate(
+    world: World, action: dict
+) -> None:
+    room = world.a.room
+    fran = await world.fran.connect()
+    await fran.post(room, "a message to act on")
+    await world.admin.call(
+        "POST",
+        "/api/staff",
+        {"username": "gail", "name": "Gail", "password": PASSWORD, "role": "facilitator"},
+        expect=201,
+    )
+    gail_api = await Api(world.server).login("gail")
+    world.apis.append(gail_api)
+    await gail_api.call("POST", "/api/cohorts", {"name": "Gail's group"}, expect=201)
+    frame = {"type": "moderate", "room": room, **action}
+    if "user" in frame:
+        frame["user"] = world.alice.user["id"]
+    alice, gail = await world.alice.connect(), await gail_api.connect()
+    assert (await alice.answer(dict(frame)))["code"] == "forbidden"
+    assert (await gail.answer(dict(frame)))["code"] == "not_member"
+    done = await fran.answer(dict(frame))
+    assert done["type"] == "done", done
+    for s in (alice, gail, fran):
+        await s.close()
+
+
+async def test_cross_cohort_holds_alerts_and_reports_are_out_of_reach(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    held = await alice.answer({"type": "send", "room": room, "client_id": "x", "text": CONTACT})
+    alert = (await frames_until(fran, "alert"))["alert"]
+    carol = await world.carol.connect()
+    for frame in (
+        {"action": "approve", "held": held["hold"]},
+        {"action": "acknowledge_alert", "alert": alert["id"]},
+        {"action": "suspend", "user": world.alice.user["id"], "reason": "x"},
+    ):
+        answer = await carol.answer({"type": "moderate", **frame})
+        assert answer["code"] in ("not_member", "forbidden"), answer
+    for s in (alice, fran, carol):
+        await s.close()
+
+
+async def test_policy_is_per_room_and_crisis_can_never_be_silenced(world: World) -> None:
+    room = world.a.room
+    _, policy = await world.fran.call("GET", f"/api/rooms/{room}/policy", expect=200)
+    assert policy["policy"]["contact_info"] == "hold"
+    assert policy["policy"]["crisis"] == "deliver_and_alert"
+    status, err = await world.fran.call(
+        "PUT", f"/api/rooms/{room}/policy", {"policy": {"crisis": "block"}}
+    )
+    assert status == 400 and "crisis" in err["error"]["message"]
+    status, _ = await world.alice.call(
+        "PUT", f"/api/rooms/{room}/policy", {"policy": {"contact_info": "deliver"}}
+    )
+    assert status == 403
+    await world.fran.call(
+        "PUT", f"/api/rooms/{room}/policy", {"policy": {"contact_info": "deliver"}}, expect=200
+    )
+    alice = await world.alice.connect()
+    assert (await alice.post(room, CONTACT))["type"] == "ack"
+    # The other cohort keeps the default.
+    carol = await world.carol.connect()
+    assert (await carol.post(world.b.room, CONTACT))["type"] == "held"
+    await alice.close()
+    await carol.close()
+
+
+async def test_audit_log_records_actions_never_bodies(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    await alice.post(room, CRISIS)
+    ack = await alice.post(room, "something to remove")
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "remove",
+            "room": room,
+            "message": ack["seq"],
+            "reason": "off topic",
+        }
+    )
+    _, log = await world.fran.call("GET", f"/api/audit?room={room}", expect=200)
+    actions = [e["action"] for e in log["entries"]]
+    assert "alert.raise" in actions and "moderate.remove" in actions
+    removal = next(e for e in log["entries"] if e["action"] == "moderate.remove")
+    assert removal["actor"] == world.fran.user["id"] and removal["detail"]["reason"] == "off topic"
+    dump = json.dumps(log)
+    assert CRISIS not in dump and "something to remove" not in dump
+    status, _ = await world.alice.call("GET", "/api/audit")
+    assert status == 403
+    _, everything = await world.admin.call("GET", "/api/audit", expect=200)
+    assert len(everything["entries"]) >= len(log["entries"])
+    await alice.close()
+    await fran.close()
