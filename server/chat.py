@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,10 +68,12 @@ class Authenticated:
 
 
 def _name(value: str, what: str, limit: int = NAME_CHARS) -> str:
-    value = " ".join(value.split())
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
     if not value:
         raise ProtocolError(f"{what} must not be empty", code=Code.MISSING_FIELD)
-    if len(value) > limit or any(ord(c) < 32 for c in value):
+    # Control and format characters (bidi overrides, zero-width joiners) would let one
+    # person's name pass for another's.
+    if len(value) > limit or any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
         raise ProtocolError(f"{what} must be at most {limit} printable characters")
     return value
 
@@ -266,6 +269,8 @@ class Chat:
         cohort = await self.store.create_cohort(
             name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
         )
+        for uid in facilitators:
+            await self.joined(uid, cohort.room_id)
         await self.audit(
             actor,
             "cohort.create",
@@ -394,6 +399,19 @@ class Chat:
     def _forget_room(self, room: int) -> None:
         for key in [k for k in self._members if k[0] == room]:
             del self._members[key]
+
+    async def joined(self, user_id: int, room: int) -> None:
+        """Someone became a member of `room`: their open sockets learn of it at once
+        (and resume it like any other room)."""
+        conns = self.hub.connections_of(user_id)
+        if not conns:
+            return
+        summary = next(r for r in await self.store.room_summaries(user_id) if r.id == room)
+        frame = p.notice_frame("joined", room=p.room_dict(summary))
+        for conn in conns:
+            self.hub.attach(conn, [room])
+            conn.offer(frame)
+        self.announce_presence(room)
 
     async def rooms(self, user: User) -> list[RoomSummary]:
         return await self.store.room_summaries(user.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from tests.conftest import Socket, World
+from tests.conftest import Api, Socket, World
 
 
 async def test_two_members_chat_both_ways(world: World) -> None:
@@ -277,3 +277,33 @@ async def test_welcome_lists_rooms_with_limits(world: World) -> None:
     assert sock.welcome["limits"] == {"message_chars": 4000, "frame_bytes": 65536}
     assert "hug" in sock.welcome["reactions"]
     await sock.close()
+
+
+async def test_a_new_room_reaches_open_sockets_at_once(world: World) -> None:
+    fran = await world.fran.connect()
+    _, made = await world.fran.call("POST", "/api/cohorts", {"name": "Saturday"}, expect=201)
+    room = made["cohort"]["room"]
+    notice = await fran.expect("notice")
+    assert notice["kind"] == "joined" and notice["room"]["id"] == room
+    await fran.send({"type": "resume", "rooms": {str(room): 0}})
+    assert (await fran.expect("caught_up"))["room"] == room
+    assert (await fran.post(room, "welcome, everyone"))["type"] == "ack"
+    await fran.close()
+
+
+async def test_display_names_cannot_hide_formatting_characters(world: World) -> None:
+    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {}, expect=201)
+    api = Api(world.server)
+    world.apis.append(api)
+    status, body = await api.call(
+        "POST",
+        f"/api/invites/{invite['token']}",
+        {
+            "username": "mallory",
+            "name": "Ali\u202ece",
+            "password": "a long sentence of mine",
+            "agreement_version": 1,
+            "accept_confidentiality": True,
+        },
+    )
+    assert status == 400 and body["error"]["code"] == "invalid_field"
