@@ -15,12 +15,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
@@ -28,9 +30,14 @@ ROOT = Path(__file__).resolve().parents[2]
 HEARTH = ROOT / ".venv" / "bin" / "hearth"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
@@ -68,16 +75,29 @@ class Server:
 
     def create_admin(self) -> None:
         subprocess.run(
-            [str(HEARTH), "create-admin", "--username", "admin", "--name", "Admin",
-             "--password-stdin"],
-            input=(ADMIN_PASSWORD + "\n").encode(), env=self.env, check=True, timeout=60,
+            [
+                str(HEARTH),
+                "create-admin",
+                "--username",
+                "admin",
+                "--name",
+                "Admin",
+                "--password-stdin",
+            ],
+            input=(ADMIN_PASSWORD + "\n").encode(),
+            env=self.env,
+            check=True,
+            timeout=60,
             capture_output=True,
         )
 
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [str(HEARTH), "serve"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [str(HEARTH), "serve"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + 20
@@ -139,8 +159,9 @@ class Rest:
             raise AssertionError(f"{method} {path} -> {err.code} {err.read()[:300]!r}") from None
 
     def login(self, username: str, password: str) -> Rest:
-        self.user = self.call("POST", "/api/session",
-                              {"username": username, "password": password})["user"]
+        self.user = self.call("POST", "/api/session", {"username": username, "password": password})[
+            "user"
+        ]
         return self
 
 
@@ -165,29 +186,110 @@ class Program:
         cid = cohort or self.cohort["id"]
         return self.staff.call("POST", f"/api/cohorts/{cid}/invites", {})
 
-    def enrol(self, name: str, username: str, password: str = "quiet morning walk",
-              cohort: int | None = None) -> Rest:
+    def enrol(
+        self,
+        name: str,
+        username: str,
+        password: str = "quiet morning walk",
+        cohort: int | None = None,
+    ) -> Rest:
         """Enrol a client over REST; returns their logged-in REST session."""
         invite = self.invite(cohort)
         token = invite["token"]
         info = Rest(self.url).call("GET", f"/api/invites/{token}")
         client = Rest(self.url)
-        client.user = client.call("POST", f"/api/invites/{token}", {
-            "username": username, "name": name, "password": password,
-            "agreement_version": info["agreement"]["version"], "accept_confidentiality": True,
-        })["user"]
+        client.user = client.call(
+            "POST",
+            f"/api/invites/{token}",
+            {
+                "username": username,
+                "name": name,
+                "password": password,
+                "agreement_version": info["agreement"]["version"],
+                "accept_confidentiality": True,
+            },
+        )["user"]
         return client
+
+
+async def post_as(
+    program: Program,
+    who: Rest,
+    room: int,
+    payloads: list[str],
+    reply_to: int | None = None,
+    react: str | None = "heart",
+) -> list[int]:
+    """Send messages over a real websocket as `who` (every fourth replying to
+    `reply_to`), then react to the first; returns their seqs."""
+    seqs: list[int] = []
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}
+    ) as s:
+        async with s.ws_connect(
+            program.url.replace("http", "ws") + "/ws",
+            origin=program.url,
+            timeout=aiohttp.ClientWSTimeout(ws_close=5),
+        ) as ws:
+            welcome = json.loads((await ws.receive(timeout=5)).data)
+            latest = {r["id"]: r["latest_seq"] for r in welcome["rooms"]}
+            await ws.send_str(json.dumps({"type": "resume", "rooms": latest}))
+            await ws.send_str(json.dumps({"type": "typing", "room": room}))
+            for i, text in enumerate(payloads):
+                frame: dict[str, Any] = {
+                    "type": "send",
+                    "ref": i,
+                    "room": room,
+                    "client_id": f"x-{uuid.uuid4().hex}",
+                    "text": text,
+                }
+                if reply_to and i % 4 == 0:
+                    frame["reply_to"] = reply_to
+                await ws.send_str(json.dumps(frame))
+            while len(seqs) < len(payloads):
+                frame = json.loads((await ws.receive(timeout=10)).data)
+                assert frame["type"] != "error", frame
+                if frame["type"] == "ack":
+                    seqs.append(frame["message"])
+            if seqs and react:
+                await ws.send_str(
+                    json.dumps(
+                        {
+                            "type": "react",
+                            "ref": "r",
+                            "room": room,
+                            "message": seqs[0],
+                            "reaction": react,
+                        }
+                    )
+                )
+                while True:
+                    frame = json.loads((await ws.receive(timeout=10)).data)
+                    if frame["type"] in ("ack", "error"):
+                        assert frame["type"] == "ack", frame
+                        break
+    return seqs
 
 
 def make_program(server: Server) -> Program:
     server.create_admin()
     server.start()
     admin = Rest(server.url).login("admin", ADMIN_PASSWORD)
-    admin.call("POST", "/api/staff", {"username": "rivera", "name": "Dana (facilitator)",
-                                      "password": STAFF_PASSWORD, "role": "facilitator"})
+    admin.call(
+        "POST",
+        "/api/staff",
+        {
+            "username": "rivera",
+            "name": "Dana (facilitator)",
+            "password": STAFF_PASSWORD,
+            "role": "facilitator",
+        },
+    )
     staff = Rest(server.url).login("rivera", STAFF_PASSWORD)
-    cohort = staff.call("POST", "/api/cohorts", {"name": "Tuesday Evening IOP",
-                                                 "schedule": "Tue, Thu 6-9 pm"})["cohort"]
+    cohort = staff.call(
+        "POST", "/api/cohorts", {"name": "Tuesday Evening IOP", "schedule": "Tue, Thu 6-9 pm"}
+    )["cohort"]
     return Program(server, admin, staff, cohort)
 
 
@@ -247,8 +349,9 @@ class Watch:
 
         page.on("dialog", on_dialog)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("console", lambda m: self.console_errors.append(m.text)
-                if m.type == "error" else None)
+        page.on(
+            "console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None
+        )
 
 
 # Records CSP violations in the page before any of the app's code runs.
@@ -260,8 +363,14 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-async def new_page(browser: Any, program_or_url: Any, *, rest: Rest | None = None,
-                   viewport: dict[str, int] | None = None, path: str = "/") -> tuple[Any, Any, Watch]:
+async def new_page(
+    browser: Any,
+    program_or_url: Any,
+    *,
+    rest: Rest | None = None,
+    viewport: dict[str, int] | None = None,
+    path: str = "/",
+) -> tuple[Any, Any, Watch]:
     """A fresh context (optionally logged in with `rest`'s cookie) and page at `path`."""
     url = program_or_url if isinstance(program_or_url, str) else program_or_url.url
     context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
@@ -297,5 +406,3 @@ async def axe_violations(page: Any) -> list[tuple[str, str, int, list[str]]]:
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
-
-

@@ -9,7 +9,11 @@ from playwright.async_api import expect
 
 
 async def enrol_in_browser(
-    browser: Any, program: Program, cohort: dict[str, Any], name: str, username: str,
+    browser: Any,
+    program: Program,
+    cohort: dict[str, Any],
+    name: str,
+    username: str,
 ) -> tuple[Any, Any, Any]:
     invite = program.invite(cohort["id"])
     context, page, watch = await new_page(browser, program, path=f"/invite/{invite['token']}")
@@ -44,7 +48,9 @@ async def test_two_people_enrol_and_chat_both_ways(browser: Any, program: Progra
 
     await send(sam, "made it to day 30 🙂")
     await expect(texts(alex).filter(has_text="made it to day 30")).to_have_count(1)
-    await expect(alex.locator("li.msg").filter(has_text="made it to day 30").locator(".author")).to_have_text("Sam")
+    await expect(
+        alex.locator("li.msg").filter(has_text="made it to day 30").locator(".author")
+    ).to_have_text("Sam")
     await send(alex, "so proud of you, Sam")
     await expect(texts(sam).filter(has_text="so proud of you")).to_have_count(1)
     # Own messages are marked as such.
@@ -81,7 +87,9 @@ async def test_enter_sends_and_shift_enter_breaks_a_line(browser: Any, program: 
     await expect(mine).to_have_count(1)
     assert await mine.inner_text() == "first line\nsecond line"
     # Pending until acked, then sent.
-    await expect(page.locator("li.msg.own").filter(has_text="second line")).to_have_attribute("data-state", "sent")
+    await expect(page.locator("li.msg.own").filter(has_text="second line")).to_have_attribute(
+        "data-state", "sent"
+    )
 
 
 async def test_reply_react_edit_delete_round_trip(browser: Any, program: Program) -> None:
@@ -104,14 +112,18 @@ async def test_reply_react_edit_delete_round_trip(browser: Any, program: Program
     await expect(kai.locator(".composer-context")).to_contain_text("Replying to Jo")
     await send(kai, "that took courage")
     reply_in_jo = jo.locator("li.msg").filter(has_text="that took courage")
-    await expect(reply_in_jo.locator(".quote")).to_contain_text("rough night, but I called my sponsor")
+    await expect(reply_in_jo.locator(".quote")).to_contain_text(
+        "rough night, but I called my sponsor"
+    )
     await expect(reply_in_jo.locator(".quote-author")).to_have_text("Replying to You")
 
     await kai_msg.get_by_role("button", name="Actions for message from Jo").click()
     await kai_msg.get_by_role("button", name="React with hug").click()
     jo_msg = jo.locator(f'li.msg[data-seq="{seq}"]')
     await expect(jo_msg.get_by_role("button", name="Hug: 1")).to_be_visible()
-    await expect(kai_msg.get_by_role("button", name="Hug: 1, including you")).to_have_attribute("aria-pressed", "true")
+    await expect(kai_msg.get_by_role("button", name="Hug: 1, including you")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     # Toggle it off again.
     await kai_msg.get_by_role("button", name="Hug: 1, including you").click()
     await expect(jo_msg.locator(".chip")).to_have_count(0)
@@ -123,7 +135,9 @@ async def test_reply_react_edit_delete_round_trip(browser: Any, program: Program
     await expect(box).to_have_value("rough night, but I called my sponsor")
     await box.fill("rough night, but I called my sponsor and slept")
     await box.press("Enter")
-    await expect(kai_msg.locator(".text")).to_have_text("rough night, but I called my sponsor and slept")
+    await expect(kai_msg.locator(".text")).to_have_text(
+        "rough night, but I called my sponsor and slept"
+    )
     await expect(kai_msg.locator(".edited")).to_be_visible()
 
     # Jo deletes it: a tombstone on both sides, and the reply's quote follows.
@@ -137,3 +151,33 @@ async def test_reply_react_edit_delete_round_trip(browser: Any, program: Program
     await expect(jo_msg.locator(".tombstone")).to_have_text("message deleted")
     await expect(kai.get_by_text("rough night")).to_have_count(0)
     await expect(reply_in_jo.locator(".quote-text")).to_have_text("message deleted")
+
+
+async def test_new_agreement_version_is_shown_then_the_message_goes_through(
+    browser: Any,
+    program: Program,
+) -> None:
+    cohort = program.new_cohort("Agreement check")
+    me = program.enrol("Lee", "lee.a", cohort=cohort["id"])
+    _, page, _ = await new_page(browser, program, rest=me)
+    await wait_connected(page)
+    program.staff.call(
+        "PUT",
+        f"/api/rooms/{cohort['room']}/agreement",
+        {"text": "1. Be kind.\n2. New: no screenshots of the group."},
+    )
+    await send(page, "hello after the update")
+    dialog = page.get_by_role("dialog", name="Our group agreement")
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text("no screenshots of the group")
+    await expect(
+        page.locator("li.msg").filter(has_text="hello after the update")
+    ).to_have_attribute("data-state", "failed")
+    await dialog.get_by_label("I have read the group agreement and agree to it").check()
+    await dialog.get_by_label("I understand the confidentiality notice").check()
+    await dialog.get_by_role("button", name="Accept and continue").click()
+    await expect(dialog).to_be_hidden()
+    await expect(
+        page.locator("li.msg").filter(has_text="hello after the update")
+    ).to_have_attribute("data-state", "sent")
+    await expect(page.locator("li.msg").filter(has_text="hello after the update")).to_have_count(1)

@@ -34,7 +34,9 @@ async def test_server_restart_mid_conversation(browser: Any, fresh_program: Prog
     program.server.kill()
     for page in (a, b):
         await expect(page.locator("body")).not_to_have_attribute("data-ws", "open", timeout=10_000)
-    await expect(a.locator("#status-text")).to_contain_text("Offline — reconnecting in", timeout=10_000)
+    await expect(a.locator("#status-text")).to_contain_text(
+        "Offline — reconnecting in", timeout=10_000
+    )
 
     # Written while the server is down: shown as pending, not lost.
     await send(a, "three: written while you were away")
@@ -62,7 +64,9 @@ async def test_server_restart_mid_conversation(browser: Any, fresh_program: Prog
         await expect(texts(page)).to_have_text(expected, timeout=15_000)
         # Exactly once each: no pending copies linger beside the delivered ones.
         await expect(page.locator("li.msg")).to_have_count(len(expected))
-        await expect(page.locator('li.msg[data-state="pending"], li.msg[data-state="failed"]')).to_have_count(0)
+        await expect(
+            page.locator('li.msg[data-state="pending"], li.msg[data-state="failed"]')
+        ).to_have_count(0)
     # A reload after all that still shows each message once.
     await a.reload()
     await wait_connected(a)

@@ -8,12 +8,9 @@ open, no element may be made from the text, and the page may report no CSP viola
 from __future__ import annotations
 
 import asyncio
-import json
-import uuid
 from typing import Any
 
-import aiohttp
-from harness import Program, Rest, new_page, wait_connected
+from harness import Program, new_page, post_as, wait_connected
 from playwright.async_api import expect
 
 VECTORS = ["window.__xss=1", "alert(1)", "top.__xss=document.domain"]
@@ -71,40 +68,6 @@ NAMES = [
 ]
 
 
-async def post_as(program: Program, who: Rest, room: int, payloads: list[str],
-                  reply_to: int | None = None) -> list[int]:
-    """Send messages over a real websocket as `who`; returns their seqs."""
-    seqs: list[int] = []
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}) as s:
-        async with s.ws_connect(program.url.replace("http", "ws") + "/ws",
-                                origin=program.url, timeout=aiohttp.ClientWSTimeout(ws_close=5)) as ws:
-            welcome = json.loads((await ws.receive(timeout=5)).data)
-            latest = {r["id"]: r["latest_seq"] for r in welcome["rooms"]}
-            await ws.send_str(json.dumps({"type": "resume", "rooms": latest}))
-            await ws.send_str(json.dumps({"type": "typing", "room": room}))
-            for i, text in enumerate(payloads):
-                frame: dict[str, Any] = {"type": "send", "ref": i, "room": room,
-                                         "client_id": f"x-{uuid.uuid4().hex}", "text": text}
-                if reply_to and i % 4 == 0:
-                    frame["reply_to"] = reply_to
-                await ws.send_str(json.dumps(frame))
-            while len(seqs) < len(payloads):
-                frame = json.loads((await ws.receive(timeout=10)).data)
-                assert frame["type"] != "error", frame
-                if frame["type"] == "ack":
-                    seqs.append(frame["message"])
-            if seqs:
-                await ws.send_str(json.dumps({"type": "react", "ref": "r", "room": room,
-                                              "message": seqs[0], "reaction": "heart"}))
-                while True:
-                    frame = json.loads((await ws.receive(timeout=10)).data)
-                    if frame["type"] in ("ack", "error"):
-                        assert frame["type"] == "ack", frame
-                        break
-    return seqs
-
-
 async def assert_inert(page: Any, watch: Any) -> None:
     state = await page.evaluate("""() => ({
         xss: window.__xss === undefined ? null : String(window.__xss),
@@ -126,8 +89,9 @@ async def test_hostile_messages_and_names_render_as_text(browser: Any, program: 
     cohort = program.new_cohort("XSS check")
     room = cohort["room"]
     viewer = program.enrol("Viewer", "viewer.x", cohort=cohort["id"])
-    hostile = [program.enrol(name, f"hostile{i:02d}", cohort=cohort["id"])
-               for i, name in enumerate(NAMES)]
+    hostile = [
+        program.enrol(name, f"hostile{i:02d}", cohort=cohort["id"]) for i, name in enumerate(NAMES)
+    ]
 
     _, page, watch = await new_page(browser, program, rest=viewer)
     await wait_connected(page)
@@ -136,20 +100,27 @@ async def test_hostile_messages_and_names_render_as_text(browser: Any, program: 
     # A first message to reply to, then every payload, spread over the hostile names.
     first = await post_as(program, hostile[0], room, [PAYLOADS[0]])
     rest = PAYLOADS[1:]
-    chunks = [rest[i::len(hostile)] for i in range(len(hostile))]
-    await asyncio.gather(*(post_as(program, h, room, c, reply_to=first[0])
-                           for h, c in zip(hostile, chunks, strict=True)))
+    chunks = [rest[i :: len(hostile)] for i in range(len(hostile))]
+    await asyncio.gather(
+        *(
+            post_as(program, h, room, c, reply_to=first[0])
+            for h, c in zip(hostile, chunks, strict=True)
+        )
+    )
 
     messages = page.locator("ol.messages li.msg")
     await expect(messages).to_have_count(len(PAYLOADS), timeout=20_000)
     shown = await page.locator("ol.messages li.msg .text").evaluate_all(
-        "els => els.map(e => e.textContent)")
+        "els => els.map(e => e.textContent)"
+    )
     assert sorted(shown) == sorted(PAYLOADS)
-    authors = set(await page.locator("ol.messages .author").evaluate_all(
-        "els => els.map(e => e.textContent)"))
+    authors = set(
+        await page.locator("ol.messages .author").evaluate_all("els => els.map(e => e.textContent)")
+    )
     assert authors == set(NAMES)
     quotes = await page.locator("ol.messages .quote-text").evaluate_all(
-        "els => els.map(e => e.textContent)")
+        "els => els.map(e => e.textContent)"
+    )
     assert quotes and set(quotes) == {PAYLOADS[0]}
     await expect(page.locator("ol.messages .chip").first).to_be_visible()
     # Open every kind of control that shows a name or text: actions, reply context.
@@ -169,8 +140,11 @@ async def test_hostile_messages_and_names_render_as_text(browser: Any, program: 
         await page.locator(".scroller").evaluate("el => { el.scrollTop = 0; }")
         await page.wait_for_timeout(150)
     await expect(messages).to_have_count(len(PAYLOADS))
-    await expect(page.locator(".history-note")).to_have_text("This is the beginning of the conversation.")
+    await expect(page.locator(".history-note")).to_have_text(
+        "This is the beginning of the conversation."
+    )
     shown = await page.locator("ol.messages li.msg .text").evaluate_all(
-        "els => els.map(e => e.textContent)")
+        "els => els.map(e => e.textContent)"
+    )
     assert sorted(shown) == sorted(PAYLOADS)
     await assert_inert(page, watch)

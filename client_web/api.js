@@ -1,0 +1,73 @@
+// The REST API under /api, as small fetch wrappers.
+//
+// Owns: JSON requests with the session cookie (same origin), and turning error bodies
+// `{"error": {"code", "message"}}` into `ApiError`. No DOM.
+
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** A network failure (server down, offline): status 0. */
+export const NETWORK = "network";
+
+async function request(method, path, body) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, NETWORK, "We can't reach Hearth right now. Please try again.");
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const err = (data && data.error) || {};
+    throw new ApiError(
+      response.status,
+      err.code || "http_" + response.status,
+      err.message || "Something went wrong. Please try again.",
+      err.retry_after ?? null,
+    );
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  config: () => request("GET", "/api/config"),
+  me: () => request("GET", "/api/me"),
+  updateMe: (changes) => request("PATCH", "/api/me", changes),
+  login: (username, password) => request("POST", "/api/session", { username, password }),
+  logout: () => request("DELETE", "/api/session"),
+  viewInvite: (token) => request("GET", `/api/invites/${enc(token)}`),
+  redeemInvite: (token, body) => request("POST", `/api/invites/${enc(token)}`, body),
+  rooms: () => request("GET", "/api/rooms"),
+  history: (room, before = null, limit = 50) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before != null) q.set("before", String(before));
+    return request("GET", `/api/rooms/${enc(room)}/messages?${q}`);
+  },
+  members: (room) => request("GET", `/api/rooms/${enc(room)}/members`),
+  agreement: (room) => request("GET", `/api/rooms/${enc(room)}/agreement`),
+  acceptAgreement: (room, version) =>
+    request("POST", `/api/rooms/${enc(room)}/agreement/accept`, { version }),
+  cohorts: () => request("GET", "/api/cohorts"),
+  createCohort: (body) => request("POST", "/api/cohorts", body),
+  createInvite: (cohort) => request("POST", `/api/cohorts/${enc(cohort)}/invites`, {}),
+  staff: () => request("GET", "/api/staff"),
+};

@@ -1,0 +1,426 @@
+// Boot and routing: which screen shows, and the session's lifetime.
+//
+// Owns: the App (one store, one socket per session), the views (login, enrol, room,
+// settings, staff) chosen from the path and hash, the status line, the "I need help
+// now" dialog, announcements of new messages, and notifications. Screens are built by
+// view.js and room.js; the network is api.js and socket.js.
+
+import { api } from "./api.js";
+import { Store } from "./store.js";
+import { Socket, SocketState } from "./socket.js";
+import { RoomView } from "./room.js";
+import * as V from "./view.js";
+import * as notify from "./notify.js";
+
+const ROOM_KEY = "hearth.room";
+const isStaff = (p) => p && (p.role === "admin" || p.role === "facilitator");
+
+const STATUS_TEXT = {
+  [SocketState.CONNECTING]: "Connecting…",
+  [SocketState.OPEN]: "Connected",
+  [SocketState.ENDED]: "Signed out",
+};
+
+class App {
+  constructor() {
+    this.main = document.getElementById("main");
+    this.nav = document.getElementById("nav");
+    this.statusEl = document.getElementById("status");
+    this.statusText = document.getElementById("status-text");
+    this.statusLive = document.getElementById("status-live");
+    this.announcer = document.getElementById("announcer");
+    this.store = new Store();
+    this.socket = null;
+    this.profile = null;
+    this.view = null;
+    this.roomView = null;
+    this.agreementOpen = new Set();
+    this.lastStatus = null;
+  }
+
+  async boot() {
+    this.setupHelp();
+    window.addEventListener("hashchange", () => this.route());
+    this.store.addEventListener("change", (e) => this.storeChanged(e.detail || {}));
+    const invite = location.pathname.match(/^\/invite\/([^/?#]+)/);
+    if (invite) {
+      await this.showEnrol(decodeURIComponent(invite[1]));
+      return;
+    }
+    await this.resumeSession();
+  }
+
+  async resumeSession() {
+    try {
+      const { user } = await api.me();
+      this.startSession(user);
+    } catch (err) {
+      if (err.status === 401) this.showLogin();
+      else this.show("offline", V.offlineScreen({ onRetry: () => this.resumeSession() }));
+    }
+  }
+
+  // ---- the help dialog ----------------------------------------------------------------
+
+  setupHelp() {
+    const dialog = document.getElementById("help-dialog");
+    this.helpDialog = dialog;
+    V.wireDialogCloseButtons(dialog);
+    document.getElementById("help-button").addEventListener("click", () => this.openHelp());
+    const alertButton = document.getElementById("help-alert-button");
+    const alertStatus = document.getElementById("help-alert-status");
+    alertButton.addEventListener("click", async () => {
+      if (!this.socket) return;
+      alertButton.disabled = true;
+      alertStatus.textContent = "Letting your facilitators know…";
+      try {
+        const room = this.view === "room" && this.roomView ? this.roomView.roomId : null;
+        await this.socket.help(room);
+        alertStatus.textContent = "Your facilitators have been told. Someone will reach out as soon as they can. If you are in danger now, call or text 988.";
+      } catch {
+        alertStatus.textContent = "We couldn’t reach your facilitators just now. Please call or text 988.";
+        alertButton.disabled = false;
+      }
+    });
+    api.config().then((config) => {
+      const line = config && config.crisis && config.crisis.after_hours;
+      if (!line) return;
+      const digits = String(line).replace(/[^0-9+]/g, "");
+      if (!digits) return;
+      const link = document.getElementById("help-after-hours-link");
+      link.setAttribute("href", V.safeHref(`tel:${digits}`));
+      link.textContent = `Call ${line}`;
+      document.getElementById("help-after-hours").hidden = false;
+    }).catch(() => {
+      // 988 is in the page already; the after-hours line is a bonus.
+    });
+  }
+
+  openHelp() {
+    const signedIn = Boolean(this.socket && this.socket.transmitOk());
+    document.getElementById("help-alert").hidden = !signedIn;
+    const button = document.getElementById("help-alert-button");
+    button.disabled = false;
+    document.getElementById("help-alert-status").textContent = "";
+    if (!this.helpDialog.open) V.openDialog(this.helpDialog);
+  }
+
+  /** Personal notices from the server: crisis help, review decisions, mutes. */
+  notice(frame) {
+    const say = (text) => { if (this.roomView && this.view === "room") this.roomView.say(text); };
+    const why = frame.reason ? ` Reason: ${frame.reason}` : "";
+    switch (frame.kind) {
+      case "crisis_help":
+        this.openHelp();
+        break;
+      case "muted":
+        say(`A facilitator has paused your posting until ${new Date(frame.until).toLocaleString()}.${why}`);
+        break;
+      case "unmuted":
+        say("You can post again.");
+        break;
+      case "approved":
+        say("A facilitator approved your message.");
+        break;
+      case "rejected":
+        say("A facilitator declined one of your messages.");
+        break;
+      case "removed_from_room":
+        say(`You were removed from a room.${why}`);
+        if (this.socket) this.socket.restart();
+        break;
+      case "report_handled":
+        say("A facilitator reviewed your report. Thank you for speaking up.");
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---- status line ------------------------------------------------------------------------
+
+  setStatus(state, retryIn = null) {
+    document.body.dataset.ws = state;
+    this.statusEl.dataset.state = state;
+    let text = STATUS_TEXT[state] || "";
+    if (state === SocketState.OFFLINE) text = `Offline — reconnecting in ${retryIn ?? 1} s`;
+    if (state === "idle") text = "";
+    this.statusText.textContent = text;
+    if (state !== this.lastStatus) {
+      this.lastStatus = state;
+      this.statusLive.textContent = state === SocketState.OFFLINE ? "Offline, reconnecting" : text;
+    }
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------
+
+  startSession(user) {
+    this.profile = user;
+    this.store.reset();
+    this.socket = new Socket({ store: this.store });
+    this.socket.addEventListener("status", (e) => this.setStatus(e.detail.state, e.detail.retryIn));
+    this.socket.addEventListener("ended", () => this.endSession("Your session ended. Please log in again."));
+    this.socket.addEventListener("agreement", (e) => this.askAgreement(e.detail.room));
+    this.socket.addEventListener("posted", (e) => this.posted(e.detail.room, e.detail.message));
+    this.socket.addEventListener("notice", (e) => this.notice(e.detail));
+    this.socket.addEventListener("room_state", (e) => {
+      const f = e.detail;
+      if (!this.roomView || this.roomView.roomId !== f.room) return;
+      if (f.locked) this.roomView.say("This room is read-only for now.");
+      else if (f.slow_mode_seconds) this.roomView.say(`Slow mode: one message every ${f.slow_mode_seconds} s.`);
+    });
+    this.socket.addEventListener("error", (e) => {
+      if (this.roomView && this.view === "room") this.roomView.say(e.detail.message || "Something went wrong.");
+    });
+    this.roomView = new RoomView({ store: this.store, socket: this.socket, profile: this.profile,
+      onAgreement: (room) => this.askAgreement(room) });
+    this.socket.start();
+    this.renderNav();
+    this.route();
+  }
+
+  endSession(notice = null) {
+    if (this.socket) this.socket.stop();
+    this.socket = null;
+    if (this.roomView) this.roomView.unmount();
+    this.roomView = null;
+    this.profile = null;
+    this.store.reset();
+    V.clear(this.announcer);
+    this.setStatus("idle");
+    V.clear(this.nav);
+    sessionStorage.removeItem(ROOM_KEY);
+    history.replaceState(null, "", "/");
+    this.showLogin(notice);
+  }
+
+  async logout() {
+    if (this.socket) this.socket.stop();
+    try {
+      await api.logout();
+    } catch {
+      // The cookie may be gone already; either way we are logged out here.
+    }
+    this.endSession("You are logged out.");
+  }
+
+  // ---- routing ---------------------------------------------------------------------------
+
+  show(view, node, focus = true) {
+    if (this.view === "room" && view !== "room" && this.roomView) this.roomView.unmount();
+    this.view = view;
+    document.body.dataset.view = view;
+    V.mount(this.main, node);
+    this.renderNav();
+    if (focus) {
+      const target = this.main.querySelector("h1");
+      if (target) {
+        target.setAttribute("tabindex", "-1");
+        target.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  route() {
+    if (!this.profile) return;
+    const hash = location.hash;
+    if (hash === "#/settings") {
+      this.showSettings();
+    } else if (hash === "#/staff" && isStaff(this.profile)) {
+      this.showStaff();
+    } else {
+      const m = hash.match(/^#\/room\/(\d+)$/);
+      this.showRoom(m ? Number(m[1]) : null);
+    }
+  }
+
+  renderNav() {
+    V.clear(this.nav);
+    if (!this.profile) return;
+    const here = (v) => (this.view === v ? "page" : null);
+    const links = [
+      V.h("a", { href: "#/", class: "nav-link", text: "Chat", attrs: { "aria-current": here("room") } }),
+      V.h("a", { href: "#/settings", class: "nav-link", text: "Settings",
+        attrs: { "aria-current": here("settings") } }),
+    ];
+    if (isStaff(this.profile)) {
+      links.push(V.h("a", { href: "#/staff", class: "nav-link", text: "Staff",
+        attrs: { "aria-current": here("staff") } }));
+    }
+    for (const link of links) this.nav.appendChild(link);
+  }
+
+  storeChanged(detail) {
+    if (detail.seq != null) {
+      const m = this.store.message(detail.room, detail.seq);
+      if (m && m.deleted) this.forgetAnnouncement(detail.room, detail.seq);
+    }
+    if (detail.rooms && this.view === "room" && this.roomView) {
+      const current = this.roomView.roomId;
+      if (current == null || !this.store.room(current)) this.route();
+    }
+    this.updateTitle();
+  }
+
+  updateTitle() {
+    let unread = 0;
+    for (const room of this.store.rooms.values()) unread += room.unread || 0;
+    const title = unread ? `(${unread}) Hearth` : "Hearth";
+    if (document.title !== title) document.title = title;
+  }
+
+  showLogin(notice = null) {
+    this.show("login", V.loginScreen({
+      notice,
+      onLogin: async (username, password) => {
+        const { user } = await api.login(username, password);
+        this.startSession(user);
+      },
+    }), false);
+    const first = this.main.querySelector("input");
+    if (first) first.focus();
+  }
+
+  async showEnrol(token) {
+    let invite = null;
+    let error = null;
+    try {
+      invite = await api.viewInvite(token);
+    } catch (err) {
+      error = err.status === 410 || err.status === 404
+        ? "This invite link has already been used or has expired."
+        : err.message;
+    }
+    this.show("enrol", V.enrolScreen({
+      invite, error,
+      onEnrol: async (body) => {
+        const { user } = await api.redeemInvite(token, body);
+        history.replaceState(null, "", "/");
+        this.startSession(user);
+      },
+    }));
+  }
+
+  showRoom(roomId) {
+    let id = roomId;
+    if (id == null || !this.store.room(id)) {
+      const saved = Number(sessionStorage.getItem(ROOM_KEY));
+      id = this.store.room(saved) ? saved : (this.store.rooms.keys().next().value ?? null);
+    }
+    if (id != null) sessionStorage.setItem(ROOM_KEY, String(id));
+    const focus = this.view !== "room";
+    if (this.view === "room" && this.roomView.roomId === id && this.roomView.root) return;
+    this.view = "room";
+    document.body.dataset.view = "room";
+    this.roomView.mount(this.main, id);
+    this.renderNav();
+    if (focus && id != null) {
+      const h1 = this.main.querySelector("h1");
+      if (h1) {
+        h1.setAttribute("tabindex", "-1");
+        h1.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  showSettings() {
+    this.show("settings", V.settingsScreen({
+      profile: this.profile,
+      notifications: { supported: notify.supported(), enabled: notify.enabled() },
+      onPrivacy: async (changes) => {
+        const { user } = await api.updateMe(changes);
+        Object.assign(this.profile, user);
+      },
+      onNotifications: async (on) => {
+        if (on) return notify.enable();
+        notify.disable();
+        return false;
+      },
+      onLogout: () => this.logout(),
+      onBack: () => { location.hash = "#/"; },
+    }));
+  }
+
+  async showStaff() {
+    let cohorts = [];
+    let facilitators = [];
+    try {
+      cohorts = (await api.cohorts()).cohorts;
+      if (this.profile.role === "admin") {
+        facilitators = (await api.staff()).users.filter((u) => u.role === "facilitator");
+      }
+    } catch (err) {
+      this.show("staff", V.h("section", { class: "card narrow" },
+        V.h("h1", { text: "Staff tools" }), V.h("p", { text: err.message })));
+      return;
+    }
+    if (location.hash !== "#/staff") return;
+    this.show("staff", V.staffScreen({
+      profile: this.profile, cohorts, facilitators,
+      onCreateCohort: async (body) => {
+        const payload = { name: body.name };
+        if (body.schedule) payload.schedule = body.schedule;
+        if (body.facilitators.length) payload.facilitators = body.facilitators;
+        await api.createCohort(payload);
+        // The live connection learns its rooms when it connects: reconnect to join the new one.
+        this.socket.restart();
+        await this.showStaff();
+      },
+      onInvite: (cohort) => api.createInvite(cohort),
+      onBack: () => { location.hash = "#/"; },
+    }));
+  }
+
+  // ---- live events -------------------------------------------------------------------------
+
+  posted(roomId, message) {
+    if (!this.profile || message.author.id === this.profile.id) return;
+    const room = this.store.room(roomId);
+    const viewing = this.view === "room" && this.roomView && this.roomView.roomId === roomId
+      && document.visibilityState === "visible";
+    if (viewing) this.announce(`${message.author.name}: ${message.text ?? ""}`, roomId, message.seq);
+    if (room && room.caughtUp && message.seq > room.read_seq && !(viewing && this.roomView.atBottom())) {
+      this.store.setUnread(roomId, (room.unread || 0) + 1);
+    }
+    if (room && room.caughtUp) notify.newMessage();
+  }
+
+  /** Say a new message politely to screen readers; the words do not linger in the page. */
+  announce(text, roomId, seq) {
+    const clipped = text.length > 300 ? text.slice(0, 299) + "…" : text;
+    const p = V.h("p", { text: clipped, data: { key: `${roomId}-${seq}` } });
+    this.announcer.appendChild(p);
+    setTimeout(() => p.remove(), 20_000);
+    while (this.announcer.childNodes.length > 5) this.announcer.removeChild(this.announcer.firstChild);
+  }
+
+  forgetAnnouncement(roomId, seq) {
+    for (const p of this.announcer.querySelectorAll("p")) {
+      if (p.dataset.key === `${roomId}-${seq}`) p.remove();
+    }
+  }
+
+  async askAgreement(roomId) {
+    if (this.agreementOpen.has(roomId)) return;
+    this.agreementOpen.add(roomId);
+    try {
+      const agreement = await api.agreement(roomId);
+      const room = this.store.room(roomId);
+      let ok = agreement.accepted >= agreement.version;
+      if (!ok) {
+        ok = await V.agreementDialog(agreement, (version) => api.acceptAgreement(roomId, version));
+      }
+      if (ok) {
+        if (room) room.agreement = { version: agreement.version, accepted: agreement.version };
+        this.socket.retryAgreementFailures(roomId);
+      }
+    } catch (err) {
+      if (this.roomView) this.roomView.say(`Couldn’t load the group agreement: ${err.message}`);
+    } finally {
+      this.agreementOpen.delete(roomId);
+    }
+  }
+}
+
+const app = new App();
+app.boot();

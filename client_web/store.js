@@ -1,0 +1,216 @@
+// What the client holds: rooms, their messages, and local sends not yet confirmed.
+//
+// Owns: messages per room keyed by message seq (upsert, so nothing shows twice), the
+// highest event seq seen per room (what `resume` gives back), and pending/failed sends
+// keyed by client_id. No DOM, no socket: it emits "change" events for the view.
+
+export const SendState = Object.freeze({
+  PENDING: "pending",
+  FAILED: "failed", // can be retried
+  HELD: "held", // waiting for a facilitator's review; not re-sent
+  REJECTED: "rejected", // a facilitator declined it; can only be discarded
+});
+
+export class Store extends EventTarget {
+  constructor() {
+    super();
+    this.reset();
+  }
+
+  reset() {
+    this.user = null;
+    this.limits = { message_chars: 4000 };
+    /** @type {Map<number, object>} */
+    this.rooms = new Map();
+    /** @type {Map<number, Map<number, object>>} room -> message seq -> message */
+    this.messages = new Map();
+    /** @type {Map<string, object>} client_id -> local send */
+    this.pending = new Map();
+  }
+
+  changed(detail) {
+    this.dispatchEvent(new CustomEvent("change", { detail }));
+  }
+
+  // ---- rooms ----------------------------------------------------------------------
+
+  /** Take in a `welcome`; rooms already held keep their positions and messages. */
+  welcome(frame) {
+    this.user = frame.user;
+    if (frame.limits) this.limits = frame.limits;
+    const seen = new Set();
+    for (const r of frame.rooms) {
+      seen.add(r.id);
+      const held = this.rooms.get(r.id);
+      const room = held || {
+        id: r.id, position: r.latest_seq, online: [], typing: new Map(),
+        historyLoaded: false, hasMore: true, caughtUp: false,
+      };
+      room.name = r.name;
+      room.kind = r.kind;
+      room.latest_seq = r.latest_seq;
+      room.read_seq = r.read_seq;
+      room.unread = r.unread;
+      room.agreement = r.agreement || { version: 0, accepted: 0 };
+      room.caughtUp = false;
+      this.rooms.set(r.id, room);
+      if (!this.messages.has(r.id)) this.messages.set(r.id, new Map());
+    }
+    for (const id of [...this.rooms.keys()]) {
+      if (!seen.has(id)) {
+        this.rooms.delete(id);
+        this.messages.delete(id);
+      }
+    }
+    this.changed({ rooms: true });
+  }
+
+  /** room id -> last event seq held, for `resume`. */
+  positions() {
+    const out = {};
+    for (const room of this.rooms.values()) out[room.id] = room.position;
+    return out;
+  }
+
+  room(id) {
+    return this.rooms.get(id) || null;
+  }
+
+  // ---- messages -------------------------------------------------------------------
+
+  /** Upsert one message; returns true if it was not held before. */
+  upsert(roomId, message) {
+    let byseq = this.messages.get(roomId);
+    if (!byseq) {
+      byseq = new Map();
+      this.messages.set(roomId, byseq);
+    }
+    const isNew = !byseq.has(message.seq);
+    byseq.set(message.seq, message);
+    if (message.client_id && this.pending.has(message.client_id)) {
+      this.pending.delete(message.client_id);
+    }
+    return isNew;
+  }
+
+  /** Apply an `event` frame. Returns {isNew, message}. */
+  applyEvent(frame) {
+    const room = this.rooms.get(frame.room);
+    const isNew = this.upsert(frame.room, frame.message);
+    if (room) {
+      room.position = Math.max(room.position, frame.seq);
+      room.latest_seq = Math.max(room.latest_seq, frame.seq);
+      if (frame.kind === "posted" && frame.message.author) room.typing.delete(frame.message.author.id);
+    }
+    this.changed({ room: frame.room, seq: frame.message.seq });
+    return { isNew, message: frame.message };
+  }
+
+  /** Add a page of history (oldest first) from REST. */
+  addHistory(roomId, messages, hasMore, { older }) {
+    for (const m of messages) this.upsert(roomId, m);
+    const room = this.rooms.get(roomId);
+    if (room) {
+      room.historyLoaded = true;
+      if (older || room.hasMore) room.hasMore = hasMore;
+    }
+    this.changed({ room: roomId, history: true });
+  }
+
+  /** Forget a room's messages (after `resync`) and continue from `latestSeq`. */
+  resync(roomId, latestSeq) {
+    this.messages.set(roomId, new Map());
+    const room = this.rooms.get(roomId);
+    if (room) {
+      room.position = latestSeq;
+      room.latest_seq = latestSeq;
+      room.historyLoaded = false;
+      room.hasMore = true;
+    }
+    this.changed({ room: roomId, reset: true });
+  }
+
+  oldestSeq(roomId) {
+    let min = null;
+    for (const seq of (this.messages.get(roomId) || new Map()).keys()) {
+      if (min === null || seq < min) min = seq;
+    }
+    return min;
+  }
+
+  /** Messages of a room, oldest first. */
+  ordered(roomId) {
+    return [...(this.messages.get(roomId) || new Map()).values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  message(roomId, seq) {
+    return (this.messages.get(roomId) || new Map()).get(seq) || null;
+  }
+
+  // ---- local sends ------------------------------------------------------------------
+
+  addPending(send) {
+    this.pending.set(send.clientId, { ...send, state: SendState.PENDING, error: null });
+    this.changed({ room: send.room, pending: send.clientId });
+  }
+
+  setSendState(clientId, state, error = null) {
+    const send = this.pending.get(clientId);
+    if (!send) return;
+    send.state = state;
+    send.error = error;
+    this.changed({ room: send.room, pending: clientId });
+  }
+
+  /** The ack says the message is stored; drop the local copy if its event is here. */
+  acked(clientId, roomId, seq) {
+    const send = this.pending.get(clientId);
+    if (!send) return;
+    if (this.message(roomId, seq)) {
+      this.pending.delete(clientId);
+      this.changed({ room: roomId, pending: clientId });
+    } else {
+      send.ackedSeq = seq;
+    }
+  }
+
+  pendingFor(roomId) {
+    return [...this.pending.values()]
+      .filter((p) => p.room === roomId)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  // ---- presence, typing, unread ----------------------------------------------------
+
+  setOnline(roomId, online) {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.online = online;
+    this.changed({ room: roomId, presence: true });
+  }
+
+  setTyping(roomId, user, untilMs) {
+    const room = this.rooms.get(roomId);
+    if (!room || (this.user && user.id === this.user.id)) return;
+    room.typing.set(user.id, { name: user.name, until: untilMs });
+    this.changed({ room: roomId, typing: true });
+  }
+
+  typingNames(roomId, nowMs) {
+    const room = this.rooms.get(roomId);
+    if (!room) return [];
+    const names = [];
+    for (const [id, t] of room.typing) {
+      if (t.until > nowMs) names.push(t.name);
+      else room.typing.delete(id);
+    }
+    return names;
+  }
+
+  setUnread(roomId, unread) {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.unread = Math.max(0, unread);
+    this.changed({ rooms: true });
+  }
+}

@@ -1,0 +1,200 @@
+"""Accessibility (axe-core, WCAG 2.2 AA), crisis help on every screen, and screenshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import (
+    AFTER_HOURS,
+    Program,
+    axe_violations,
+    new_page,
+    output_dir,
+    post_as,
+    wait_connected,
+)
+from playwright.async_api import expect
+
+
+async def seeded_room(program: Program, name: str) -> tuple[Any, Any]:
+    """A room with a little life in it: others' and own messages, a reply, reactions,
+    an edit and a deletion. Returns (cohort, the viewer's REST session)."""
+    cohort = program.new_cohort(name)
+    me = program.enrol("Sam", f"sam.{cohort['id']}", cohort=cohort["id"])
+    alex = program.enrol("Alex", f"alex.{cohort['id']}", cohort=cohort["id"])
+    jordan = program.enrol("Jordan", f"jordan.{cohort['id']}", cohort=cohort["id"])
+    room = cohort["room"]
+    first = await post_as(
+        program,
+        alex,
+        room,
+        [
+            "Morning, everyone. Day 12 today. Cravings were loud last night but I made it through.",
+        ],
+        react="hug",
+    )
+    await post_as(
+        program,
+        me,
+        room,
+        [
+            "Proud of you, Alex. What helped?",
+        ],
+        reply_to=first[0],
+        react=None,
+    )
+    await post_as(
+        program,
+        jordan,
+        room,
+        [
+            "Same here. I went for a walk and texted my sponsor.\nSmall steps.",
+            "Reminder: group is at 6 tonight 🌱",
+        ],
+        react="strength",
+    )
+    await post_as(program, me, room, ["See you all tonight."], react="heart")
+    return cohort, me
+
+
+async def test_help_is_one_press_away_on_login_and_in_the_room(
+    browser: Any, program: Program
+) -> None:
+    _, page, _ = await new_page(browser, program)
+    await expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    await page.get_by_role("button", name="I need help now").click()
+    dialog = page.get_by_role("dialog", name="You don’t have to go through this alone")
+    await expect(dialog).to_be_visible()
+    await expect(dialog.get_by_role("link", name="Call 988")).to_have_attribute("href", "tel:988")
+    await expect(dialog.get_by_role("link", name="Text 988")).to_have_attribute("href", "sms:988")
+    after = dialog.get_by_role("link", name=f"Call {AFTER_HOURS}")
+    await expect(after).to_have_attribute("href", "tel:+15550100")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_role("button", name="I need help now")).to_be_focused()
+
+    cohort, me = await seeded_room(program, "Help check")
+    _, room, _ = await new_page(browser, program, rest=me)
+    await wait_connected(room)
+    # Keyboard only: the button is in the tab order near the top.
+    help_button = room.get_by_role("button", name="I need help now")
+    await help_button.focus()
+    await room.keyboard.press("Enter")
+    await expect(room.get_by_role("dialog").get_by_role("link", name="Call 988")).to_be_visible()
+    # Signed in, the dialog can also alert the person's facilitators.
+    await room.get_by_role("button", name="Ask my facilitator to reach out").click()
+    await expect(room.locator("#help-alert-status")).to_contain_text(
+        "Your facilitators have been told"
+    )
+    await room.get_by_role("button", name="Close").click()
+    await expect(help_button).to_be_focused()
+
+    # On the enrolment page too.
+    invite = program.invite(cohort["id"])
+    _, enrol, _ = await new_page(browser, program, path=f"/invite/{invite['token']}")
+    await enrol.get_by_role("button", name="I need help now").click()
+    await expect(enrol.get_by_role("link", name="Text 988")).to_be_visible()
+
+
+async def test_axe_enrolment_room_settings_and_screenshots(browser: Any, program: Program) -> None:
+    out = output_dir()
+    cohort, me = await seeded_room(program, "Thursday Evening IOP")
+
+    # Enrolment and login pages.
+    invite = program.invite(cohort["id"])
+    ctx, enrol, _ = await new_page(browser, program, path=f"/invite/{invite['token']}")
+    await expect(enrol.get_by_role("heading", name="Join your group")).to_be_visible()
+    assert await axe_violations(enrol) == []
+    await enrol.screenshot(path=str(out / "enrol-1280.png"), full_page=True)
+    await ctx.close()
+    ctx, login, _ = await new_page(browser, program)
+    await expect(login.get_by_role("heading", name="Welcome back")).to_be_visible()
+    assert await axe_violations(login) == []
+    await ctx.close()
+
+    for width, height, scheme in (
+        (390, 844, "light"),
+        (1280, 800, "light"),
+        (390, 844, "dark"),
+        (1280, 800, "dark"),
+    ):
+        ctx, page, watch = await new_page(
+            browser, program, rest=me, viewport={"width": width, "height": height}
+        )
+        await page.emulate_media(color_scheme=scheme)
+        await wait_connected(page)
+        await expect(page.locator("ol.messages li.msg")).to_have_count(5)
+        await expect(page.locator(".online li").first).to_be_attached()
+        assert await axe_violations(page) == [], (width, scheme)
+        await page.screenshot(path=str(out / f"room-{width}x{height}-{scheme}.png"))
+        if width == 1280 and scheme == "light":
+            # The action bar and reply context are part of the room too.
+            last = page.locator("ol.messages li.msg.own").last
+            await last.get_by_role("button", name="Actions for message from You").click()
+            await expect(last.get_by_role("button", name="Edit")).to_be_visible()
+            assert await axe_violations(page) == []
+            await last.get_by_role("button", name="Reply").click()
+            await page.get_by_label("Message", exact=True).fill("Typing a reply…")
+            assert await axe_violations(page) == []
+            await page.screenshot(path=str(out / "room-1280x800-actions.png"))
+            # Settings.
+            await page.get_by_role("link", name="Settings", exact=True).click()
+            await expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+            assert await axe_violations(page) == []
+            await page.screenshot(path=str(out / "settings-1280.png"))
+            await page.get_by_role("button", name="I need help now").click()
+            await expect(page.get_by_role("dialog")).to_be_visible()
+            assert await axe_violations(page) == []
+            await page.screenshot(path=str(out / "help-1280.png"))
+        if width == 390 and scheme == "dark":
+            await page.get_by_role("link", name="Settings", exact=True).click()
+            await expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+            assert await axe_violations(page) == []
+            await page.screenshot(path=str(out / "settings-390-dark.png"))
+        assert watch.errors == [] and watch.console_errors == []
+        await ctx.close()
+
+    # The smallest phone, and a laptop at 200% zoom (1280x800 CSS px halved).
+    for width, height in ((360, 640), (640, 400)):
+        ctx, page, _ = await new_page(
+            browser, program, rest=me, viewport={"width": width, "height": height}
+        )
+        await wait_connected(page)
+        await expect(page.locator("ol.messages li.msg")).to_have_count(5)
+        composer = await page.get_by_label("Message", exact=True).bounding_box()
+        help_box = await page.get_by_role("button", name="I need help now").bounding_box()
+        assert composer and help_box and composer["y"] + composer["height"] <= height
+        assert help_box["x"] + help_box["width"] <= width
+        scroll_width = await page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, "no sideways scrolling"
+        await page.screenshot(path=str(out / f"room-{width}x{height}.png"))
+        await ctx.close()
+
+
+async def test_settings_hide_presence_and_log_out(browser: Any, program: Program) -> None:
+    cohort = program.new_cohort("Settings check")
+    me = program.enrol("Quinn", "quinn.s", cohort=cohort["id"])
+    other = program.enrol("Ari", "ari.s", cohort=cohort["id"])
+    _, page, _ = await new_page(browser, program, rest=me)
+    _, peer, _ = await new_page(browser, program, rest=other)
+    await wait_connected(page)
+    await wait_connected(peer)
+    await expect(peer.locator(".online li")).to_contain_text(["Ari (you)", "Quinn"])
+
+    await page.get_by_role("link", name="Settings", exact=True).click()
+    await page.get_by_label("Hide when I’m online").check()
+    await expect(page.get_by_text("Saved.")).to_be_visible()
+    await expect(peer.locator(".online li")).to_have_text(["Ari (you)"])
+    assert program.staff.base  # the REST view agrees
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    await expect(page.get_by_text("You are logged out.")).to_be_visible()
+    # Reload: still logged out.
+    await page.reload()
+    await expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    # And back in through the form.
+    await page.get_by_label("Username").fill("quinn.s")
+    await page.get_by_label("Password").fill("quiet morning walk")
+    await page.get_by_role("button", name="Log in").click()
+    await wait_connected(page)
+    await expect(page.locator("#room-title")).to_have_text("Settings check")
