@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from aiohttp import web
 from . import protocol as p
 from .appkeys import CHAT, SETTINGS
 from .chat import CONFIDENTIALITY_NOTICE, Authenticated
-from .errors import Code, HearthError, ProtocolError, Unauthenticated
+from .errors import Code, HearthError, ProtocolError
 from .models import Cohort, Role, User, iso
 from .openapi import openapi_document
 
@@ -290,8 +291,6 @@ async def create_invite(request: web.Request) -> web.Response:
     body = await _body(request, {"hours": (int, False)})
     token, expires = await request.app[CHAT].create_invite(user, cohort, body.get("hours"))
     base = request.app[SETTINGS].public_url.rstrip("/") or f"{request.scheme}://{request.host}"
-    from datetime import UTC, datetime
-
     return web.json_response(
         {
             "token": token,
@@ -511,11 +510,3 @@ def add_client_routes(app: web.Application) -> None:
     app.router.add_get("/", _index)
     app.router.add_get("/invite/{token}", _index)
     app.router.add_static("/assets/", CLIENT_DIR, show_index=False, follow_symlinks=False)
-
-
-def require_user(request: web.Request) -> Awaitable[User]:
-    """For other edges that need the same cookie check."""
-    return _user(request)
-
-
-__all__ = ["routes", "errors_middleware", "add_client_routes", "require_user", "Unauthenticated"]

@@ -13,7 +13,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from . import protocol as p
 from .auth import LoginThrottle, Passwords, check_password_rules, new_token, token_hash
@@ -572,7 +571,3 @@ class Chat:
             room_id=room_id,
             detail=json.dumps(dict(detail or {})),
         )
-
-
-def when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -401,6 +401,19 @@ _PARSERS: dict[str, Callable[[dict[str, Any], Ref, int], ClientFrame]] = {
     "moderate": _parse_moderate,
 }
 CLIENT_TYPES = frozenset(_PARSERS)
+TYPE_OF: dict[type, str] = {
+    ResumeFrame: "resume",
+    SendFrame: "send",
+    EditFrame: "edit",
+    DeleteFrame: "delete",
+    ReactFrame: "react",
+    TypingFrame: "typing",
+    ReadFrame: "read",
+    PingFrame: "ping",
+    HelpFrame: "help",
+    ReportFrame: "report",
+    ModerateFrame: "moderate",
+}
 
 
 # ---- server -> client ------------------------------------------------------------

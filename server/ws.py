@@ -115,7 +115,7 @@ async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> 
         await _dispatch(chat, conn, frame)
     except HearthError as err:
         ref = getattr(frame, "ref", None)
-        ftype = _TYPE_NAMES.get(type(frame)) if frame is not None else None
+        ftype = p.TYPE_OF.get(type(frame)) if frame is not None else None
         conn.offer(p.error_frame(err, ref=ref, frame_type=ftype))
     except Exception:
         incident = secrets.token_hex(4)
@@ -169,18 +169,3 @@ def _ack_change(
     conn: Connection, frame: p.EditFrame | p.DeleteFrame | p.ReactFrame, event: Event
 ) -> None:
     conn.offer(p.ack_frame(frame.ref, frame.room, event.seq, event.message.seq))
-
-
-_TYPE_NAMES = {
-    p.ResumeFrame: "resume",
-    p.SendFrame: "send",
-    p.EditFrame: "edit",
-    p.DeleteFrame: "delete",
-    p.ReactFrame: "react",
-    p.HelpFrame: "help",
-    p.ReportFrame: "report",
-    p.ModerateFrame: "moderate",
-    p.TypingFrame: "typing",
-    p.ReadFrame: "read",
-    p.PingFrame: "ping",
-}

@@ -119,3 +119,7 @@ def test_error_frame_carries_retry_after() -> None:
         "frame": "send",
         "retry_after": 1.235,
     }
+
+
+def test_every_client_type_has_a_name_both_ways() -> None:
+    assert set(p.TYPE_OF.values()) == p.CLIENT_TYPES
