@@ -70,13 +70,20 @@ class HearthError(Exception):
     code: Code = Code.INTERNAL
 
     def __init__(
-        self, message: str, *, code: Code | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        code: Code | None = None,
+        retry_after: float | None = None,
+        details: dict[str, str | None] | None = None,
     ) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
         self.message = message
         self.retry_after = retry_after
+        # Structured facts a client can show (e.g. when a mute ends and why).
+        self.details = details or {}
 
     @property
     def http_status(self) -> int:

@@ -98,6 +98,7 @@ class Facilitation:
                 f"a facilitator has paused your posting until {_when(membership.muted_until)}."
                 + reason,
                 code=Code.MUTED,
+                details={"until": _when(membership.muted_until), "reason": membership.mute_reason},
             )
         state = await self.room_state(room)
         if state.locked:
@@ -130,9 +131,12 @@ class Facilitation:
             held, duplicate = await self.store.hold_message(
                 room, user, frame.client_id, frame.text, frame.reply_to, labels, hold_state, now
             )
-            if not duplicate and decision.alerts:
-                kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
-                await self._alert(room, kind, False, user, None, held.id, assessment)
+            if not duplicate:
+                if held.state is HoldState.HELD:
+                    await self._to_staff(room, p.hold_frame(held))
+                if decision.alerts:
+                    kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
+                    await self._alert(room, kind, False, user, None, held.id, assessment)
             why = self._why(assessment, decision.alert_labels)
             if held.state is HoldState.BLOCKED:
                 raise HearthError(
@@ -213,11 +217,7 @@ class Facilitation:
         alert = await self.store.create_alert(
             room, kind, urgent, subject.id, message_seq, held_id, labels, rules, self.chat.clock()
         )
-        evidence = self._evidence(assessment)
-        frame = p.alert_frame(alert, evidence)
-        for uid in await self.staff_of(room):
-            for conn in self.hub.connections_of(uid):
-                conn.offer(frame)
+        await self._to_staff(room, p.alert_frame(alert, self._evidence(assessment)))
         await self.chat.audit(
             None,
             "alert.raise",
@@ -267,7 +267,8 @@ class Facilitation:
         elif alert.message_seq is not None:
             message = await self.store.get_message(alert.room_id, alert.message_seq)
             text = message.text if message and not message.deleted else None
-        evidence = self._evidence(assess(text)) if text else []
+        state = await self.room_state(alert.room_id)
+        evidence = self._evidence(assess(text, Context(room_kind=state.kind.value))) if text else []
         return p.alert_dict(alert, evidence)
 
     async def alerts(self, actor: User, open_only: bool) -> list[dict[str, Any]]:
@@ -284,10 +285,7 @@ class Facilitation:
         report = await self.store.create_report(
             frame.room, frame.message, user.id, frame.reason, self.chat.clock()
         )
-        out = p.report_frame(report)
-        for uid in await self.staff_of(frame.room):
-            for conn in self.hub.connections_of(uid):
-                conn.offer(out)
+        await self._to_staff(frame.room, p.report_frame(report))
         await self.chat.audit(
             user,
             "report.open",
@@ -468,6 +466,7 @@ class Facilitation:
         assert frame.held is not None
         held = await self._held_for(actor, frame.held)
         held, event = await self.store.approve_held(held.id, actor.id, self.chat.clock())
+        await self._decided(actor, held)
         self._tell(
             held.author.id,
             p.notice_frame("approved", room=held.room_id, client_id=held.client_id, seq=event.seq),
@@ -486,6 +485,7 @@ class Facilitation:
         assert frame.held is not None
         held = await self._held_for(actor, frame.held)
         held = await self.store.reject_held(held.id, actor.id, frame.note, self.chat.clock())
+        await self._decided(actor, held)
         self._tell(
             held.author.id,
             p.notice_frame(
@@ -510,10 +510,7 @@ class Facilitation:
         await self._facilitator(actor, alert.room_id)
         alert = await self.store.acknowledge_alert(alert.id, actor.id, self.chat.clock())
         # Every facilitator's list updates, so two people do not answer the same alarm.
-        out = p.alert_frame(alert, [])
-        for uid in await self.staff_of(alert.room_id):
-            for conn in self.hub.connections_of(uid):
-                conn.offer(out)
+        await self._to_staff(alert.room_id, p.alert_frame(alert, []))
         await self._audit_action(
             actor, frame, room=alert.room_id, subject_type="alert", subject_id=alert.id
         )
@@ -602,6 +599,20 @@ class Facilitation:
         return await self.store.audit_entries(rooms, limit)
 
     # ---- delivery to one person -------------------------------------------------------------
+
+    async def _to_staff(self, room: int, frame: str) -> None:
+        """To the room's facilitators only, on every socket they have open."""
+        for uid in await self.staff_of(room):
+            for conn in self.hub.connections_of(uid):
+                conn.offer(frame)
+
+    async def _decided(self, actor: User, held: Held) -> None:
+        """A hold was decided: the queue and any alert about it close for everyone."""
+        await self._to_staff(held.room_id, p.hold_frame(held))
+        for alert in await self.store.acknowledge_alerts_for_held(
+            held.id, actor.id, self.chat.clock()
+        ):
+            await self._to_staff(held.room_id, p.alert_frame(alert, []))
 
     def _tell(self, user_id: int, frame: str) -> None:
         for conn in self.hub.connections_of(user_id):

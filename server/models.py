@@ -123,6 +123,7 @@ class RoomSummary:
     locked: bool = False
     slow_mode_seconds: int = 0
     muted_until: datetime | None = None
+    mute_reason: str | None = None
 
 
 @dataclass(frozen=True)

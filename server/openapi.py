@@ -80,6 +80,7 @@ ROOM = _obj(
         "locked": BOOL,
         "slow_mode_seconds": INT,
         "muted_until": {"type": ["string", "null"]},
+        "mute_reason": {"type": ["string", "null"]},
     },
     [
         "id",

@@ -115,12 +115,12 @@ class ModAction(StrEnum):
 _MOD_FIELDS: dict[ModAction, tuple[str, ...]] = {
     ModAction.REMOVE: ("room", "message", "reason"),
     ModAction.MUTE: ("room", "user", "minutes", "reason"),
-    ModAction.UNMUTE: ("room", "user"),
+    ModAction.UNMUTE: ("room", "user", "reason"),
     ModAction.REMOVE_MEMBER: ("room", "user", "reason"),
     ModAction.SUSPEND: ("user", "reason"),
     ModAction.LOCK: ("room", "reason"),
-    ModAction.UNLOCK: ("room",),
-    ModAction.SLOW_MODE: ("room", "seconds"),
+    ModAction.UNLOCK: ("room", "reason"),
+    ModAction.SLOW_MODE: ("room", "seconds", "reason"),
     ModAction.APPROVE: ("held",),
     ModAction.REJECT: ("held",),
     ModAction.ACKNOWLEDGE_ALERT: ("alert",),
@@ -480,6 +480,8 @@ def error_frame(err: HearthError, ref: Ref = None, frame_type: str | None = None
         frame["frame"] = frame_type
     if err.retry_after is not None:
         frame["retry_after"] = round(err.retry_after, 3)
+    for key, value in err.details.items():
+        frame.setdefault(key, value)
     return _dumps(frame)
 
 
@@ -496,6 +498,7 @@ def room_dict(r: RoomSummary) -> dict[str, Any]:
         "locked": r.locked,
         "slow_mode_seconds": r.slow_mode_seconds,
         "muted_until": iso(r.muted_until),
+        "mute_reason": r.mute_reason,
     }
 
 
@@ -607,6 +610,11 @@ def alert_dict(a: Alert, evidence: list[dict[str, str]]) -> dict[str, Any]:
 
 def alert_frame(a: Alert, evidence: list[dict[str, str]]) -> str:
     return _dumps({"type": "alert", "alert": alert_dict(a, evidence)})
+
+
+def hold_frame(h: Held) -> str:
+    """For the room's facilitators: the hold queue changed (a new entry or a decision)."""
+    return _dumps({"type": "hold", "hold": held_dict(h)})
 
 
 def report_dict(r: Report) -> dict[str, Any]:

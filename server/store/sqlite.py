@@ -666,7 +666,7 @@ class SqliteStore:
             " m.accepted_version,"
             " (SELECT count(*) FROM messages x WHERE x.room_id = r.id AND x.seq > m.read_seq"
             "   AND x.author_id != m.user_id AND x.deleted_at IS NULL),"
-            " m.role, r.locked, r.slow_mode_seconds, m.muted_until"
+            " m.role, r.locked, r.slow_mode_seconds, m.muted_until, m.mute_reason"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?"
             " ORDER BY r.id",
             (user_id,),
@@ -685,6 +685,7 @@ class SqliteStore:
                 locked=bool(r[9]),
                 slow_mode_seconds=r[10],
                 muted_until=_dt(r[11]),
+                mute_reason=r[12],
             )
             for r in rows
         ]
@@ -1241,6 +1242,19 @@ class SqliteStore:
         alert_id = await self._write(job)
         row = await self._one(self._r, self.ALERT_SQL + "WHERE a.id = ?", (alert_id,))
         return self._alert(row)
+
+    async def acknowledge_alerts_for_held(self, held_id: int, by: int, now: float) -> list[Alert]:
+        async def job(db: aiosqlite.Connection) -> tuple[list[int], list[Event]]:
+            rows = await db.execute_fetchall(
+                "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?"
+                " WHERE held_id = ? AND acknowledged_at IS NULL RETURNING id",
+                (by, now, held_id),
+            )
+            return [r[0] for r in rows], []
+
+        ids = await self._write(job)
+        alerts = [await self.get_alert(i) for i in ids]
+        return [a for a in alerts if a is not None]
 
     async def list_alerts(self, room_ids: Sequence[int], open_only: bool) -> list[Alert]:
         if not room_ids:

@@ -93,8 +93,9 @@ async def test_contact_info_is_held_then_approved_in_order_with_its_time(world: 
     # Re-sending the same client id answers the same hold, nothing new.
     again = await alice.answer({"type": "send", "room": room, "client_id": "h1", "text": CONTACT})
     assert again["hold"] == held["hold"]
-    alert = (await frames_until(fran, "alert"))["alert"]
-    assert alert["kind"] == "held" and alert["held"] == held["hold"]
+    queued = (await frames_until(fran, "hold"))["hold"]
+    assert queued["id"] == held["hold"] and queued["state"] == "held"
+    assert queued["text"] == CONTACT and queued["labels"] == ["contact_info"]
     await bob.nothing(0.3)
     _, queue = await world.fran.call("GET", f"/api/rooms/{room}/held", expect=200)
     assert [h["text"] for h in queue["held"]] == [CONTACT]
@@ -102,7 +103,10 @@ async def test_contact_info_is_held_then_approved_in_order_with_its_time(world: 
     assert status == 403
 
     world.server.clock.advance(120)
-    done = await fran.answer({"type": "moderate", "action": "approve", "held": held["hold"]})
+    await fran.send({"type": "moderate", "ref": "ok", "action": "approve", "held": held["hold"]})
+    got = await collect(fran, "done", "hold")
+    done = got["done"]
+    assert got["hold"]["hold"]["state"] == "approved"
     event = await frames_until(bob, "event")
     assert event["seq"] == done["seq"] and event["message"]["text"] == CONTACT
     assert event["message"]["client_id"] == "h1"
@@ -243,6 +247,9 @@ async def test_timed_mute_with_reason_then_it_ends(world: World) -> None:
     assert notice["kind"] == "muted" and notice["reason"] == "cooling off"
     refused = await bob.post(room, "but")
     assert refused["code"] == "muted" and "cooling off" in refused["message"]
+    assert refused["reason"] == "cooling off" and refused["until"] == done["until"]
+    _, rooms = await world.bob.call("GET", "/api/rooms", expect=200)
+    assert rooms["rooms"][0]["mute_reason"] == "cooling off"
     world.server.clock.advance(601)
     assert (await bob.post(room, "thank you for the pause"))["type"] == "ack"
     await bob.close()
@@ -356,6 +363,7 @@ async def test_cross_cohort_holds_alerts_and_reports_are_out_of_reach(world: Wor
     room = world.a.room
     alice, fran = await world.alice.connect(), await world.fran.connect()
     held = await alice.answer({"type": "send", "room": room, "client_id": "x", "text": CONTACT})
+    await alice.answer({"type": "help"})
     alert = (await frames_until(fran, "alert"))["alert"]
     carol = await world.carol.connect()
     for frame in (
@@ -419,5 +427,39 @@ async def test_audit_log_records_actions_never_bodies(world: World) -> None:
     assert status == 403
     _, everything = await world.admin.call("GET", "/api/audit", expect=200)
     assert len(everything["entries"]) >= len(log["entries"])
+    await alice.close()
+    await fran.close()
+
+
+async def test_harassment_is_held_with_an_alert_that_closes_with_the_decision(
+    world: World,
+) -> None:
+    room = world.a.room
+    alice, fran = await connect(world.alice, world.fran)
+    held = await alice.answer(
+        {
+            "type": "send",
+            "room": room,
+            "client_id": "hx",
+            "text": "you are a pathetic loser and everyone knows it",
+        }
+    )
+    assert held["type"] == "held" and "respect" in held["reason"]
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["kind"] == "held" and alert["held"] == held["hold"]
+    assert "harassment" in alert["labels"] and alert["acknowledged_at"] is None
+    await fran.send(
+        {
+            "type": "moderate",
+            "ref": "no",
+            "action": "reject",
+            "held": held["hold"],
+            "note": "please speak kindly",
+        }
+    )
+    closed = (await collect(fran, "done", "alert"))["alert"]["alert"]
+    assert closed["id"] == alert["id"] and closed["acknowledged_at"] is not None
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert listed["alerts"] == []
     await alice.close()
     await fran.close()

@@ -1,0 +1,226 @@
+"""Contact information: phone numbers, emails, social handles, street addresses.
+
+Reads the light view (digits, ``@`` and dots intact). Crisis lines (988, 741741, the
+SAMHSA helpline), times, room numbers and day counts pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moderation.engine import VENUE, Combo, Family, Rule
+from moderation.labels import Label
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d{1,6})"
+# A run of digits, digit groups or digit words: "(312) 555 0199", "five five five one two".
+PHONE_RUN = _c(
+    r"(?<![\w$#:/])\+?\(?"
+    + _DIGIT_WORD
+    + r"(?:\)?(?:[\s.\-/,]|\s*-\s*){1,3}\(?"
+    + _DIGIT_WORD
+    + r"\)?){2,14}(?![\w:]|/\d)|(?<![\w$#:/])\+?\d{7,15}(?![\w:])"
+)
+_TOKEN = re.compile(r"[a-z]+|\d+")
+# Cheap test before the phone expression: three digits, or a digit word.
+PHONE_HINT = _c(
+    r"\d\D{0,3}\d\D{0,3}\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
+)
+# Help lines that members are encouraged to share.
+HOTLINES = frozenset(
+    {
+        "988",
+        "741741",
+        "911",
+        "18002738255",
+        "8002738255",
+        "18006624357",
+        "8006624357",
+        "18007997233",
+        "8007997233",
+        "18006564673",
+        "8006564673",
+        "18004844357",
+    }
+)
+_HELP_CONTEXT = _c(
+    r"\b(?:hotline|helpline|help line|lifeline|crisis line|crisis text|warm ?line|samhsa|clinic"
+    r"|office|front desk|intake|nurse line|after-hours|after hours|the center|pharmacy|aa hotline"
+    r"|na hotline|program line|main line)\b"
+)
+_YEAR_RANGE = _c(r"(?:19|20)\d\d\s*(?:-|to|/)\s*(?:19|20)?\d\d")
+
+PLATFORM = (
+    r"(?:snap|snapchat|sc|insta|instagram|ig|the gram|fb|facebook|messenger|whatsapp|whats app"
+    r"|telegram|signal|discord|tiktok|tik tok|twitter|kik|wickr|reddit|threads|linkedin|venmo"
+    r"|cash ?app|zelle|skype|wechat|viber|bereal|hinge|tinder|grindr|bumble|youtube|twitch"
+    r"|steam|xbox|psn|gamertag|gamer tag|bluesky|mastodon|session|line app|google chat|imessage)"
+)
+PLATFORM_KEYS = (
+    "snap snapchat sc insta instagram ig gram fb facebook messenger whatsapp whats telegram signal"
+    " discord tiktok tik twitter kik wickr reddit threads linkedin venmo cash cashapp zelle skype"
+    " wechat viber bereal hinge tinder grindr bumble youtube twitch steam xbox psn gamertag gamer"
+    " bluesky mastodon session line google imessage"
+)
+_HANDLE = r"@?[a-z0-9_](?:[a-z0-9_.]{1,29})"
+
+
+def phone_digits(run: str) -> str:
+    """The digits of a phone-like run, with digit words turned into digits."""
+    return "".join(
+        _DIGIT_WORDS.get(tok, tok)
+        for tok in _TOKEN.findall(run)
+        if tok.isdigit() or tok in _DIGIT_WORDS
+    )
+
+
+def is_phone(m: re.Match[str], text: str) -> bool:
+    """True when a digit run looks like a personal phone number."""
+    run = m.group(0)
+    words = sum(1 for tok in _TOKEN.findall(run) if tok.isalpha())
+    if words and words < 3:
+        # Mixed runs like "one 2 three" need at least three spelled digits or many digits.
+        pass
+    digits = phone_digits(run)
+    if not 7 <= len(digits) <= 15 or digits in HOTLINES:
+        return False
+    if _YEAR_RANGE.fullmatch(run.strip()):
+        return False
+    if words and len(set(digits)) == 1 and len(digits) < 7:
+        return False
+    start = max(0, m.start() - 60)
+    return not _HELP_CONTEXT.search(text[start : m.start()])
+
+
+FAMILY = Family(
+    label=Label.contact_info,
+    view="light",
+    rules=(
+        Rule(
+            "contact_info.email",
+            _c(
+                r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"
+                r"|\b[a-z0-9._%+\-]{2,}(?: ?(?:dot|\(dot\)|\[dot\]|_|underscore) ?[a-z0-9]+)* "
+                r"?(?:\(at\)|\[at\]|\{at\}|<at>| at | @ ) ?[a-z0-9\-]+ ?"
+                r"(?:\(dot\)|\[dot\]|\{dot\}|<dot>| dot |\.| \. ) ?(?:com|net|org|edu|gov|io|co|me"
+                r"|us"
+                r"|uk|ca|info|biz|app|xyz|ch|de)\b|(?:\(at\)|\[at\]|\{at\}|<at>)\s*[a-z0-9\-]+"
+                r"|\b[a-z0-9._%+\-]{2,} at (?:gmail|yahoo|hotmail|outlook|protonmail|proton|icloud"
+                r"|aol|msn|ymail|live|gmx|mail)\b"
+            ),
+            keys="@ at dot",
+        ),
+        Rule(
+            "contact_info.platform",
+            _c(
+                r"\b(?:add|follow|find|friend|message|msg|dm|hit|reach|text|call|hmu|look|search"
+                r"|ping|contact|catch|talk to|chat with|holla at|hit me up) (?:me|us)(?: up)? (?:on"
+                r"|at"
+                r"|via|through|thru|over|in) "
+                + PLATFORM
+                + r"\b|\bmy "
+                + PLATFORM
+                + r"(?:'s| is|:| :| =| -| ->| name is| handle is| @| tag is| id is| account is)|\b"
+                + PLATFORM
+                + r" @?(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_.]*[_.0-9])[a-z0-9_.]{4,30}\b|\b"
+                + PLATFORM
+                + r" ?(?::|-|->|=|is) ?"
+                + _HANDLE
+                + r"\b|\b(?:add|follow|find|hmu on|dm) (?:me "
+                r")?(?:on )?"
+                + PLATFORM
+                + r" ?:? ?"
+                + _HANDLE
+                + r"\b|\b(?:whatsapp|telegram|signal|snap|insta|ig"
+                r"|kik) (?:me|at)\b|\b(?:i am|i'm|im) on " + PLATFORM + r" (?:as|at|under) "
+                r"@?[a-z0-9_.]{3,}"
+                r"|\b" + PLATFORM + r" (?:as|under) @?[a-z0-9_.]{3,}|\b[a-z0-9_.]{2,32}#\d{4}\b"
+            ),
+            keys=" ".join(
+                (
+                    "#",
+                    PLATFORM_KEYS,
+                )
+            ),
+        ),
+        Rule(
+            "contact_info.my_details",
+            _c(
+                r"\bmy (?:phone number|number|cell|cell number|cell phone|mobile|digits|email"
+                r"|e-mail"
+                r"|email address|addy|address|handle|username|user name|home address|personal"
+                r" number|personal email|contact info|contact) (?:is|:|=|-|->|here|below)"
+                r"|\b(?:i|we) live (?:at|on) (?:\d|the corner of)|\b(?:my|our) (?:place|house"
+                r"|apartment|apt) is (?:at|on) \d"
+            ),
+            keys="number cell mobile digits email e mail address addy handle username user contact "
+            "phone live place house apartment apt personal home",
+        ),
+        Rule(
+            "contact_info.reach_me",
+            _c(
+                r"\b(?:dm|pm|inbox|direct message) me\b|\bslide (?:in|into) my dms|\bmy (?:dms"
+                r"|inbox"
+                r"|pms) (?:are|is) open|\b(?:text|call|reach|contact) me (?:at|on)\b"
+                r"|\blook me up\b|\b(?:text|call) me (?:anytime|any time|whenever|later|tonight"
+                r"|outside of group|outside group|after group|if you)"
+            ),
+            keys="dm pm inbox direct slide dms pms text call reach contact look",
+        ),
+        Rule(
+            "contact_info.address",
+            _c(
+                r"\b(?:i|we) live on (?:\w+ ){1,2}(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr"
+                r"|drive"
+                r"|ln|lane|ct|court|way|pl|place)\b|\b\d{1,6}[a-z]? (?:[nsew]\.? |north |south "
+                r"|east |west )?(?:(?!steps?\b|days?\b"
+                r"|weeks?\b|months?\b|years?\b|am\b|pm\b|of\b|in\b|a\b|the\b|my\b)[a-z0-9'.]+ "
+                r"){1,3}"
+                r"(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|ct|court|way|pl"
+                r"|place|ter|terrace|pkwy|parkway|hwy|highway|cir|circle|trl|trail|sq|square)\b\.?"
+                r"(?! (?:of life|to))|\b(?:apt|apartment|unit|suite) ?#? ?\d+[a-z]?\b(?=.*\d)"
+            ),
+            VENUE,
+            keys="<num> live",
+        ),
+    ),
+    combos=(
+        # "@sober.sam on insta": a handle plus an app or an invitation.
+        Combo(
+            "contact_info.handle",
+            _c(
+                r"(?<![\w@.])@(?!(?:everyone|here|channel|all|group)\b)(?!\d+(?:am|pm|:|\b))"
+                r"[a-z0-9_][a-z0-9_.]{1,29}"
+            ),
+            _c(
+                r"\b(?:" + PLATFORM + r"|follow|add me|find me|dm|message me|hit me up|hmu|page"
+                r"|account|handle|username|profile|post)\b"
+            ),
+            keys="@",
+            keys2=" ".join(
+                (
+                    "follow add find dm message hit hmu page account handle username profile post",
+                    PLATFORM_KEYS,
+                )
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,540 @@
+"""The rule machinery: a rule is a regular expression plus the guards that veto it.
+
+A :class:`Rule` matches one clue in the normalised text. Whether a match counts
+depends on the sentence around it (the span between ``.``, ``!``, ``?``, ``;``, a line
+break or ``but``): the guards below veto a match that is negated, in the distant past,
+hypothetical or educational, reported speech, an idiom, or a craving that has passed.
+A :class:`Combo` needs two clues anywhere in the message (for example an ``@handle``
+and the name of a social app). A :class:`Family` groups the rules of one label behind a
+cheap key-word index (:class:`KeyIndex`), so most messages skip most rules.
+
+Pure; expressions are compiled at import by the modules that define the families.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from moderation.labels import Evidence, Label
+
+# Guard bits.
+NEG = 1  # a negation in the few words before the clue, or inside it
+PAST = 2  # the sentence is about the distant past ("used to", "in 2019", "years ago")
+HYPO = 4  # hypothetical or educational ("if someone", "we learned", "signs of")
+REPORTED = 8  # reported speech before the clue ("she told me", "he used to call me")
+IDIOM = 16  # jokey or idiomatic sentence ("lol", "workout", "of embarrassment")
+RESOLVED = 32  # the urge or the object is dealt with ("passed", "threw it out")
+DREAM = 64  # a dream, not a deed
+NEG_BEFORE = 128  # like NEG, but only the words before the clue (the clue may say "not")
+VENUE = 256  # a meeting place, not a member's home
+
+_SENTENCE = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+|\s(?:but|though|although|however)\s")
+_COMMA = re.compile(r"[,:\u2014\u2013]|\s-\s|\s(?:and|so|because|cause)\s")
+_WORDS_BEFORE = re.compile(r"(?:\S+\s+){0,4}$")
+
+_NEG = re.compile(
+    r"\b(?:not|never|no|nobody|no one|none|nothing|neither|nor|without|refuse|refused"
+    r"|resisted|avoid|avoided|instead of|stop|quit|anti)\b"
+)
+_PAST = re.compile(
+    r"\b(?:used to|use to|years? ago|months ago|decades? ago|a while ago|long ago"
+    r"|last (?:year|summer|winter|spring|fall|autumn|decade|christmas)"
+    r"|(?:19|20)\d\d\b|back (?:then|in the day|in (?:my|the)|when|in high school)"
+    r"|when i was (?:using|drinking|in active|active|young|younger|a kid|a teen|\d+|in my|sick|at "
+    r"my)"
+    r"|at my (?:worst|lowest|rock bottom)|rock bottom|before (?:i got|getting|recovery|treatment|i "
+    r"came)"
+    r"|in (?:active )?addiction|not anymore|no longer|in my (?:teens|twenties|20s|30s|past|old "
+    r"life)"
+    r"|my (?:old|past) life|(?<!after )(?:\d+|a few|many|several) (?:days?|weeks?|months?|years?) "
+    r"(?:clean|sober)"
+    r"|(?:clean|sober) (?:for|since) |since i got (?:clean|sober)|the first time i got sober"
+    r"|i was a mess|that was me|my story|when i first)"
+)
+_HYPO = re.compile(
+    r"\b(?:if (?:someone|somebody|anyone|a person|you|they|your|a friend|one)|in case|what to do"
+    r"|how to|signs of|sign of|warning signs|learn(?:ed|ing)? (?:about|how|what)|training|taught"
+    r"|talk(?:ed|ing)? about|spoke about|speaker|video|film|movie|book|article|podcast|lecture"
+    r"|workshop|class on|statistics|stats|research|documentary|episode|song|story about"
+    r"|carry narcan|988|hotline|lifeline|crisis line|text line|helpline)\b"
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|say|told|tell|tells|telling|call(?:ed|s)? me|used to|would say"
+    r"|feel|feels|felt|hear|heard|seem|seems|voice|means|meant|quote|quoting"
+    r"|called|calling|remind|reminded|let anyone|let them|let people|if)\b"
+)
+_IDIOM = re.compile(
+    r"\b(?:lol|lmao|lmfao|haha\w*|hehe|jk|kidding|joking|workout|gym|class|spin|cardio|run|hike"
+    r"|leg day|embarrass\w*|laugh\w*|boredom|bored|cringe|hangover|cramps|traffic|deadline\w*"
+    r"|homework|exam|finals|heat|cold|hungry|sleepy|tired)\b"
+    r"|[\U0001f602\U0001f923\U0001f605\U0001f62d\U0001f480]"
+)
+_RESOLVED = re.compile(
+    r"\b(?:passed|went away|came and went|comes and goes|is gone|are gone|faded|subsided|eased"
+    r"|calmed|got through|rode it out|ride it out|surf(?:ed)? the urge|threw (?:it|them)? ?(?:out"
+    r"|away)"
+    r"|flushed|got rid|poured (?:it|them) out|dumped|deleted|blocked|erased|instead|tips|advice"
+    r"|how do you|how do i|how did you|deal with|cope with|manage|normal|common)\b"
+)
+_DREAM = re.compile(r"\b(?:dream\w*|nightmare\w*|dreamt)\b")
+_VENUE = re.compile(
+    r"\b(?:meeting|meetings|church|clinic|hall|library|center|centre|hospital|ymca|office|building"
+    r"|cafe|coffee shop|park|club|moved|located|held|session|group is|groups|class|room)\b"
+)
+_PERSONAL = re.compile(
+    r"\b(?:i live|my|our|come by|come over|stop by|swing by|drop by|crash at|stay at|meet me"
+    r"|pick me up|i am at|i'm at|im at|i am staying|i'm staying|we live|mine)\b"
+)
+_STRONG_END = re.compile(r"[.!?\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One clue for one label: an expression and the guards that may veto a match.
+
+    ``keys`` lists words (``pill``) and stems (``suicid*``) of which at least one must
+    occur in the text for the expression to have any chance of matching; ``<num>`` stands
+    for any run of digits. Groups separated by ``&`` must all be satisfied.
+    Rules whose keys are absent are never run, which keeps
+    :func:`moderation.assess` within its time budget.
+    """
+
+    rule_id: str
+    pattern: re.Pattern[str]
+    guards: int = 0
+    keys: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Combo:
+    """Two clues that together support a label; each is checked with its guards.
+
+    ``keys`` gate ``first`` and ``keys2`` gate ``second`` (see :class:`Rule`).
+    """
+
+    rule_id: str
+    first: re.Pattern[str]
+    second: re.Pattern[str]
+    guards: int = 0
+    keys: str = ""
+    keys2: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The rules for one label.
+
+    ``view`` names the text the rules read: ``"semantic"`` (normalised words),
+    ``"light"`` (digits, ``@`` and dots intact, for contact details) or ``"cased"`` (only
+    NFKC, for capitalised names).
+    """
+
+    label: Label
+    rules: tuple[Rule, ...]
+    combos: tuple[Combo, ...] = ()
+    view: str = "semantic"
+
+
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+
+class KeyIndex:
+    """Maps the words of a text to a bit mask of the rules worth running on it."""
+
+    __slots__ = ("_exact", "_prefix", "_lengths", "_cache")
+
+    def __init__(self) -> None:
+        self._exact: dict[str, int] = {}
+        self._prefix: dict[str, int] = {}
+        self._lengths: tuple[int, ...] = ()
+        self._cache: dict[str, int] = {}
+
+    def add(self, bit: int, keys: str) -> None:
+        """Register the keys of the rule numbered ``bit``."""
+        if not keys.split():
+            raise ValueError(f"rule {bit} has no keys")
+        for key in keys.split():
+            if key.endswith("*"):
+                stem = key[:-1]
+                self._prefix[stem] = self._prefix.get(stem, 0) | 1 << bit
+            else:
+                self._exact[key] = self._exact.get(key, 0) | 1 << bit
+        self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
+        self._cache.clear()
+
+    def _word(self, word: str) -> int:
+        mask = self._exact.get(word, 0)
+        if word.isdigit():
+            mask |= self._exact.get("<num>", 0)
+        for n in self._lengths:
+            if n > len(word):
+                break
+            mask |= self._prefix.get(word[:n], 0)
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[word] = mask
+        return mask
+
+    def mask(self, text: str, symbols: str = "") -> int:
+        """The rules whose keys occur in ``text`` (words) or ``symbols`` (``@``, ``#``)."""
+        cache = self._cache
+        mask = 0
+        for symbol in "@#":
+            if symbol in symbols:
+                mask |= self._exact.get(symbol, 0)
+        for word in _TOKEN.findall(text):
+            found = cache.get(word)
+            mask |= self._word(word) if found is None else found
+        return mask
+
+
+class Message:
+    """One view of a message with its sentence boundaries, for guard checks."""
+
+    __slots__ = ("text", "_starts", "_ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        """The bounds of the sentence holding position ``pos``."""
+        if not self._starts:  # split lazily: most messages never need it
+            starts = [0]
+            ends: list[int] = []
+            for m in _SENTENCE.finditer(self.text):
+                ends.append(m.start())
+                starts.append(m.end())
+            ends.append(len(self.text))
+            self._starts = starts
+            self._ends = ends
+        i = bisect_right(self._starts, pos) - 1
+        return self._starts[i], self._ends[i]
+
+    def vetoed(self, m: re.Match[str], guards: int) -> bool:
+        """True when a guard says the match does not count."""
+        if not guards:
+            return False
+        start, end = self.sentence(m.start())
+        text = self.text
+        sent = text[start:end]
+        if guards & PAST and _PAST.search(sent):
+            return True
+        if guards & HYPO and _HYPO.search(sent):
+            return True
+        if guards & IDIOM and _IDIOM.search(sent):
+            return True
+        if guards & RESOLVED:
+            # "the craving hit hard but it passed": look past a "but" to the sentence's end.
+            stop = _STRONG_END.search(text, end)
+            if _RESOLVED.search(text[start : stop.start() if stop else len(text)]):
+                return True
+        if guards & VENUE and _VENUE.search(sent) and not _PERSONAL.search(sent):
+            return True
+        if guards & DREAM and _DREAM.search(sent):
+            return True
+        if guards & (NEG | NEG_BEFORE | REPORTED):
+            before = text[start : m.start()]
+            last = None
+            for last in _COMMA.finditer(before):  # noqa: B007 - we want the last comma
+                pass
+            if last is not None:
+                before = before[last.end() :]
+            window = _WORDS_BEFORE.search(before)
+            prefix = window.group(0) if window else ""
+            if guards & NEG and _NEG.search(prefix + " " + m.group(0)):
+                return True
+            if guards & NEG_BEFORE and _NEG.search(prefix):
+                return True
+            if guards & REPORTED and _REPORTED.search(text[max(start, m.start() - 60) : m.start()]):
+                return True
+        return False
+
+    def find(
+        self, pattern: re.Pattern[str], guards: int, word_start: bool = False
+    ) -> re.Match[str] | None:
+        """The first match of ``pattern`` that no guard vetoes.
+
+        With ``word_start``, a match must also begin a word (the ``\\b`` that
+        :func:`fast_pattern` took off the front of the expression).
+        """
+        text = self.text
+        pos = 0
+        while (m := pattern.search(text, pos)) is not None:
+            start = m.start()
+            pos = start + 1
+            if word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            if not self.vetoed(m, guards):
+                return m
+        return None
+
+
+_WORDY = ("\\w", "\\d")
+_PLAIN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|[()|]|[^\\()|\[]+")
+
+
+def split_branches(source: str) -> list[str]:
+    """The top-level alternatives of a regular expression's source."""
+    branches: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for piece in _PLAIN.findall(source):
+        if piece == "|" and depth == 0:
+            branches.append("".join(current))
+            current = []
+            continue
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+        current.append(piece)
+    branches.append("".join(current))
+    return branches
+
+
+_HEAD_WORD = re.compile(r"[a-z]+")
+
+
+def _word_key(text: str, end: int, tail: str) -> str | None:
+    """The key for the word ``text[:end]`` given what follows it in the expression."""
+    word = text[:end]
+    following = text[end : end + 1] or tail[:1]
+    if following in ("", " "):
+        return word
+    if following in "?*{":
+        return word[:-1] + "*" if len(word) > 1 else None
+    return word + "*"
+
+
+def _leading_group(branch: str) -> tuple[str, str] | None:
+    """For ``\\b(?:A|B)rest`` or ``(?:A|B)rest``: the inside ``A|B`` and ``rest``."""
+    if branch.startswith("\\b(?:"):
+        body = branch[2:]
+    elif branch.startswith("(?:"):
+        body = branch
+    else:
+        return None
+    depth = 0
+    pos = 0
+    for piece in _PLAIN.findall(body):
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0:
+                rest = body[pos + 1 :]
+                if rest[:1] in ("?", "*", "+", "{"):
+                    return None
+                return body[3:pos], rest
+        pos += len(piece)
+    return None
+
+
+def distribute(branch: str) -> list[str]:
+    """``\\b(?:A|B)rest`` as ``[\\bArest, \\bBrest]`` so each can be gated and scanned
+    on its own first word; any other branch unchanged."""
+    group = _leading_group(branch)
+    if group is None:
+        return [branch]
+    inside, rest = group
+    alternatives = split_branches(inside)
+    if len(alternatives) < 2:
+        return [branch]
+    if branch.startswith("\\b"):
+        return ["\\b" + alt.removeprefix("\\b") + rest for alt in alternatives]
+    # "(?:\\bA|^|, )rest": alternatives with their own \\b stand alone, the rest stay together.
+    bounded = [alt + rest for alt in alternatives if alt.startswith("\\b")]
+    others = [alt for alt in alternatives if not alt.startswith("\\b")]
+    if not bounded:
+        return [branch]
+    return bounded + (["(?:" + "|".join(others) + ")" + rest] if others else [])
+
+
+def head_keys(branch: str) -> str | None:
+    """Words one of which must start any match of ``branch`` (``\\b`` first), or None.
+
+    ``\\bpoured (?:a|...)`` gives ``poured``; ``\\b(?:dealers?|plug) ...`` gives
+    ``dealer* plug``. Used to skip branches whose first word is absent.
+    """
+    if not branch.startswith("\\b"):
+        return None
+    body = branch[2:]
+    m = _HEAD_WORD.match(body)
+    if m:
+        return _word_key(body, m.end(), "")
+    if not body.startswith("(?:"):
+        return None
+    depth = 0
+    end = -1
+    pos = 0
+    for piece in _PLAIN.findall(body):
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            depth -= 1
+            if depth == 0:
+                end = pos
+                break
+        pos += len(piece)
+    if end < 0:
+        return None
+    tail = body[end + 1 :]
+    if tail[:1] in ("?", "*", "{", "|"):
+        return None
+    keys = []
+    for alternative in split_branches(body[3:end]):
+        alternative = alternative.removeprefix("\\b")
+        m = _HEAD_WORD.match(alternative)
+        key = _word_key(alternative, m.end(), tail) if m else None
+        if key is None:
+            return None
+        keys.append(key)
+    return " ".join(keys)
+
+
+def fast_pattern(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """The same expression without a leading ``\\b`` on each alternative, if all have one.
+
+    Python's ``re`` cannot skip ahead to a literal prefix when the expression starts with
+    ``\\b``; dropping it (and checking the word start in :meth:`Message.find`) makes
+    most rules several times faster. Returns the expression and whether to check.
+    """
+    branches = split_branches(pattern.pattern)
+    if not all(
+        b.startswith("\\b") and (b[2:4] in _WORDY or b[2:3] not in ("", "\\")) for b in branches
+    ):
+        return pattern, False
+    return re.compile("|".join(b[2:] for b in branches), pattern.flags), True
+
+
+_Fast = tuple[re.Pattern[str], bool]
+_PlannedCombo = tuple[int, int, Combo, _Fast, _Fast]
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedRule:
+    """A rule split into alternatives: those with a head word are found by its key bit."""
+
+    need: int  # every bit of the rule's own keys
+    rule: Rule
+    headless: tuple[_Fast, ...]  # alternatives always tried when the rule's keys are present
+    head_bits: int  # union of the head-word bits
+    by_head: dict[int, tuple[_Fast, ...]]  # head-word bit -> alternatives starting with it
+
+
+class Compiled:
+    """All families with their rules numbered, and one key index over the semantic view.
+
+    Keys are looked up among the words of the semantic view, whatever view a rule reads;
+    ``@`` and ``#`` are looked up among the characters of the light view. A semantic rule
+    is split into its top-level alternatives (see :func:`distribute`), and only the
+    alternatives whose first word occurs in the message are tried.
+    """
+
+    __slots__ = ("families", "index", "_plan", "_bits", "_groups")
+
+    def __init__(self, families: tuple[Family, ...]) -> None:
+        self.families = families
+        self.index = KeyIndex()
+        self._bits = 0
+        self._groups: dict[str, int] = {}
+        plan: list[tuple[Family, tuple[_PlannedRule, ...], tuple[_PlannedCombo, ...]]] = []
+        for family in families:
+            rules = tuple(self._plan_rule(family, rule) for rule in family.rules)
+            combos = tuple(
+                (
+                    self._register(combo.keys),
+                    self._register(combo.keys2),
+                    combo,
+                    fast_pattern(combo.first),
+                    fast_pattern(combo.second),
+                )
+                for combo in family.combos
+            )
+            plan.append((family, rules, combos))
+        self._plan = tuple(plan)
+
+    def _plan_rule(self, family: Family, rule: Rule) -> _PlannedRule:
+        need = self._register(rule.keys)
+        headless: list[_Fast] = []
+        by_head: dict[int, list[_Fast]] = {}
+        for branch in (b for top in split_branches(rule.pattern.pattern) for b in distribute(top)):
+            scanner = fast_pattern(re.compile(branch, rule.pattern.flags))
+            # Head words are semantic-view words; other views only gain the faster scan.
+            head = head_keys(branch) if family.view == "semantic" else None
+            if head is None:
+                headless.append(scanner)
+            else:
+                by_head.setdefault(self._register(head), []).append(scanner)
+        head_bits = 0
+        for bit in by_head:
+            head_bits |= bit
+        frozen = {bit: tuple(scanners) for bit, scanners in by_head.items()}
+        return _PlannedRule(need, rule, tuple(headless), head_bits, frozen)
+
+    def _register(self, keys: str) -> int:
+        """Give each ``&`` group of ``keys`` a bit (shared by equal groups); all their bits."""
+        required = 0
+        for group in keys.split("&"):
+            canonical = " ".join(sorted(set(group.split())))
+            bit = self._groups.get(canonical)
+            if bit is None:
+                bit = self._groups[canonical] = self._bits
+                self.index.add(bit, canonical)
+                self._bits += 1
+            required |= 1 << bit
+        return required
+
+    def run(self, views: dict[str, Message], use_keys: bool = True) -> list[Evidence]:
+        """The first evidence for each label, families in order."""
+        mask = self.index.mask(views["semantic"].text, views["light"].text) if use_keys else -1
+        found: list[Evidence] = []
+        labels: set[Label] = set()
+        for family, rules, combos in self._plan:
+            if family.label in labels:
+                continue
+            message = views[family.view]
+            evidence = _run(family, rules, combos, mask, message)
+            if evidence is not None:
+                found.append(evidence)
+                labels.add(family.label)
+        return found
+
+
+def _scanners(planned: _PlannedRule, mask: int) -> list[_Fast]:
+    """The alternatives of a rule worth trying on a message with key bits ``mask``."""
+    chosen = list(planned.headless)
+    heads = mask & planned.head_bits
+    while heads:
+        low = heads & -heads
+        chosen.extend(planned.by_head[low])
+        heads ^= low
+    return chosen
+
+
+def _run(
+    family: Family,
+    rules: tuple[_PlannedRule, ...],
+    combos: tuple[_PlannedCombo, ...],
+    mask: int,
+    message: Message,
+) -> Evidence | None:
+    for planned in rules:
+        need = planned.need
+        if mask & need != need:
+            continue
+        guards = planned.rule.guards
+        for pattern, word_start in _scanners(planned, mask):
+            m = message.find(pattern, guards, word_start)
+            if m is not None:
+                return Evidence(family.label, planned.rule.rule_id, m.group(0).strip())
+    for need1, need2, combo, (first, start1), (second, start2) in combos:
+        if mask & need1 == need1 and mask & need2 == need2:
+            a = message.find(first, combo.guards, start1)
+            if a is not None and message.find(second, combo.guards, start2) is not None:
+                return Evidence(family.label, combo.rule_id, a.group(0).strip())
+    return None

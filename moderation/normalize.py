@@ -1,0 +1,220 @@
+"""Text normalisation for assessment: two views of one message.
+
+* :func:`light` keeps every character that matters for contact details (digits, ``@``,
+  dots): Unicode NFKC, case folding, zero-width characters removed, typographic quotes
+  made plain.
+* :func:`semantic` starts from :func:`light` and prepares the text for the word rules:
+  light leetspeak (``k1ll`` -> ``kill``), letters repeated three or more times collapsed
+  to two (``sooooo`` -> ``soo``), contractions expanded with or without the apostrophe
+  (``im``/``i'm`` -> ``i am``, ``cant`` -> ``can not``), slang verbs spelled out
+  (``gonna`` -> ``going to``), whitespace collapsed.
+
+Pure functions; every regular expression is compiled at import.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+# Leetspeak: a digit or symbol that sits between letters, or leads a run of letters.
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+    }
+)
+_LEET_TOKEN = re.compile(r"(?<![\w@.])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@])")
+_LEET_CHARS = re.compile(r"[013457@$!|]")
+# Tokens that are measurements, times or ordinals, not leetspeak.
+_UNIT_TOKEN = re.compile(r"\d+(?:mg|ml|mcg|am|pm|st|nd|rd|th|s|k|g|x|h|hrs?|mins?|lbs?|oz|yo|yrs?)")
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_RARELY_DOUBLED = frozenset("aiuhjkqvwxy")
+
+# Contractions with an apostrophe: "can't" -> "can not", "i'm" -> "i am".
+_APOS = re.compile(r"\b(\w+?)(n't|'m|'re|'ve|'ll|'d)\b")
+_NOT_BASES = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
+_SUFFIX = {"'m": " am", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}
+_LEET_SYMBOLS = "013457@$!|"
+_TRAILING = ',.!?;:)"*~'
+_LEET_HINT = re.compile(r"[a-z][013457@$!|]|[013457@$!|][a-z]")
+
+# Contractions typed without the apostrophe, and chat spellings.
+_WORDS: dict[str, str] = {
+    "im": "i am",
+    "ive": "i have",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "arent": "are not",
+    "wasnt": "was not",
+    "werent": "were not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "wouldnt": "would not",
+    "couldnt": "could not",
+    "shouldnt": "should not",
+    "aint": "is not",
+    "cant": "can not",
+    "cannot": "can not",
+    "wont": "will not",
+    "youre": "you are",
+    "youll": "you will",
+    "youve": "you have",
+    "theyre": "they are",
+    "theyll": "they will",
+    "hes": "he is",
+    "shes": "she is",
+    "thats": "that is",
+    "whats": "what is",
+    "theres": "there is",
+    "therell": "there will",
+    "itll": "it will",
+    "u": "you",
+    "ur": "you are",
+    "r": "are",
+    "ya": "you",
+    "yall": "you all",
+    "gonna": "going to",
+    "gunna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "tryna": "trying to",
+    "hafta": "have to",
+    "kinda": "kind of",
+    "cuz": "because",
+    "bc": "because",
+    "rn": "right now",
+    "tmrw": "tomorrow",
+    "tn": "tonight",
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "pls": "please",
+    "plz": "please",
+    "ppl": "people",
+    "sum": "some",
+    "n": "and",
+    "noone": "no one",
+    "ima": "i am going to",
+    "imma": "i am going to",
+    "abt": "about",
+    "ab": "about",
+    "w/": "with",
+    "thru": "through",
+    "anymore": "anymore",
+    "somone": "someone",
+    "sombody": "somebody",
+    "any1": "anyone",
+    "sum1": "someone",
+    "myslef": "myself",
+    "mysef": "myself",
+    "myelf": "myself",
+    "mself": "myself",
+    "sucide": "suicide",
+    "suicde": "suicide",
+    "sucidal": "suicidal",
+    "suicdal": "suicidal",
+    "overdoes": "overdose",
+    "overdoseing": "overdosing",
+    "kms": "kill myself",
+    "whos": "who is",
+    "wheres": "where is",
+    "hows": "how is",
+    "heres": "here is",
+    "whatever": "whatever",
+    "sry": "sorry",
+    "tmr": "tomorrow",
+    "idk": "i do not know",
+    "suicidel": "suicidal",
+    "sucicidal": "suicidal",
+    "kil": "kill",
+}
+_ILL = re.compile(
+    r"\bill (?=(?:just |probably |finally |really )?(?:kill|end|hurt|do|be|never|take|go|use"
+    r"|drink|get|hook|sell|find|beat|make|overdose|od|jump|cut|call|text|see|try)\b)"
+)
+_KEEP = re.compile(r"\b(?:can not|could not|do not|did not) (?:stop|quit) ")
+
+
+def light(text: str, nfkc: bool = True) -> str:
+    """NFKC, case-folded, without zero-width characters, with plain quotes.
+
+    Pass ``nfkc=False`` when ``text`` is already in NFKC.
+    """
+    if nfkc:
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_ZERO_WIDTH)
+    return text.casefold().translate(_QUOTES)
+
+
+def _unleet(match: re.Match[str]) -> str:
+    whole = match.group(0)
+    token = whole.rstrip("!|")
+    tail = whole[len(token) :]
+    if not _LEET_CHARS.search(token) or _UNIT_TOKEN.fullmatch(token):
+        return whole
+    if "@" in token and not token.startswith("@") and "." in token:
+        return whole
+    letters = sum(ch.isalpha() for ch in token)
+    if letters < 2:
+        return whole
+    return token.translate(_LEET) + tail
+
+
+def _squeeze(match: re.Match[str]) -> str:
+    # "suuuicidal" -> "suicidal", "soooo" -> "soo", "killll" -> "kill".
+    ch = match.group(1)
+    return ch if ch in _RARELY_DOUBLED else ch + ch
+
+
+def _apos(match: re.Match[str]) -> str:
+    base, suffix = match.group(1), match.group(2)
+    if suffix == "n't":
+        return _NOT_BASES.get(base, base) + " not"
+    return base + _SUFFIX[suffix]
+
+
+def _words(line: str) -> str:
+    """Expand chat spellings word by word; also collapses runs of spaces."""
+    words = line.split()
+    for i, word in enumerate(words):
+        mapped = _WORDS.get(word)
+        if mapped is None and word[-1] in _TRAILING and (core := word.rstrip(_TRAILING)) in _WORDS:
+            mapped = _WORDS[core] + word[len(core) :]
+        if mapped is not None:
+            words[i] = mapped
+    return " ".join(words)
+
+
+def semantic(lit: str) -> str:
+    """The view the word rules read; ``lit`` is the output of :func:`light`."""
+    text = lit
+    if any(ch in text for ch in _LEET_SYMBOLS) and _LEET_HINT.search(text):
+        text = _LEET_TOKEN.sub(_unleet, text)
+    if _REPEATS.search(text):
+        text = _REPEATS.sub(_squeeze, text)
+    if "'" in text:
+        text = _APOS.sub(_apos, text).replace("'", "")
+    if "\n" in text:
+        text = "\n".join(filter(None, map(_words, text.split("\n"))))
+    else:
+        text = _words(text)
+    if "ill " in text:
+        text = _ILL.sub("i will ", text)
+    if " stop " in text or " quit " in text:
+        text = _KEEP.sub("keep ", text)
+    return text

@@ -1,0 +1,298 @@
+"""Relapse risk: current cravings, a recent slip, or being one step from using.
+
+Past recovery talk ("90 days since I last used", "the craving passed"), negation ("I
+did not drink") and dreams pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moderation.engine import DREAM, NEG, PAST, RESOLVED, Combo, Family, Rule
+from moderation.labels import Label
+from moderation.lexicon import ADV, DRUG_KEYS, DRUG_NAMES, DRUG_STRICT, USE_KEYS, USE_VERB
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_SOON = (
+    r"(?:again|twice|\d+ times|a few times|last night|yesterday|today|tonight|this (?:morning"
+    r"|afternoon|evening|week|weekend)|over the weekend|on (?:monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)|after \d+|after (?:\w+ )?(?:days|weeks|months)|for the first time"
+    r"|earlier|just now|a little|a bit)"
+)
+
+
+FAMILY = Family(
+    label=Label.relapse_risk,
+    rules=(
+        # "cravings are insane today", "craving hard", "the urges are winning"
+        Rule(
+            "relapse_risk.craving",
+            _c(
+                r"\b(?:cravings?|urges?|the itch|the pull|the obsession)(?: \w+){0,3}? (?:is |are "
+                r"|have"
+                r" been |has been |been |getting |feel |feels )?" + ADV + r"(?:bad|hard|strong"
+                r"|intense"
+                r"|insane|crazy|unreal|unbearable|brutal|overwhelming|out of control|through the "
+                r"roof"
+                r"|winning|killing me|will not stop|wont stop|non ?stop|every \w+|all day|so real"
+                r"|louder|worse|rough|heavy|loud|relentless|back|hitting (?:me |hard|bad))|\bi am "
+                + ADV
+                + r"(?:craving|jonesing|fiending|itching to|dying for a (?:drink|beer|hit|line)"
+                r"|dying to"
+                r" (?:use|drink|get high))|\bcraving (?:hard|bad|so bad|like crazy|a drink|a beer"
+                r"|a "
+                r"hit"
+                r"|a line|it|dope|" + DRUG_STRICT + r")|\b(?:strong|bad|huge|intense|massive|big"
+                r"|real|crazy"
+                r"|insane|serious|heavy) (?:cravings?|urges?)|\b(?:having|have|got|get|getting"
+                r"|fighting"
+                r"|battling) (?:a |such a |the |bad |real |serious |these |some |major |crazy "
+                r"|huge "
+                r")?"
+                r"(?:cravings?|urges?)(?! (?:about|is normal|are normal))"
+            ),
+            NEG | PAST | RESOLVED | DREAM,
+            keys="crav* urge urges itch pull obsession jonesing fiending itching dying",
+        ),
+        # "i want to use", "about to drink", "thinking about getting high"
+        Rule(
+            "relapse_risk.urge_to_use",
+            _c(
+                r"\b(?:i (?:am |have been |keep |really |so |just )?" + ADV + r"(?:want to|wanna"
+                r"|need to"
+                r"|need|going to|about to|tempted to|thinking about|thinking of|planning to|plan to"
+                r"|ready to|dying to|could really use|would kill for|feel like|could go for"
+                r"|itching "
+                r"to"
+                r"|keep thinking about|keep wanting to|have to|will|might|might just)|\bthinking "
+                r"(?:about"
+                r"|of)|\babout to|\ball i (?:can|could) think (?:about|of) is|\bkeep thinking about"
+                r"|\bcan not stop thinking about|\bi keep picturing|\btempted to|\burge to"
+                r"|\bitching to"
+                r"|\bneed (?:a drink|to get high|a hit|to use)|\ball i (?:want|need)(?: to do)? is"
+                r"|\b(?:so |this |really |dangerously )?close to|\b(?:keeps|keep|is|are) telling "
+                r"me "
+                r"to"
+                r"|\bi would (?:do anything|give anything|kill) for) "
+                + ADV
+                + r"(?:just )?"
+                + USE_VERB
+            ),
+            NEG | PAST | RESOLVED | DREAM,
+            keys="want wanna need going about tempted thinking planning plan ready dying could "
+            "would feel itching keep have will might all urge close telling picturing & "
+            + USE_KEYS,
+        ),
+        # "i drank last night", "slipped this weekend", "relapsed again", "picked up again"
+        Rule(
+            "relapse_risk.recent_use",
+            _c(
+                r"(?:\bi (?:have |just |already |finally |kind of )?" + ADV + r"|^|[,.!?] |\band "
+                r"|\bso )"
+                r"(?:relapsed|slipped\b(?! (?:on|and fell|up on|in the|out|into|away|my|a))|caved"
+                r"|gave in|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
+                r"|juice"
+                r"|milk|kombucha|sparkling|a lot of water|some water|lemonade|seltzer))"
+                r"|got (?:high|drunk|wasted|loaded|lit|fucked up|messed up)|picked up (?:again|a "
+                r"drink"
+                r"|a bottle|the bottle|today|last night|yesterday|tonight)|smoked (?:a little|a bit"
+                r"|a blunt|a joint|a bowl|again|weed|some"
+                r"|last night|yesterday|today|crack|meth|"
+                + DRUG_STRICT
+                + r")|shot up|took a (?:hit"
+                r"|drink|pill|bar"
+                r"|line|bump)|did (?:a line|some|a bump|coke|lines)|had (?:a|some|a few|a couple of"
+                r"|two|three|\d+|one) (?:drinks?|beers?|shots?|glasses of wine|hits?|lines?)|ended "
+                r"up"
+                r" (?:drinking|using|getting high)|had a (?:slip|relapse))"
+            ),
+            NEG | PAST | DREAM,
+            keys="relapsed slipped caved gave used drank got picked smoked shot took did had ended",
+        ),
+        # "relapsed. again.", "day 1 again", "back to day one"
+        Rule(
+            "relapse_risk.reset",
+            _c(
+                r"\b(?:back to day (?:one|1|zero|0)|day (?:one|1) again|reset my (?:date|clock"
+                r"|count"
+                r"|days)|lost my (?:clean|sober|sobriety) (?:time|date)|starting (?:over|my count) "
+                r"again"
+                r"|have to (?:reset|start over) my)"
+            ),
+            NEG | PAST,
+            keys="day reset lost starting start",
+        ),
+        # "i am drunk right now", "i am high"
+        Rule(
+            "relapse_risk.intoxicated",
+            _c(
+                r"\bi am " + ADV + r"(?:drunk|high|wasted|loaded|buzzed|tipsy|stoned|blacked out"
+                r"|nodding"
+                r" off|geeked|tweaking|rolling|tripping)\b(?! (?:on life|school|and dry|risk"
+                r"|functioning"
+                r"|alert|maintenance))"
+            ),
+            NEG | PAST | DREAM,
+            keys="drunk high wasted loaded buzzed tipsy stoned blacked nodding geeked tweaking "
+            "rolling tripping",
+        ),
+        # At the door: "parked outside the liquor store", "poured a drink", "bottle hidden"
+        Rule(
+            "relapse_risk.at_the_door",
+            _c(
+                r"\b(?:i am |am |sitting |standing |parked |just )" + ADV + r"(?:parked |sitting "
+                r"|standing"
+                r" |waiting |heading |driving |walking |on my way )?(?:outside|at|in front of|in "
+                r"the"
+                r" parking lot of|to|into) (?:the |a |my )?(?:liquor store|bar(?! exam)|pub"
+                r"|dispensary"
+                r"|dealers?"
+                r"(?: house| place)?|trap house|bottle shop|package store|plugs? house)"
+                r"|\bpoured (?:a|myself a|me a|a glass|a shot|one) ?(?:drink|glass|shot|beer|of "
+                r"\w+)?"
+                r"|\b(?:drink|bottle|beer|glass|bag|stash|line|joint|wine|vodka|baggie)"
+                r" (?:is |are )?(?:sitting |right )*(?:in front of me|on the (?:table|counter) in "
+                r"front"
+                r" of me|in my hand)|\b(?:have|got|keep|kept|still have|found) (?:a |my |the |an )?"
+                r"(?:old |secret |emergency |little )?(?:bottle|stash|pills|bag|baggie|flask)(?: "
+                r"\w+)?"
+                r" (?:hidden|stashed|hid|tucked away|put away|in my \w+)|\bhid(?:ing)? (?:a|my|the"
+                r" )?(?:bottle|stash|pills|flask)|\bfound (?:an |my |the |some )?(?:old )?(?:stash"
+                r"|bottle|pills|baggie)|\b(?:bought|got) (?:a |some )?(?:bottle|six ?pack|handle"
+                r"|fifth"
+                r"|pint|forty|case of beer|bag)\b(?! of (?:water|juice|soda))|\bdealers? (?:number"
+                r"|contact|info)|\b(?:text|call|hit up|message|reach out to) (?:my |the )?(?:old )?"
+                r"(?:dealer|plug|connect)|\b(?:driving|drove|walking|walked|went|going|stopping"
+                r"|stopped|parked|sitting|standing|hanging out|hanging around|keep driving"
+                r"|circling)"
+                r" (?:by|past|to|outside|near|in front of|around|at) (?:my |the |a )?(?:old "
+                r")?(?:dealers?"
+                r"|plugs?|connects?|liquor store|bar(?! exam)|pub|trap house|dispensary)(?: place| "
+                r"house| "
+                r"spot"
+                r"| apartment| block| corner)?|\b(?:stash|stashing|hiding|hoarding|sneaking"
+                r"|stockpiling)"
+                r" (?:some |a few |my |a |the )?(?:pills|bottles?|booze|liquor|beers?|vodka|wine"
+                r"|drinks?|weed"
+                r"|dope|" + DRUG_STRICT + r")\b|\b(?:there is|i have|i still have|i kept|got|i got"
+                r"|there are|we have|we still have) (?:a |an |some |half a |a few )?(?:bottles? of "
+                r"\w+"
+                r"|bottles?|beers?|wine|vodka|whiskey|liquor|booze|stash|pills|six ?pack)(?: "
+                r"\w+){0,3}"
+                r" (?:in|under|at) (?:the|my|our) (?:fridge|freezer|house|car|closet|cabinet|drawer"
+                r"|room|apartment|glove ?box|purse|bag|garage|desk)|\b(?:i|i still|still) (?:have"
+                r"|got|kept"
+                r"|keep) (?:a |an |some |my |the |a little |a few |an old |my old )?(?:(?:bag"
+                r"|baggie"
+                r"|gram"
+                r"|point|bundle|stash|bottle|pack|pint|fifth) of )?" + DRUG_NAMES + r"\b"
+                r"|\b(?:dealer|plug|connect) (?:just )?(?:texted|called|messaged|hit me up|reached "
+                r"out)"
+                r"|\b(?:away from|close to) (?:using|drinking|picking up|a drink|relapsing"
+                r"|relapse)\b"
+            ),
+            NEG | PAST | RESOLVED | DREAM,
+            keys=" ".join(
+                (
+                    "liquor bar pub dispensary dealer dealers trap bottle bottles package "
+                    "plug plugs poured drink glass beer beers bag stash line joint wine "
+                    "vodka baggie pills flask hidden hid hiding found bought got connect "
+                    "connects stashing hoarding sneaking stockpiling booze whiskey six "
+                    "sixpack texted called messaged reached away close have got kept keep",
+                    DRUG_KEYS,
+                )
+            ),
+        ),
+        # "almost bought a bottle", "nearly called my dealer"
+        Rule(
+            "relapse_risk.near_miss",
+            _c(
+                r"\b(?:almost|nearly|came close to|so close to|this close to|came this close to)"
+                r" (?:bought|buying|picked up|picking up|called|calling|texted|texting|used|using"
+                r"|drank"
+                r"|drinking|relapsed|relapsing|got high|getting high|ordered|ordering|took"
+                r"|taking)\b"
+                r"(?! (?:my kids|groceries|the phone|my sponsor|the kids|a coffee|coffee|water))"
+            ),
+            NEG | PAST | DREAM,
+            keys="almost nearly close",
+        ),
+        # "been using again", "started drinking again"
+        Rule(
+            "relapse_risk.using_again",
+            _c(
+                r"\b(?:been|started|back to|went back to|back on the|back on|i am) (?:\w+ "
+                r")?(?:using"
+                r"|drinking|getting high|smoking|shooting up|the bottle|pills|dope|the sauce)"
+                r" (?:again|every day|daily|every night|all week|for a (?:week|few days|while)"
+                r"|since|more)\b"
+            ),
+            NEG | PAST | DREAM,
+            keys="using drinking high smoking shooting bottle pills dope sauce",
+        ),
+        # "one beer can not hurt", "just this once", "i can handle one"
+        Rule(
+            "relapse_risk.bargaining",
+            _c(
+                r"\b(?:one|just one|a single|one little|a few|a couple) (?:more )?(?:drink|beer|hit"
+                r"|line|glass|pill|drinks|beers)? ?(?:can not|will not|would not|could not|is not "
+                r"going"
+                r" to|does not|never) (?:hurt|matter|kill|be a big deal)|\bwhat is the harm in"
+                r"|\bjust this once\b|\bi (?:can|could) (?:handle|control) (?:one|a drink|it now"
+                r"|just"
+                r" one|my drinking|a few|it this time)|\bmaybe i (?:can|could) (?:drink|use) "
+                r"(?:normally"
+                r"|socially|like a normal)|\b(?:i deserve|earned) (?:a drink|one drink|a beer|to "
+                r"get"
+                r" high)|\bno one (?:would|will) (?:know|find out) if i (?:drank|used|had)"
+            ),
+            NEG | PAST,
+            keys="hurt matter kill deal harm once handle control normally normal socially deserve "
+            "earned know",
+        ),
+        # "can not make it to group without using"
+        Rule(
+            "relapse_risk.cannot_hold_on",
+            _c(
+                r"\b(?:can not|do not think i can|will not be able to|not sure i can|do not know "
+                r"if "
+                r"i"
+                r" can|how am i supposed to) (?:make it|get through|survive|last|stay sober|stay "
+                r"clean"
+                r"|hold out|hold on|keep going|do this|stay)(?: \w+){0,6} without (?:using|drinking"
+                r"|a drink|getting high|picking up)|\b(?:losing|lost) (?:the |this )?(?:fight"
+                r"|battle)"
+                r" (?:with|against) (?:the )?(?:bottle|drugs|using|cravings|addiction)"
+            ),
+            PAST,
+            keys="without fight battle",
+        ),
+    ),
+    combos=(
+        # "there will be coke at the party ... i am going"
+        Combo(
+            "relapse_risk.high_risk_plan",
+            _c(
+                r"\bthere (?:will|would|is going to|is gonna|might) be (?:\w+ ){0,2}(?:"
+                + DRUG_STRICT
+                + r"|drugs|alcohol|drinking|drinks|an open bar|a bar)\b|\b(?:going|heading|headed) "
+                r"to"
+                r" (?:a |the )?(?:party|bar|club|rave|kickback) (?:\w+ ){0,4}(?:"
+                + DRUG_STRICT
+                + r"|drugs|drinking)\b"
+            ),
+            _c(
+                r"(?:^|[.!?] )i am going\s*[.!]?\s*$|\bi am (?:still )?going (?:anyway|regardless"
+                r"|tonight|to go)|\bi will (?:still )?go\b|\bi am gonna go|\bi said yes"
+                r"|\bi am in\b"
+            ),
+            NEG | PAST,
+            keys="there party bar club rave kickback",
+            keys2="going go gonna yes in",
+        ),
+    ),
+)

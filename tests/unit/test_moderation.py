@@ -1,0 +1,362 @@
+"""Unit tests of the pure assessment core: labels, guards, obfuscation, policy, CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from moderation import (
+    DEFAULT_POLICY,
+    Action,
+    Assessment,
+    Context,
+    Evidence,
+    Label,
+    Policy,
+    assess,
+    decide,
+)
+from moderation.__main__ import main
+from moderation.normalize import light, semantic
+
+HOLDOUT = Path(__file__).with_name("moderation_holdout.jsonl")
+
+
+def labels(text: str) -> set[str]:
+    return {label.value for label in assess(text).labels}
+
+
+# --- positives -----------------------------------------------------------------------
+
+CRISIS = [
+    "tonight feels like the night i finally end my life",
+    "i've been saving up my meds and i'm ready to take them all",
+    "i dont want to wake up tomorrow",
+    "there's no reason for me to keep going",
+    "my girlfriend nodded off and now she isn't breathing",
+    "his lips are going purple and he won't respond",
+    "i'm going to drive my car into a wall tonight",
+    "im thinking about killing myself again",
+    "they'd all be better off without me honestly",
+    "my stepdad says he's going to kill me when he gets home",
+    "I wrote a suicide note this morning",
+    "i want to d1e",
+    "I'm sitting on the ledge right now",
+]
+RELAPSE = [
+    "the cravings are brutal this week",
+    "I picked up again yesterday",
+    "i wanna get high so bad",
+    "had three beers at lunch, first drink in 2 months",
+    "I'm drunk right now and I hate myself",
+    "I've got a bottle stashed in the garage",
+    "almost called my dealer tonight",
+]
+CONTACT = [
+    "call me at 646-555-0138",
+    "my number is six one seven five five five zero one nine nine",
+    "send it to jo.ellis@example.org",
+    "email me: jo dot ellis at gmail dot com",
+    "write me at sam (at) yahoo",
+    "follow me on instagram @morning.pages.22",
+    "my snap is quiet_river99",
+    "dm me",
+    "I live at 220 Cedar Ave, come over",
+]
+ACQUISITION = [
+    "who's got percs, need some asap",
+    "anyone know where to find a plug around here",
+    "I can sell you a few xans",
+    "i'll hook you up after group",
+    "25 a bar, hmu",
+    "my buddy sells tina if anyone wants",
+    "can someone buy me some beer",
+]
+HARASSMENT = [
+    "you're a worthless junkie",
+    "watch your back after group",
+    "go relapse and stop wasting our time",
+    "kys",
+    "no one here likes you",
+    "I'll hurt you if you say that again",
+    "his real name is Derek Shaw and he works at the bank on Main",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis(text: str) -> None:
+    assert "crisis" in labels(text)
+
+
+@pytest.mark.parametrize("text", RELAPSE)
+def test_relapse_risk(text: str) -> None:
+    assert "relapse_risk" in labels(text)
+
+
+@pytest.mark.parametrize("text", CONTACT)
+def test_contact_info(text: str) -> None:
+    assert "contact_info" in labels(text)
+
+
+@pytest.mark.parametrize("text", ACQUISITION)
+def test_substance_acquisition(text: str) -> None:
+    assert "substance_acquisition" in labels(text)
+
+
+@pytest.mark.parametrize("text", HARASSMENT)
+def test_harassment(text: str) -> None:
+    assert "harassment" in labels(text)
+
+
+# --- negatives that must pass ----------------------------------------------------------
+
+BENIGN = [
+    # past tense and recovery stories
+    "I used to wish I was dead, now I wish I'd started sooner",
+    "two years ago I tried to kill myself. today I ran a 5k",
+    "when I was using I'd buy pills from anyone",
+    "back in 2018 I overdosed twice",
+    "I'm 200 days clean since I last used",
+    "the craving showed up after dinner and then passed",
+    # third person and education
+    "our counselor taught us how to use naloxone",
+    "988 is always there if you need it, text or call",
+    "the guest speaker talked about her brother's overdose",
+    "we learned the signs of an overdose in class",
+    # idioms
+    "that hike absolutely killed me",
+    "I'm dying to hear how your interview went",
+    "this commute is killing me",
+    "I'd kill for a good night's sleep",
+    "I'm dead tired",
+    "lol this spin class is going to be the death of me",
+    # negation
+    "I'm not going to drink this weekend",
+    "I don't want to use anymore",
+    "I didn't pick up today",
+    # support, self-deprecation, reported speech
+    "I'm such an idiot, I forgot my chip at home",
+    "you are not a failure, you're learning",
+    "my ex used to say I was a pathetic drunk",
+    "don't let anyone tell you you're worthless",
+    # contact-like but fine
+    "call 988 or text HOME to 741741",
+    "group starts at 7:30 in room 112",
+    "I have 45 days today",
+    "we meet at St. Mark's at 9am",
+    # medication and harm reduction
+    "my prescriber raised my suboxone to 16mg",
+    "free narcan and test strips at the clinic on Fifth",
+    "Where can I get fentanyl test strips?",
+    "",
+    "    ",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_passes(text: str) -> None:
+    assert labels(text) == set()
+
+
+def test_several_labels_at_once() -> None:
+    got = labels("i'm going to end it tonight, text me at 555 310 2299")
+    assert got == {"crisis", "contact_info"}
+
+
+# --- obfuscation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("i w4nt to k1ll mys3lf", "crisis"),
+        ("i want to kil\u200bl myself", "crisis"),
+        ("I\u2019M GOING TO END IT ALL", "crisis"),
+        ("suuuuicidal again tonight", "crisis"),
+        ("ｍｙ ｎｕｍｂｅｒ ｉｓ ５５５ ２０１ ３３４４", "contact_info"),
+        ("five five five, two oh one, three three four four", "contact_info"),
+        ("im craving sooooo bad rn", "relapse_risk"),
+        ("u r a p@thetic l0ser", "harassment"),
+    ],
+)
+def test_obfuscation(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+def test_normalisation() -> None:
+    assert semantic(light("Im gonna k1ll it\u200b cant wont")) == (
+        "i am going to kill it can not will not"
+    )
+    # Emails keep their @ and dots in the light view.
+    assert "a.b@c.com" in light("A.B@C.com")
+
+
+# --- evidence and types ----------------------------------------------------------------
+
+
+def test_evidence_names_rule_and_phrase() -> None:
+    result = assess("I bought a rope today")
+    assert result.flagged
+    assert result.labels == frozenset({Label.crisis})
+    (evidence,) = result.evidence
+    assert evidence.label is Label.crisis
+    assert evidence.rule.startswith("crisis.")
+    assert "rope" in evidence.phrase
+    # The phrase is message content: it must not leak through repr into logs.
+    assert "rope" not in repr(evidence)
+
+
+def test_assessment_of_plain_message() -> None:
+    result = assess("good morning everyone", Context(room_kind="alumni"))
+    assert result == Assessment()
+    assert not result.flagged
+
+
+def test_key_index_never_hides_a_match() -> None:
+    """The key-word prefilter is only an optimisation: it must not change any answer."""
+    texts = [row["text"] for row in _rows(HOLDOUT)]
+    texts += CRISIS + RELAPSE + CONTACT + ACQUISITION + HARASSMENT + BENIGN
+    for text in texts:
+        assert assess(text).labels == assess(text, use_keys=False).labels, text
+
+
+def test_long_message_is_bounded() -> None:
+    assert not assess("ok " * 50_000).flagged
+
+
+# --- held-out set ----------------------------------------------------------------------
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_holdout_quality() -> None:
+    rows = _rows(HOLDOUT)
+    benign = [r for r in rows if not r["labels"]]
+    false_alarms = [r["text"] for r in benign if assess(str(r["text"])).flagged]
+    assert len(false_alarms) <= 0.05 * len(benign), false_alarms
+    for label in Label:
+        want = [r for r in rows if label.value in r["labels"]]  # type: ignore[operator]
+        hits = [r for r in want if label in assess(str(r["text"])).labels]
+        floor = 0.95 if label is Label.crisis else 0.85
+        assert len(hits) >= floor * len(want), label
+
+
+# --- policy ----------------------------------------------------------------------------
+
+
+def _assessment(*found: Label) -> Assessment:
+    return Assessment(
+        labels=frozenset(found), evidence=tuple(Evidence(f, f"{f.value}.test", "x") for f in found)
+    )
+
+
+def test_default_policy_table() -> None:
+    assert DEFAULT_POLICY.to_mapping() == {
+        "crisis": "deliver_and_alert",
+        "relapse_risk": "deliver_and_alert",
+        "contact_info": "hold",
+        "substance_acquisition": "block",
+        "harassment": "hold",
+    }
+
+
+@pytest.mark.parametrize(
+    ("found", "action", "urgent", "alerts"),
+    [
+        ((), Action.deliver, False, set()),
+        ((Label.crisis,), Action.deliver_and_alert, True, {Label.crisis}),
+        ((Label.relapse_risk,), Action.deliver_and_alert, False, {Label.relapse_risk}),
+        ((Label.contact_info,), Action.hold, False, set()),
+        ((Label.harassment,), Action.hold, False, {Label.harassment}),
+        ((Label.substance_acquisition,), Action.block, False, {Label.substance_acquisition}),
+        (
+            (Label.contact_info, Label.substance_acquisition),
+            Action.block,
+            False,
+            {Label.substance_acquisition},
+        ),
+        (
+            (Label.crisis, Label.substance_acquisition),
+            Action.deliver_and_alert,
+            True,
+            {Label.crisis, Label.substance_acquisition},
+        ),
+        ((Label.crisis, Label.contact_info), Action.deliver_and_alert, True, {Label.crisis}),
+    ],
+)
+def test_decide(found: tuple[Label, ...], action: Action, urgent: bool, alerts: set[Label]) -> None:
+    decision = decide(_assessment(*found), DEFAULT_POLICY)
+    assert decision.action is action
+    assert decision.urgent is urgent
+    assert decision.alert_labels == frozenset(alerts)
+
+
+def test_policy_round_trip_and_override() -> None:
+    policy = Policy.from_mapping({"contact_info": "deliver", "relapse_risk": "deliver"})
+    assert policy.action_for(Label.contact_info) is Action.deliver
+    assert policy.action_for(Label.harassment) is Action.hold
+    assert Policy.from_mapping(policy.to_mapping()) == policy
+    assert decide(_assessment(Label.relapse_risk), policy).action is Action.deliver
+
+
+@pytest.mark.parametrize("action", ["hold", "block"])
+def test_crisis_can_never_be_silenced(action: str) -> None:
+    with pytest.raises(ValueError, match="crisis messages must never be held or blocked"):
+        Policy.from_mapping({"crisis": action})
+    with pytest.raises(ValueError, match="never be held or blocked"):
+        Policy({**DEFAULT_POLICY.actions, Label.crisis: Action(action)})
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"spam": "hold"}, "unknown label 'spam'"),
+        ({"harassment": "delete"}, "unknown action 'delete' for label 'harassment'"),
+    ],
+)
+def test_policy_errors_are_readable(mapping: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Policy.from_mapping(mapping)
+
+
+def test_policy_needs_every_label() -> None:
+    with pytest.raises(ValueError, match="no action for"):
+        Policy({Label.crisis: Action.deliver_and_alert})
+
+
+# --- command line ----------------------------------------------------------------------
+
+
+def _run_cli(monkeypatch: pytest.MonkeyPatch, stdin: str) -> list[dict[str, object]]:
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    monkeypatch.setattr("sys.stdout", out)
+    assert main([]) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_cli_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = (
+        json.dumps({"id": "a", "text": "I want to die tonight"})
+        + "\n\n"
+        + json.dumps({"id": 2, "text": "see you thursday"})
+        + "\n"
+    )
+    assert _run_cli(monkeypatch, stdin) == [
+        {"id": "a", "labels": ["crisis"]},
+        {"id": 2, "labels": []},
+    ]
+
+
+def test_cli_malformed_lines_carry_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = "not json\n" + '["a list"]\n' + '{"id": "x"}\n' + '{"id": "y", "text": "hi"}\n'
+    rows = _run_cli(monkeypatch, stdin)
+    assert [row["id"] for row in rows] == [None, None, "x", "y"]
+    assert all("error" in row for row in rows[:3])
+    assert rows[3] == {"id": "y", "labels": []}
