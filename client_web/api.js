@@ -70,4 +70,13 @@ export const api = {
   createCohort: (body) => request("POST", "/api/cohorts", body),
   createInvite: (cohort) => request("POST", `/api/cohorts/${enc(cohort)}/invites`, {}),
   staff: () => request("GET", "/api/staff"),
+  // Facilitator views (the server checks that the viewer facilitates the room).
+  alerts: (all = false) => request("GET", `/api/alerts${all ? "?all=true" : ""}`),
+  reports: (all = false) => request("GET", `/api/reports${all ? "?all=true" : ""}`),
+  held: (room) => request("GET", `/api/rooms/${enc(room)}/held`),
+  policy: (room) => request("GET", `/api/rooms/${enc(room)}/policy`),
+  setPolicy: (room, policy) => request("PUT", `/api/rooms/${enc(room)}/policy`, { policy }),
+  setAgreement: (room, text) => request("PUT", `/api/rooms/${enc(room)}/agreement`, { text }),
+  original: (room, seq) => request("GET", `/api/rooms/${enc(room)}/messages/${enc(seq)}/original`),
+  audit: (room) => request("GET", `/api/audit${room != null ? `?room=${enc(room)}` : ""}`),
 };

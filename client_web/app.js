@@ -1,16 +1,21 @@
 // Boot and routing: which screen shows, and the session's lifetime.
 //
 // Owns: the App (one store, one socket per session), the views (login, enrol, room,
-// settings, staff) chosen from the path and hash, the status line, the "I need help
-// now" dialog, announcements of new messages, and notifications. Screens are built by
-// view.js and room.js; the network is api.js and socket.js.
+// settings, staff, facilitator panel) chosen from the path and hash, the status line,
+// the "I need help now" dialog, personal notices, announcements of new messages, the
+// urgent-alert cue for facilitators (badge, sound, assertive announcement), and
+// notifications. Screens are built by view.js, room.js and panel.js; the network is
+// api.js and socket.js; what facilitators look after is facilitation.js.
 
 import { api } from "./api.js";
 import { Store } from "./store.js";
 import { Socket, SocketState } from "./socket.js";
 import { RoomView } from "./room.js";
+import { Facilitation } from "./facilitation.js";
+import { FacilitatorPanel } from "./panel.js";
 import * as V from "./view.js";
 import * as notify from "./notify.js";
+import * as sound from "./sound.js";
 
 const ROOM_KEY = "hearth.room";
 const isStaff = (p) => p && (p.role === "admin" || p.role === "facilitator");
@@ -29,6 +34,10 @@ class App {
     this.statusText = document.getElementById("status-text");
     this.statusLive = document.getElementById("status-live");
     this.announcer = document.getElementById("announcer");
+    this.urgentAnnouncer = document.getElementById("urgent-announcer");
+    this.facilitation = null;
+    this.panel = null;
+    this.panelLink = null;
     this.store = new Store();
     this.socket = null;
     this.profile = null;
@@ -40,6 +49,12 @@ class App {
 
   async boot() {
     this.setupHelp();
+    // Browsers allow sound only after the person has interacted with the page.
+    const wake = () => {
+      if (this.facilitation && this.facilitation.active) sound.unlock();
+    };
+    document.addEventListener("pointerdown", wake, { capture: true });
+    document.addEventListener("keydown", wake, { capture: true });
     window.addEventListener("hashchange", () => this.route());
     this.store.addEventListener("change", (e) => this.storeChanged(e.detail || {}));
     const invite = location.pathname.match(/^\/invite\/([^/?#]+)/);
@@ -96,7 +111,17 @@ class App {
     });
   }
 
-  openHelp() {
+  openHelp(resources = null) {
+    const line = resources && resources.after_hours;
+    if (line) {
+      const digits = String(line).replace(/[^0-9+]/g, "");
+      if (digits) {
+        const link = document.getElementById("help-after-hours-link");
+        link.setAttribute("href", V.safeHref(`tel:${digits}`));
+        link.textContent = `Call ${line}`;
+        document.getElementById("help-after-hours").hidden = false;
+      }
+    }
     const signedIn = Boolean(this.socket && this.socket.transmitOk());
     document.getElementById("help-alert").hidden = !signedIn;
     const button = document.getElementById("help-alert-button");
@@ -107,30 +132,31 @@ class App {
 
   /** Personal notices from the server: crisis help, review decisions, mutes. */
   notice(frame) {
-    const say = (text) => { if (this.roomView && this.view === "room") this.roomView.say(text); };
+    const say = (text, tone) => { if (this.roomView && this.view === "room") this.roomView.say(text, tone); };
     const why = frame.reason ? ` Reason: ${frame.reason}` : "";
     switch (frame.kind) {
       case "crisis_help":
-        this.openHelp();
+        this.openHelp(frame.resources);
         break;
       case "muted":
-        say(`A facilitator has paused your posting until ${new Date(frame.until).toLocaleString()}.${why}`);
+        // The banner above the composer says until when and why.
         break;
       case "unmuted":
-        say("You can post again.");
+        say("You can post again.", "ok");
         break;
       case "approved":
-        say("A facilitator approved your message.");
+        say("A facilitator approved your message. It is shared now.", "ok");
         break;
       case "rejected":
-        say("A facilitator declined one of your messages.");
+        say(`A facilitator decided not to share one of your messages.${frame.note ? ` Their note: ${frame.note}` : ""}`, "info");
         break;
       case "removed_from_room":
         say(`You were removed from a room.${why}`);
         if (this.socket) this.socket.restart();
         break;
       case "report_handled":
-        say("A facilitator reviewed your report. Thank you for speaking up.");
+        say(`A facilitator ${frame.state === "resolved" ? "has dealt with" : "has seen"} your report. Thank you for speaking up.`
+          + (frame.note ? ` Their note: ${frame.note}` : ""), "ok");
         break;
       default:
         break;
@@ -165,10 +191,24 @@ class App {
     this.socket.addEventListener("notice", (e) => this.notice(e.detail));
     this.socket.addEventListener("room_state", (e) => {
       const f = e.detail;
-      if (!this.roomView || this.roomView.roomId !== f.room) return;
-      if (f.locked) this.roomView.say("This room is read-only for now.");
-      else if (f.slow_mode_seconds) this.roomView.say(`Slow mode: one message every ${f.slow_mode_seconds} s.`);
+      if (!this.roomView || this.view !== "room" || this.roomView.roomId !== f.room || !f.was) return;
+      if (f.locked !== f.was.locked) {
+        this.roomView.say(f.locked ? "A facilitator made this room read-only for now." : "The room is open again.", "info");
+      } else if (f.slow_mode_seconds !== f.was.slow_mode_seconds) {
+        this.roomView.say(f.slow_mode_seconds
+          ? `Slow mode: one message every ${f.slow_mode_seconds} s.` : "Slow mode is off.", "info");
+      }
     });
+    this.socket.addEventListener("muted", (e) => this.refreshMute(e.detail.room, e.detail.message));
+    this.facilitation = new Facilitation({ store: this.store, socket: this.socket });
+    this.socket.addEventListener("welcome", () => {
+      this.renderNav();
+      this.facilitation.load();
+    });
+    this.socket.addEventListener("alert", (e) => this.facilitation.alertFrame(e.detail));
+    this.socket.addEventListener("report", (e) => this.facilitation.reportFrame(e.detail));
+    this.facilitation.addEventListener("change", () => this.updateBadge());
+    this.facilitation.addEventListener("urgent", (e) => this.urgentCue(e.detail));
     this.socket.addEventListener("error", (e) => {
       if (this.roomView && this.view === "room") this.roomView.say(e.detail.message || "Something went wrong.");
     });
@@ -184,6 +224,10 @@ class App {
     this.socket = null;
     if (this.roomView) this.roomView.unmount();
     this.roomView = null;
+    if (this.panel) this.panel.unmount();
+    this.panel = null;
+    this.facilitation = null;
+    this.panelLink = null;
     this.profile = null;
     this.store.reset();
     V.clear(this.announcer);
@@ -208,6 +252,7 @@ class App {
 
   show(view, node, focus = true) {
     if (this.view === "room" && view !== "room" && this.roomView) this.roomView.unmount();
+    if (this.view === "panel" && view !== "panel" && this.panel) this.panel.unmount();
     this.view = view;
     document.body.dataset.view = view;
     V.mount(this.main, node);
@@ -228,9 +273,11 @@ class App {
       this.showSettings();
     } else if (hash === "#/staff" && isStaff(this.profile)) {
       this.showStaff();
+    } else if (hash === "#/facilitate" && this.facilitation && this.facilitation.active) {
+      this.showPanel();
     } else {
-      const m = hash.match(/^#\/room\/(\d+)$/);
-      this.showRoom(m ? Number(m[1]) : null);
+      const m = hash.match(/^#\/room\/(\d+)(?:\/m\/(\d+))?$/);
+      this.showRoom(m ? Number(m[1]) : null, m && m[2] ? Number(m[2]) : null);
     }
   }
 
@@ -247,7 +294,69 @@ class App {
       links.push(V.h("a", { href: "#/staff", class: "nav-link", text: "Staff",
         attrs: { "aria-current": here("staff") } }));
     }
+    this.panelLink = null;
+    if (this.facilitation && this.facilitation.active) {
+      this.panelBadge = V.h("span", { class: "badge alert-badge", attrs: { "aria-hidden": "true" } });
+      this.panelLabel = V.h("span", { class: "visually-hidden" });
+      this.panelLink = V.h("a", { href: "#/facilitate", class: "nav-link panel-link",
+        attrs: { "aria-current": here("panel") } },
+      V.h("span", { text: "Facilitator", attrs: { "aria-hidden": "true" } }), this.panelLabel, this.panelBadge);
+      links.push(this.panelLink);
+      this.updateBadge();
+    }
     for (const link of links) this.nav.appendChild(link);
+  }
+
+  /** The open-alert count on the top bar; red and pulsing while an urgent one is open. */
+  updateBadge() {
+    if (!this.panelLink || !this.facilitation) {
+      if (this.facilitation && this.facilitation.active && this.profile) this.renderNav();
+      return;
+    }
+    const open = this.facilitation.openCount();
+    const urgent = this.facilitation.urgentCount();
+    this.panelBadge.textContent = String(open);
+    this.panelBadge.hidden = open === 0;
+    this.panelBadge.classList.toggle("urgent", urgent > 0);
+    this.panelLink.classList.toggle("has-urgent", urgent > 0);
+    if (!urgent) this.panelBadge.classList.remove("pulse");
+    let label = "Facilitator tools";
+    if (open) label += `, ${open} open alert${open === 1 ? "" : "s"}`;
+    if (urgent) label += `, ${urgent} urgent`;
+    this.panelLabel.textContent = label;
+  }
+
+  /** A new urgent alert: a beep (if on), a pulsing badge, and an assertive announcement. */
+  urgentCue(alert) {
+    sound.urgentBeep();
+    this.updateBadge();
+    if (this.panelBadge) this.panelBadge.classList.add("pulse");
+    const room = this.store.room(alert.room);
+    const what = alert.kind === "help" ? "asked for help now" : "may be in crisis";
+    const text = `Urgent alert: ${alert.subject.name} ${what}${room ? ` in ${room.name}` : ""}. Open the facilitator tools.`;
+    this.urgentAnnouncer.textContent = "";
+    // A fresh node so screen readers announce a repeat, too.
+    setTimeout(() => {
+      this.urgentAnnouncer.textContent = text;
+    }, 50);
+  }
+
+  /** Our send was refused because we are muted: learn until when, for the banner. */
+  async refreshMute(roomId, message) {
+    const room = this.store.room(roomId);
+    if (!room) return;
+    room.mutedText = message ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : null;
+    this.store.changed({ room: roomId, roomState: true });
+    try {
+      const { rooms } = await api.rooms();
+      const fresh = rooms.find((r) => r.id === roomId);
+      if (fresh && fresh.muted_until) {
+        const reason = message && message.match(/Reason: (.*)$/);
+        this.store.setMute(roomId, fresh.muted_until, reason ? reason[1] : null);
+      }
+    } catch {
+      // The server's own words stay in the banner.
+    }
   }
 
   storeChanged(detail) {
@@ -301,7 +410,24 @@ class App {
     }));
   }
 
-  showRoom(roomId) {
+  showPanel() {
+    if (this.view === "panel" && this.panel && this.panel.root) return;
+    const current = this.roomView ? this.roomView.roomId : null;
+    if (this.view === "room" && this.roomView) this.roomView.unmount();
+    this.panel = new FacilitatorPanel({ facilitation: this.facilitation, store: this.store,
+      socket: this.socket, profile: this.profile });
+    this.view = "panel";
+    document.body.dataset.view = "panel";
+    this.panel.mount(this.main, current);
+    this.renderNav();
+    const h1 = this.main.querySelector("h1");
+    if (h1) {
+      h1.setAttribute("tabindex", "-1");
+      h1.focus({ preventScroll: true });
+    }
+  }
+
+  showRoom(roomId, focusSeq = null) {
     let id = roomId;
     if (id == null || !this.store.room(id)) {
       const saved = Number(sessionStorage.getItem(ROOM_KEY));
@@ -309,7 +435,12 @@ class App {
     }
     if (id != null) sessionStorage.setItem(ROOM_KEY, String(id));
     const focus = this.view !== "room";
-    if (this.view === "room" && this.roomView.roomId === id && this.roomView.root) return;
+    if (this.view === "panel" && this.panel) this.panel.unmount();
+    if (this.view === "room" && this.roomView.roomId === id && this.roomView.root) {
+      if (focusSeq != null) this.roomView.focusMessage(focusSeq);
+      return;
+    }
+    this.roomView.focusSeq = focusSeq;
     this.view = "room";
     document.body.dataset.view = "room";
     this.roomView.mount(this.main, id);

@@ -25,7 +25,22 @@ export const SERVER_TYPES = Object.freeze([
   "done", "held", "notice", "room_state", "alert", "report",
 ]);
 
-export const EVENT_KINDS = Object.freeze(["posted", "edited", "deleted", "reacted"]);
+// `removed`: a facilitator took the message down (a tombstone with `removed: true`).
+export const EVENT_KINDS = Object.freeze(["posted", "edited", "deleted", "reacted", "removed"]);
+
+/** What the assessment can flag, in the order facilitators read them. */
+export const LABELS = Object.freeze([
+  "crisis", "relapse_risk", "contact_info", "substance_acquisition", "harassment",
+]);
+
+/** A room policy's actions, weakest first. */
+export const POLICY_ACTIONS = Object.freeze(["deliver", "deliver_and_alert", "hold", "block"]);
+
+/** Facilitator actions carried by a `moderate` frame. */
+export const MOD_ACTIONS = Object.freeze([
+  "remove", "mute", "unmute", "remove_member", "suspend", "lock", "unlock", "slow_mode",
+  "approve", "reject", "acknowledge_alert", "handle_report",
+]);
 
 export const ErrorCode = Object.freeze({
   BAD_JSON: "bad_json",
@@ -41,6 +56,9 @@ export const ErrorCode = Object.freeze({
   AGREEMENT_REQUIRED: "agreement_required",
   RATE_LIMITED: "rate_limited",
   UNAVAILABLE: "unavailable",
+  BLOCKED: "blocked",
+  MUTED: "muted",
+  ROOM_LOCKED: "room_locked",
   INTERNAL: "internal",
 });
 
@@ -97,6 +115,23 @@ export function readFrame(room, seq) {
 export function helpFrame(ref, room = null) {
   const frame = { type: "help", ref };
   if (room != null) frame.room = room;
+  return dump(frame);
+}
+
+/** Report a message to the room's facilitators; `reason` is optional. */
+export function reportFrame({ ref, room, message, reason = "" }) {
+  const frame = { type: "report", ref, room, message };
+  if (reason) frame.reason = reason;
+  return dump(frame);
+}
+
+/** A facilitator action: `fields` are the action's own (room, user, reason, ...). */
+export function moderateFrame(ref, action, fields = {}) {
+  if (!MOD_ACTIONS.includes(action)) throw new ProtocolError(`unknown action ${action}`);
+  const frame = { type: "moderate", ref, action };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== null && value !== "") frame[key] = value;
+  }
   return dump(frame);
 }
 
@@ -182,6 +217,16 @@ export function parse(data) {
       break;
     case "notice":
       need(typeof frame.kind === "string", "notice.kind");
+      break;
+    case "room_state":
+      need(isInt(frame.room), "room_state.room");
+      break;
+    case "alert":
+      need(isObj(frame.alert) && isInt(frame.alert.id) && isInt(frame.alert.room), "alert");
+      need(isObj(frame.alert.subject), "alert.subject");
+      break;
+    case "report":
+      need(isObj(frame.report) && isInt(frame.report.id) && isInt(frame.report.room), "report");
       break;
     default:
       break;

@@ -3,13 +3,16 @@
 // Owns: rendering a room from the store with a keyed reconcile (an element per message
 // seq, replaced only when that message changes, so nothing shows twice and scrolling
 // stays put), loading history as the person scrolls back, read markers when the latest
-// message is in view, and the composer (Enter sends, Shift+Enter breaks a line).
+// message is in view, and the composer (Enter sends, Shift+Enter breaks a line), which
+// a lock or a mute disables with the reason. Facilitators also get message and member
+// actions (modtools.js) and can read what they removed.
 // Everything a person wrote goes in through text nodes (see view.js `h`).
 
 import { h, clear, confirmDialog } from "./view.js";
 import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
-import { SendState } from "./store.js";
+import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
+import { reportMessage, removeMessage, memberActions } from "./modtools.js";
 
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
@@ -64,6 +67,16 @@ export class RoomView {
     this.onChange = (e) => this.changed(e.detail || {});
     this.onVisible = () => this.maybeRead();
     this.typingTimer = null;
+    this.muteTimer = null;
+    this.originals = new Map(); // removed message seq -> {text} | {error}, facilitators only
+    this.roles = new Map(); // user id -> role in this room, for facilitators
+    this.focusSeq = null; // a message to bring into view once it is loaded
+  }
+
+  /** The viewer facilitates this room. */
+  get facilitating() {
+    const room = this.room;
+    return Boolean(room && room.role === "facilitator");
   }
 
   // ---- mounting ----------------------------------------------------------------------
@@ -75,6 +88,8 @@ export class RoomView {
     this.openActions = null;
     this.replyTo = null;
     this.editing = null;
+    this.originals.clear();
+    this.roles.clear();
     this.build();
     clear(container);
     container.appendChild(this.root);
@@ -91,6 +106,7 @@ export class RoomView {
     document.removeEventListener("visibilitychange", this.onVisible);
     window.removeEventListener("focus", this.onVisible);
     clearInterval(this.typingTimer);
+    clearTimeout(this.muteTimer);
     this.root = null;
   }
 
@@ -105,8 +121,50 @@ export class RoomView {
     if (!staff && room.agreement && room.agreement.accepted < room.agreement.version) {
       this.onAgreement(room.id);
     }
+    if (this.facilitating) this.loadRoles(room.id);
     if (!room.historyLoaded) await this.loadHistory(false);
     this.maybeRead();
+    if (this.focusSeq != null) setTimeout(() => this.focusMessage(this.focusSeq), 0);
+  }
+
+  /** Who facilitates here: member actions are for clients only. */
+  async loadRoles(roomId) {
+    try {
+      const { members } = await api.members(roomId);
+      if (roomId !== this.roomId) return;
+      this.roles = new Map(members.map((m) => [m.id, m.role]));
+      this.renderSidebar();
+      this.renderMessages({});
+    } catch {
+      // Without roles the actions still show; the server refuses what it must.
+    }
+  }
+
+  /** Bring one message into view and focus it ("Go to message" from an alert). */
+  async focusMessage(seq) {
+    this.focusSeq = seq;
+    const room = this.room;
+    if (!room || !this.root) return;
+    for (let i = 0; i < 10 && !this.store.message(room.id, seq) && room.historyLoaded && room.hasMore; i++) {
+      const before = this.store.oldestSeq(room.id);
+      if (before == null || before <= seq) break;
+      await this.loadHistory(true);
+    }
+    if (room.id !== this.roomId || !this.root) return;
+    const held = this.nodes.get(`m-${seq}`);
+    if (!held) {
+      if (room.historyLoaded) {
+        this.focusSeq = null;
+        this.say("That message is not in this room any more.");
+      }
+      return;
+    }
+    this.focusSeq = null;
+    for (const el of this.list.querySelectorAll(".msg.target")) el.classList.remove("target");
+    held.el.classList.add("target");
+    held.el.setAttribute("tabindex", "-1");
+    held.el.scrollIntoView({ block: "center" });
+    held.el.focus({ preventScroll: true });
   }
 
   build() {
@@ -121,6 +179,7 @@ export class RoomView {
       this.onlineNote,
     );
     this.title = h("h1", { class: "room-title", id: "room-title" });
+    this.stateLine = h("p", { class: "room-state" });
     this.peopleToggle = h("button", { type: "button", class: "button small people-toggle",
       attrs: { "aria-expanded": "false", "aria-controls": "sidebar" },
       on: { click: () => this.toggleSidebar() } });
@@ -135,12 +194,15 @@ export class RoomView {
       text: "New messages below", on: { click: () => this.scrollToBottom(true) } });
     this.typing = h("p", { class: "typing", attrs: { "aria-live": "off" } });
     this.notice = h("p", { class: "room-notice", attrs: { role: "status" } });
+    this.banner = h("p", { class: "room-banner", id: "room-banner", attrs: { role: "status" } });
     this.buildComposer();
     this.main = h("section", { class: "room", attrs: { "aria-labelledby": "room-title" } },
-      h("div", { class: "room-header" }, this.title, this.peopleToggle),
+      h("div", { class: "room-header" }, h("div", { class: "room-heading" }, this.title, this.stateLine),
+        this.peopleToggle),
       h("div", { class: "scroll-wrap" }, this.scroller, this.jump),
       this.typing,
       this.notice,
+      this.banner,
       this.composer,
     );
     this.root = h("div", { class: "room-layout" }, this.sidebar, this.main);
@@ -181,6 +243,7 @@ export class RoomView {
   changed(detail) {
     if (!this.root) return;
     if (detail.rooms || detail.presence) this.renderSidebar();
+    if (detail.rooms || (detail.roomState && detail.room === this.roomId)) this.renderComposerState();
     if (detail.room !== undefined && detail.room !== this.roomId) {
       this.renderRooms();
       return;
@@ -199,6 +262,7 @@ export class RoomView {
 
   renderAll(opts) {
     this.renderSidebar();
+    this.renderComposerState();
     this.renderMessages(opts);
     this.renderTyping();
   }
@@ -209,11 +273,18 @@ export class RoomView {
     this.title.textContent = room ? room.name : "Your group";
     const online = room ? room.online || [] : [];
     clear(this.onlineList);
+    const manage = this.facilitating;
     for (const person of online) {
       const me = this.store.user && person.id === this.store.user.id;
+      const canAct = manage && !me && this.roles.get(person.id) !== "facilitator";
       this.onlineList.appendChild(h("li", { class: me ? "me" : null },
         h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }),
-        me ? `${person.name} (you)` : person.name));
+        h("span", { class: "person-name", text: me ? `${person.name} (you)` : person.name }),
+        canAct
+          ? h("button", { type: "button", class: "button small quiet manage", text: "Manage",
+            attrs: { "aria-label": `Member actions for ${person.name}` },
+            on: { click: () => this.memberMenu(person) } })
+          : null));
     }
     if (!online.length) this.onlineList.appendChild(h("li", { class: "hint", text: "Nobody else right now" }));
     this.onlineNote.textContent = this.profile.hide_presence ? "You are hidden from this list." : "";
@@ -245,6 +316,55 @@ export class RoomView {
     if (this.typing.textContent !== text) this.typing.textContent = text;
   }
 
+  /** A lock or a mute disables the composer (for members), saying why and until when. */
+  renderComposerState() {
+    if (!this.root) return;
+    const room = this.room;
+    clearTimeout(this.muteTimer);
+    const chips = [];
+    let banner = "";
+    let disabled = false;
+    if (room) {
+      const staff = room.role === "facilitator";
+      if (room.locked) chips.push(h("span", { class: "state-chip", text: "Read-only" }));
+      if (room.slow_mode_seconds) {
+        chips.push(h("span", { class: "state-chip",
+          text: `Slow mode: one message every ${room.slow_mode_seconds} s` }));
+      }
+      if (staff) {
+        if (room.locked) banner = "This room is read-only for members. Facilitators can still post.";
+      } else if (mutedNow(room)) {
+        const until = new Date(room.muted_until);
+        const sameDay = until.toDateString() === new Date().toDateString();
+        const at = until.toLocaleString(undefined, sameDay
+          ? { hour: "numeric", minute: "2-digit" }
+          : { weekday: "long", hour: "numeric", minute: "2-digit" });
+        banner = `A facilitator has paused your posting until ${at}.`
+          + (room.mute_reason ? ` Reason: ${room.mute_reason}` : "")
+          + " You can still read along.";
+        disabled = true;
+        const left = Date.parse(room.muted_until) - Date.now();
+        if (left < 2 ** 31) this.muteTimer = setTimeout(() => this.renderComposerState(), left + 500);
+      } else if (room.mutedText) {
+        banner = room.mutedText;
+        disabled = true;
+      } else if (room.locked) {
+        banner = "This room is read-only for now. You can still read along.";
+        disabled = true;
+      }
+    }
+    clear(this.stateLine);
+    for (const c of chips) this.stateLine.append(c, " ");
+    this.banner.textContent = banner;
+    this.banner.classList.toggle("paused", disabled);
+    const was = this.textarea.disabled;
+    this.textarea.disabled = disabled;
+    this.sendButton.disabled = disabled;
+    this.textarea.setAttribute("aria-describedby",
+      disabled ? "room-banner composer-count" : "composer-count composer-keys");
+    if (!disabled && was) this.composerInput();
+  }
+
   /** The ordered keys and builders for everything in the list. */
   items() {
     const out = [];
@@ -263,7 +383,9 @@ export class RoomView {
       // A reply shows the current state of what it quotes, when we hold it.
       const quoted = m.reply_to ? this.store.message(this.roomId, m.reply_to.seq) : null;
       const q = quoted ? [quoted.deleted, quoted.text] : null;
-      out.push({ key: `m-${m.seq}`, sig: JSON.stringify([m, own, open, editing, q]),
+      const orig = m.removed ? this.originals.get(m.seq) || null : null;
+      const act = this.facilitating ? this.roles.get(m.author.id) || "?" : null;
+      out.push({ key: `m-${m.seq}`, sig: JSON.stringify([m, own, open, editing, q, orig, act]),
         build: () => this.messageEl(m, own, open, editing) });
     }
     const pending = this.store.pendingFor(this.roomId)
@@ -400,8 +522,9 @@ export class RoomView {
         m.edited_at && !m.deleted ? h("span", { class: "edited", text: " · edited" }) : null),
       m.reply_to ? this.quoteEl(m.reply_to) : null,
       m.deleted
-        ? h("p", { class: "text tombstone", text: "message deleted" })
+        ? h("p", { class: "text tombstone", text: m.removed ? "Removed by a facilitator" : "message deleted" })
         : h("p", { class: "text", text: m.text }),
+      m.removed && this.facilitating ? this.originalEl(m) : null,
       m.deleted ? null : this.reactionsEl(m),
     );
     const li = h("li", { class: classes, data: { seq: m.seq, author: m.author.id, state: "sent" } },
@@ -414,6 +537,22 @@ export class RoomView {
       if (open) li.appendChild(this.actionsEl(m, own));
     }
     return li;
+  }
+
+  /** For facilitators: what a removed message said, on request (the server logs each read). */
+  originalEl(m) {
+    const shown = this.originals.get(m.seq);
+    if (shown && shown.text != null) {
+      return h("div", { class: "original" },
+        h("p", { class: "original-label", text: "Original (only facilitators can see this):" }),
+        h("p", { class: "text original-text", text: shown.text }),
+        h("button", { type: "button", class: "button small quiet", text: "Hide original",
+          data: { action: "hide-original", seq: m.seq } }));
+    }
+    return h("p", { class: "original" },
+      shown && shown.error ? h("span", { class: "hint", text: `${shown.error} ` }) : null,
+      h("button", { type: "button", class: "button small", text: "Show original",
+        data: { action: "original", seq: m.seq } }));
   }
 
   quoteEl(reply) {
@@ -456,11 +595,23 @@ export class RoomView {
         })),
       own ? h("button", { type: "button", class: "button small", text: "Edit", data: { action: "edit", seq: m.seq } }) : null,
       own ? h("button", { type: "button", class: "button small danger", text: "Delete", data: { action: "delete", seq: m.seq } }) : null,
+      !own && !this.facilitating
+        ? h("button", { type: "button", class: "button small", text: "Report", data: { action: "report", seq: m.seq } })
+        : null,
+      !own && this.facilitating
+        ? h("button", { type: "button", class: "button small danger", text: "Remove", data: { action: "remove", seq: m.seq } })
+        : null,
+      !own && this.facilitating && this.roles.get(m.author.id) !== "facilitator"
+        ? h("button", { type: "button", class: "button small", text: `Member: ${m.author.name}…`,
+          data: { action: "member", seq: m.seq } })
+        : null,
     );
   }
 
   pendingEl(p) {
-    if (p.state === SendState.HELD || p.state === SendState.REJECTED) return this.heldEl(p);
+    if (p.state === SendState.HELD || p.state === SendState.REJECTED || p.state === SendState.BLOCKED) {
+      return this.heldEl(p);
+    }
     const failed = p.state === SendState.FAILED;
     const reply = p.replyTo ? this.store.message(this.roomId, p.replyTo) : null;
     return h("li", { class: ["msg", "own", failed ? "failed" : "pending"],
@@ -480,20 +631,30 @@ export class RoomView {
         : h("p", { class: "send-state", text: "Sending…" })));
   }
 
-  /** A send a facilitator is reviewing (or declined): only its author sees it. */
+  /**
+   * A send a facilitator is reviewing, declined, or the room's policy stopped: only its
+   * author sees it. Held: "Waiting for a facilitator" and why. Rejected: "Not shared" with
+   * the facilitator's note. Blocked: "Not shared" and why; no retry (it would be blocked
+   * again), only Dismiss.
+   */
   heldEl(p) {
-    const rejected = p.state === SendState.REJECTED;
+    const waiting = p.state === SendState.HELD;
     const why = p.error && p.error.message;
-    return h("li", { class: ["msg", "own", "held"], data: { clientId: p.clientId, state: p.state } },
-      h("div", { class: "bubble" },
-        h("p", { class: "meta" }, h("span", { class: "author", text: "You" })),
-        h("p", { class: "text", text: p.text }),
-        h("p", { class: "send-state" },
-          h("span", { text: rejected
-            ? `Not posted: a facilitator declined this message.${why ? " " + why : ""}`
-            : `Only you can see this for now: a facilitator will review it.${why ? " " + why : ""}` }),
-          rejected ? h("button", { type: "button", class: "button small quiet", text: "Dismiss",
-            data: { action: "discard", clientId: p.clientId } }) : null)));
+    let detail;
+    if (waiting) detail = why || "A facilitator will read it before it is shared.";
+    else if (p.state === SendState.REJECTED) detail = why ? `A facilitator’s note: ${why}` : "A facilitator decided not to share it.";
+    else detail = why || "It breaks the group agreement.";
+    return h("li", { class: ["msg", "own", "held", waiting ? "waiting" : "not-shared"],
+      data: { clientId: p.clientId, state: p.state } },
+    h("div", { class: "bubble" },
+      h("p", { class: "meta" }, h("span", { class: "author", text: "You" }),
+        h("span", { class: "only-you", text: " · only you can see this" })),
+      h("p", { class: "text", text: p.text }),
+      h("div", { class: "send-state held-state" },
+        h("p", { class: "held-title", text: waiting ? "Waiting for a facilitator" : "Not shared" }),
+        h("p", { class: "held-why", text: detail }),
+        waiting ? null : h("button", { type: "button", class: "button small quiet", text: "Dismiss",
+          data: { action: "discard", clientId: p.clientId } }))));
   }
 
   failureText(error) {
@@ -502,6 +663,7 @@ export class RoomView {
     if (code === "unavailable") return "Not sent: Hearth is busy.";
     if (code === "agreement_required") return "Not sent: please accept the group agreement first.";
     if (code === "text_too_long") return "Not sent: this message is too long.";
+    if (code === "room_locked") return "Not sent: this room is read-only for now.";
     if (code === "timeout") return "Not sent: no answer from Hearth.";
     return error && error.message ? `Not sent: ${error.message}` : "Not sent.";
   }
@@ -597,6 +759,25 @@ export class RoomView {
       case "retry":
         this.socket.retry(button.dataset.clientId);
         break;
+      case "report":
+        this.closeActions();
+        if (m) this.act(reportMessage({ socket: this.socket, room: this.roomId, message: m.seq, author: m.author.name }));
+        break;
+      case "remove":
+        this.closeActions();
+        if (m) this.act(removeMessage({ socket: this.socket, room: this.roomId, message: m.seq, author: m.author.name }));
+        break;
+      case "member":
+        this.closeActions();
+        if (m) this.memberMenu(m.author);
+        break;
+      case "original":
+        this.showOriginal(seq);
+        break;
+      case "hide-original":
+        this.originals.delete(seq);
+        this.renderMessages({});
+        break;
       case "discard":
         this.socket.discard(button.dataset.clientId);
         this.textarea.focus();
@@ -604,6 +785,36 @@ export class RoomView {
       default:
         break;
     }
+  }
+
+  closeActions() {
+    this.openActions = null;
+    this.renderMessages({});
+  }
+
+  /** Run a moderation dialog; its outcome goes to the status line. */
+  async act(dialog) {
+    try {
+      const said = await dialog;
+      if (said) this.say(said, "ok");
+    } catch (err) {
+      this.say(err.message || "Something went wrong.");
+    }
+  }
+
+  memberMenu(user) {
+    return this.act(memberActions({ socket: this.socket, room: this.roomId, user }));
+  }
+
+  async showOriginal(seq) {
+    const roomId = this.roomId;
+    try {
+      const shown = await api.original(roomId, seq);
+      this.originals.set(seq, { text: shown.text });
+    } catch (err) {
+      this.originals.set(seq, { error: err.message });
+    }
+    if (roomId === this.roomId) this.renderMessages({});
   }
 
   listKey(e) {
@@ -617,8 +828,9 @@ export class RoomView {
     }
   }
 
-  say(text) {
+  say(text, tone = "alert") {
     this.notice.textContent = text;
+    this.notice.dataset.tone = tone;
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => { if (this.notice) this.notice.textContent = ""; }, 8000);
   }

@@ -5,7 +5,8 @@
 // connection and are re-sent with the SAME client_id once their room has caught up
 // (the server answers a repeated client_id with the original ack and stores nothing
 // new); acks, errors and timeouts for every request. No DOM: it reports through
-// events ("status", "ended", "resync", "agreement", "posted", "error").
+// events ("status", "welcome", "ended", "resync", "agreement", "posted", "notice",
+// "room_state", "alert", "report", "error").
 
 import * as P from "./protocol.js";
 import { api } from "./api.js";
@@ -210,6 +211,7 @@ export class Socket extends EventTarget {
       this.setState(SocketState.OPEN);
       // Live events for a room flow only after its resume.
       this.ws.send(P.resumeFrame(this.store.positions()));
+      this.dispatchEvent(new CustomEvent("welcome"));
     },
     event(frame) {
       const { isNew, message } = this.store.applyEvent(frame);
@@ -275,16 +277,32 @@ export class Socket extends EventTarget {
       if (frame.kind === "rejected" && frame.client_id) {
         this.store.setSendState(frame.client_id, SendState.REJECTED,
           { code: "rejected", message: frame.note || "" });
+      } else if (frame.kind === "approved" && frame.client_id) {
+        // The event (same client_id) replaces the local copy; until then it is on its way.
+        if (this.store.pending.has(frame.client_id)) {
+          this.store.setSendState(frame.client_id, SendState.PENDING);
+          this.store.acked(frame.client_id, frame.room, frame.seq);
+        }
+      } else if (frame.kind === "muted") {
+        this.store.setMute(frame.room, frame.until, frame.reason || null);
+      } else if (frame.kind === "unmuted") {
+        this.store.setMute(frame.room, null);
       }
       this.dispatchEvent(new CustomEvent("notice", { detail: frame }));
     },
     room_state(frame) {
-      this.dispatchEvent(new CustomEvent("room_state", { detail: frame }));
+      const room = this.store.room(frame.room);
+      const was = room ? { locked: room.locked, slow_mode_seconds: room.slow_mode_seconds } : null;
+      this.store.setRoomState(frame.room, frame);
+      this.dispatchEvent(new CustomEvent("room_state", { detail: { ...frame, was } }));
     },
-    alert() {
-      // Staff alerts are shown by the facilitator tools, not the chat.
+    alert(frame) {
+      // Staff alerts are shown by the facilitator tools (facilitation.js), not the chat.
+      this.dispatchEvent(new CustomEvent("alert", { detail: frame.alert }));
     },
-    report() {},
+    report(frame) {
+      this.dispatchEvent(new CustomEvent("report", { detail: frame.report }));
+    },
     error(frame) {
       const ref = frame.ref == null ? null : String(frame.ref);
       if (ref && this.store.pending.has(ref)) {
@@ -334,6 +352,7 @@ export class Socket extends EventTarget {
     const send = this.store.pending.get(clientId);
     const room = send && this.store.room(send.room);
     if (!send || send.state !== SendState.PENDING || !room || !room.caughtUp) return;
+    if (send.ackedSeq != null) return; // stored already; its event comes with the replay
     if (this.inflight.has(clientId)) return;
     const frame = P.sendFrame({
       ref: clientId, room: send.room, clientId, text: send.text, replyTo: send.replyTo,
@@ -350,7 +369,14 @@ export class Socket extends EventTarget {
   sendFailed(clientId, frame) {
     clearTimeout(this.inflight.get(clientId));
     this.inflight.delete(clientId);
-    this.store.setSendState(clientId, SendState.FAILED, frame);
+    const blocked = frame.code === P.ErrorCode.BLOCKED;
+    this.store.setSendState(clientId, blocked ? SendState.BLOCKED : SendState.FAILED, frame);
+    const room = this.store.pending.get(clientId)?.room;
+    if (frame.code === P.ErrorCode.ROOM_LOCKED && room != null) {
+      this.store.setRoomState(room, { locked: true });
+    } else if (frame.code === P.ErrorCode.MUTED && room != null) {
+      this.dispatchEvent(new CustomEvent("muted", { detail: { room, message: frame.message } }));
+    }
     if (frame.code === P.ErrorCode.AGREEMENT_REQUIRED) {
       const send = this.store.pending.get(clientId);
       this.dispatchEvent(new CustomEvent("agreement", { detail: { room: send.room } }));
@@ -404,6 +430,16 @@ export class Socket extends EventTarget {
   /** Alert the person's facilitators; resolves with the server's answer. */
   help(room) {
     return this.request((ref) => P.helpFrame(ref, room), room);
+  }
+
+  /** Report a message to the room's facilitators; resolves with `done` ({report}). */
+  report(room, message, reason = "") {
+    return this.request((ref) => P.reportFrame({ ref, room, message, reason }), room);
+  }
+
+  /** A facilitator action; resolves with `done`, rejects with the server's error. */
+  moderate(action, fields = {}) {
+    return this.request((ref) => P.moderateFrame(ref, action, fields), fields.room ?? null);
   }
 
   typing(room) {

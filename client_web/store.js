@@ -9,7 +9,13 @@ export const SendState = Object.freeze({
   FAILED: "failed", // can be retried
   HELD: "held", // waiting for a facilitator's review; not re-sent
   REJECTED: "rejected", // a facilitator declined it; can only be discarded
+  BLOCKED: "blocked", // the room's policy stopped it; can only be discarded
 });
+
+/** A member's posting is paused in this room now (a facilitator's mute). */
+export function mutedNow(room, nowMs = Date.now()) {
+  return Boolean(room && room.muted_until && Date.parse(room.muted_until) > nowMs);
+}
 
 export class Store extends EventTarget {
   constructor() {
@@ -52,6 +58,14 @@ export class Store extends EventTarget {
       room.read_seq = r.read_seq;
       room.unread = r.unread;
       room.agreement = r.agreement || { version: 0, accepted: 0 };
+      // Moderation state: the viewer's role here, a lock, slow mode, the viewer's mute.
+      room.role = r.role || "client";
+      room.locked = Boolean(r.locked);
+      room.slow_mode_seconds = r.slow_mode_seconds || 0;
+      const sameMute = room.muted_until && r.muted_until
+        && Math.abs(Date.parse(room.muted_until) - Date.parse(r.muted_until)) < 1500;
+      if (!sameMute) room.mute_reason = null;
+      room.muted_until = r.muted_until || null;
       room.caughtUp = false;
       this.rooms.set(r.id, room);
       if (!this.messages.has(r.id)) this.messages.set(r.id, new Map());
@@ -74,6 +88,30 @@ export class Store extends EventTarget {
 
   room(id) {
     return this.rooms.get(id) || null;
+  }
+
+  /** Rooms where the viewer is a facilitator. */
+  facilitated() {
+    return [...this.rooms.values()].filter((r) => r.role === "facilitator");
+  }
+
+  /** A `room_state` frame: lock and slow mode. */
+  setRoomState(roomId, { locked, slow_mode_seconds: slow }) {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    if (locked !== undefined) room.locked = Boolean(locked);
+    if (slow !== undefined) room.slow_mode_seconds = slow || 0;
+    this.changed({ room: roomId, roomState: true });
+  }
+
+  /** The viewer's own mute in a room (`until` ISO or null), with the reason given. */
+  setMute(roomId, until, reason = null) {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.muted_until = until;
+    room.mute_reason = until ? reason : null;
+    room.mutedText = null;
+    this.changed({ room: roomId, roomState: true });
   }
 
   // ---- messages -------------------------------------------------------------------

@@ -194,6 +194,143 @@ export function confirmDialog({ title, text, confirm, cancel = "Cancel" }) {
 }
 
 /**
+ * A small form in a dialog: a question, a few fields (reason, duration...), Cancel and a
+ * confirm button. `onSubmit(values)` does the work; if it throws, its message shows in the
+ * dialog and the person can try again. Resolves true once done, false when cancelled
+ * (Cancel, Escape).
+ * @param {{title:string, text?:string, fields?:Array<{name:string, label:string,
+ *   kind?:"textarea"|"select"|"text", options?:Array<{value:string,label:string}>,
+ *   value?:string, required?:boolean, hint?:string, maxlength?:number}>,
+ *   confirm:string, danger?:boolean, onSubmit:(values:object) => Promise<void>}} opts
+ */
+export function formDialog({ title, text = null, fields = [], confirm, danger = false, onSubmit }) {
+  return new Promise((resolve) => {
+    let done = false;
+    const msg = formMessage();
+    const inputs = {};
+    const rows = fields.map((f, i) => {
+      const id = `fd-${f.name}-${++fieldIds}`;
+      const hintId = f.hint ? `${id}-hint` : null;
+      let input;
+      const attrs = { "aria-describedby": hintId, maxlength: f.maxlength ?? null };
+      if (f.kind === "select") {
+        input = h("select", { id, name: f.name, attrs },
+          (f.options || []).map((o) => h("option", { value: o.value, text: o.label })));
+        if (f.value != null) input.value = f.value;
+      } else if (f.kind === "text") {
+        input = h("input", { id, name: f.name, type: "text", value: f.value || "", required: Boolean(f.required), attrs });
+      } else {
+        input = h("textarea", { id, name: f.name, rows: f.rows || 3, value: f.value || "",
+          required: Boolean(f.required), attrs });
+      }
+      if (i === 0) input.autofocus = true;
+      inputs[f.name] = input;
+      return h("div", { class: "field" },
+        h("label", { htmlFor: id, text: f.label }),
+        f.hint ? h("p", { class: "hint", id: hintId, text: f.hint }) : null,
+        input);
+    });
+    const submit = h("button", { type: "submit", class: ["button", danger ? "danger" : "primary"], text: confirm });
+    const form = h("form", { class: "stack", on: { submit: async (e) => {
+      e.preventDefault();
+      msg.clear();
+      const values = {};
+      for (const f of fields) {
+        values[f.name] = f.kind === "select" ? inputs[f.name].value : inputs[f.name].value.trim();
+        if (f.required && !values[f.name]) {
+          msg.error(`Please fill in “${f.label}”.`);
+          inputs[f.name].focus();
+          return;
+        }
+      }
+      busy(submit, true);
+      try {
+        await onSubmit(values);
+        done = true;
+        dialog.close();
+      } catch (err) {
+        msg.error(err.message || "Something went wrong. Please try again.");
+        busy(submit, false);
+      }
+    } } },
+    text ? h("p", { text }) : null,
+    rows, msg.el,
+    h("div", { class: "dialog-buttons" },
+      h("button", { type: "button", class: "button quiet", text: "Cancel", data: { close: "" },
+        autofocus: fields.length === 0 }),
+      submit));
+    const dialog = temporaryDialog(title, form);
+    wireDialogCloseButtons(dialog);
+    dialog.addEventListener("close", () => resolve(done));
+    openDialog(dialog);
+  });
+}
+
+/**
+ * Pick one of a few actions; resolves with the chosen value, or null (Cancel, Escape).
+ * @param {{title:string, text?:string, choices:Array<{value:string,label:string,
+ *   hint?:string, danger?:boolean}>}} opts
+ */
+export function choiceDialog({ title, text = null, choices }) {
+  return new Promise((resolve) => {
+    let answer = null;
+    const list = h("ul", { class: "choices" }, choices.map((c, i) => h("li", {},
+      h("button", { type: "button", class: ["button", "choice", c.danger && "danger"], text: c.label,
+        autofocus: i === 0,
+        on: { click: () => { answer = c.value; dialog.close(); } } }),
+      c.hint ? h("span", { class: "hint", text: c.hint }) : null)));
+    const dialog = temporaryDialog(title, text ? h("p", { text }) : null, list,
+      h("div", { class: "dialog-buttons" },
+        h("button", { type: "button", class: "button quiet", text: "Cancel", data: { close: "" } })));
+    wireDialogCloseButtons(dialog);
+    dialog.addEventListener("close", () => resolve(answer));
+    openDialog(dialog);
+  });
+}
+
+/**
+ * Keep `list`'s children in step with `items` ({key, sig, build}), rebuilding only the
+ * items whose signature changed, so focus and scroll survive live updates.
+ * @param {Element} list
+ * @param {Map<string, {el: Element, sig: string}>} nodes held between calls
+ */
+export function reconcile(list, nodes, items) {
+  const active = document.activeElement;
+  const focusKey = active && list.contains(active) ? active.closest("[data-key]")?.dataset.key : null;
+  const focusAction = active && active.dataset ? active.dataset.action : null;
+  const keep = new Set();
+  for (const item of items) {
+    keep.add(item.key);
+    const held = nodes.get(item.key);
+    if (held && held.sig === item.sig) continue;
+    const el = item.build();
+    el.dataset.key = item.key;
+    if (held && held.el.parentNode) held.el.replaceWith(el);
+    nodes.set(item.key, { el, sig: item.sig });
+  }
+  let ref = list.firstChild;
+  for (const item of items) {
+    const el = nodes.get(item.key).el;
+    if (el === ref) {
+      ref = ref.nextSibling;
+      continue;
+    }
+    list.insertBefore(el, ref);
+  }
+  while (ref) {
+    const next = ref.nextSibling;
+    list.removeChild(ref);
+    ref = next;
+  }
+  for (const key of [...nodes.keys()]) if (!keep.has(key)) nodes.delete(key);
+  if (focusKey && !document.contains(active) && nodes.has(focusKey)) {
+    const el = nodes.get(focusKey).el;
+    const target = (focusAction && el.querySelector(`[data-action="${focusAction}"]`)) || el.querySelector("button");
+    if (target) target.focus({ preventScroll: true });
+  }
+}
+
+/**
  * Show a room's group agreement and confidentiality notice; resolves true once accepted.
  * @param {{version:number, text:string, confidentiality_notice:string}} agreement
  * @param {(version:number) => Promise<void>} accept

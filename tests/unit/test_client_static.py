@@ -45,6 +45,11 @@ def test_client_files_exist() -> None:
         "view.js",
         "api.js",
         "notify.js",
+        # Facilitator tools (issue 4).
+        "facilitation.js",
+        "panel.js",
+        "modtools.js",
+        "sound.js",
     } <= names
     assert (CLIENT / "index.html").is_file() and (CLIENT / "style.css").is_file()
 

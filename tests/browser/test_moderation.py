@@ -1,0 +1,309 @@
+"""Moderation in the browser: the crisis path, the hold queue, blocked messages, reports,
+removal, lock and mute, and the facilitator panel (axe and screenshots).
+
+Each test has its own cohort under a facilitator of its own ("Morgan"), so the alerts
+other test files raise never show in these panels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from harness import (
+    CSP_WATCH,
+    STAFF_PASSWORD,
+    Program,
+    Rest,
+    Watch,
+    axe_violations,
+    output_dir,
+    wait_connected,
+)
+from playwright.async_api import expect
+
+CRISIS = "i cant do this anymore. im going to end it tonight"
+PHONE = "text me at 555-123-4567 after group"
+PHONE_2 = "call me at 555-987-6543 tomorrow"
+XANS = "anyone know where i can get some xans tonight"
+
+# Counts the oscillators the page starts: the urgent-alert beep, without a speaker.
+BEEP_WATCH = """
+window.__beeps = 0;
+for (const C of [window.AudioContext, window.webkitAudioContext]) {
+  if (!C) continue;
+  const make = C.prototype.createOscillator;
+  C.prototype.createOscillator = function () { window.__beeps += 1; return make.call(this); };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def morgan(program: Program) -> Rest:
+    program.admin.call(
+        "POST",
+        "/api/staff",
+        {
+            "username": "morgan",
+            "name": "Morgan (facilitator)",
+            "password": STAFF_PASSWORD,
+            "role": "facilitator",
+        },
+    )
+    return Rest(program.url).login("morgan", STAFF_PASSWORD)
+
+
+def group(program: Program, morgan: Rest, name: str) -> tuple[Program, dict[str, Any], Rest, Rest]:
+    """A cohort of Morgan's with two clients, Sam and Alex."""
+    cohort = morgan.call("POST", "/api/cohorts", {"name": name})["cohort"]
+    mine = Program(program.server, program.admin, morgan, cohort)
+    sam = mine.enrol("Sam", f"sam.m{cohort['id']}")
+    alex = mine.enrol("Alex", f"alex.m{cohort['id']}")
+    return mine, cohort, sam, alex
+
+
+async def open_page(
+    browser: Any, url: str, rest: Rest, path: str = "/", viewport: dict[str, int] | None = None
+) -> tuple[Any, Any, Watch]:
+    context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    await context.add_cookies([{"name": "hearth_session", "value": rest.cookie, "url": url}])
+    page = await context.new_page()
+    await page.add_init_script(CSP_WATCH)
+    await page.add_init_script(BEEP_WATCH)
+    watch = Watch()
+    watch.attach(page)
+    await page.goto(url + path)
+    await wait_connected(page)
+    return context, page, watch
+
+
+async def send(page: Any, text: str) -> None:
+    box = page.get_by_label("Message", exact=True)
+    await box.fill(text)
+    await box.press("Enter")
+
+
+def clean(*watches: Watch) -> None:
+    for w in watches:
+        assert w.errors == [] and w.dialogs == [] and w.console_errors == [], (
+            w.errors,
+            w.dialogs,
+            w.console_errors,
+        )
+
+
+async def test_crisis_path_alerts_the_facilitator_live(
+    browser: Any, program: Program, morgan: Rest
+) -> None:
+    _, cohort, sam_rest, alex_rest = group(program, morgan, "Crisis path")
+    _, fac, fac_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
+    panel = fac.get_by_role("region", name="Open alerts")
+    await expect(fac.get_by_role("heading", name="Facilitator tools")).to_be_visible()
+    await expect(panel.get_by_text("No open alerts.")).to_be_visible()
+    _, sam, sam_watch = await open_page(browser, program.url, sam_rest)
+    _, alex, alex_watch = await open_page(browser, program.url, alex_rest)
+    # Clients have no facilitator tools.
+    await expect(alex.locator(".panel-link")).to_have_count(0)
+
+    await send(sam, CRISIS)
+    help_dialog = sam.get_by_role("dialog", name="You don’t have to go through this alone")
+    await expect(help_dialog).to_be_visible()
+    await expect(help_dialog.get_by_role("link", name="Call 988")).to_have_attribute(
+        "href", "tel:988"
+    )
+    await expect(help_dialog.get_by_role("link", name="Text 988")).to_be_visible()
+
+    # The facilitator: an urgent alert, live, with the evidence; the badge; the cue.
+    item = panel.locator("li.alert-item.urgent")
+    await expect(item).to_have_count(1)
+    await expect(item.get_by_role("heading")).to_have_text("Sam may be in crisis")
+    await expect(item).to_contain_text("Crisis path")
+    await expect(item.locator(".label-chip")).to_have_text(["Crisis"])
+    await expect(item.locator(".evidence .phrase")).not_to_have_count(0)
+    badge = fac.locator(".panel-link .alert-badge")
+    await expect(badge).to_have_text("1")
+    await expect(badge).to_have_class("badge alert-badge urgent pulse")
+    await expect(
+        fac.get_by_role("link", name="Facilitator tools, 1 open alert, 1 urgent")
+    ).to_be_visible()
+    await expect(fac.locator("#urgent-announcer")).to_contain_text(
+        "Urgent alert: Sam may be in crisis"
+    )
+    assert await fac.evaluate("window.__beeps") >= 1
+
+    # The other client sees the message, and nothing else.
+    await expect(alex.locator("li.msg .text").filter(has_text="end it tonight")).to_have_count(1)
+    await expect(alex.get_by_role("dialog")).to_have_count(0)
+    await expect(alex.locator("#urgent-announcer")).to_have_text("")
+
+    # The panel passes axe, and looks right on a laptop and a phone.
+    assert await axe_violations(fac) == []
+    out = output_dir()
+    await fac.screenshot(path=str(out / "panel-urgent-1280x800.png"))
+    await fac.set_viewport_size({"width": 390, "height": 844})
+    await expect(item).to_be_visible()
+    assert await axe_violations(fac) == []
+    await fac.screenshot(path=str(out / "panel-urgent-390x844.png"))
+    assert await fac.evaluate("document.documentElement.scrollWidth") <= 390
+    await fac.set_viewport_size({"width": 1280, "height": 800})
+
+    # "Go to message" opens the room at that message.
+    await item.get_by_role("link", name="Go to message").click()
+    await expect(fac.locator("#room-title")).to_have_text("Crisis path")
+    await expect(fac.locator("li.msg.target .text")).to_have_text(CRISIS)
+    await fac.get_by_role("link", name="Facilitator tools, 1 open alert, 1 urgent").click()
+
+    # Acknowledged: it leaves the open list and the badge.
+    await panel.locator("li.alert-item.urgent").get_by_role("button", name="Acknowledge").click()
+    await expect(panel.locator("li.alert-item")).to_have_count(0)
+    await expect(panel.get_by_text("No open alerts.")).to_be_visible()
+    await expect(badge).to_be_hidden()
+    # It was answered for everyone: a reload does not bring it back.
+    await fac.reload()
+    await wait_connected(fac)
+    await expect(
+        fac.get_by_role("region", name="Open alerts").get_by_text("No open alerts.")
+    ).to_be_visible()
+    clean(fac_watch, sam_watch, alex_watch)
+
+
+async def test_hold_queue_approve_reject_and_blocked(
+    browser: Any, program: Program, morgan: Rest
+) -> None:
+    _, cohort, sam_rest, alex_rest = group(program, morgan, "Hold queue")
+    _, fac, fac_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
+    _, sam, sam_watch = await open_page(browser, program.url, sam_rest)
+    _, alex, alex_watch = await open_page(browser, program.url, alex_rest)
+
+    await send(sam, PHONE)
+    held = sam.locator("li.msg.held").filter(has_text=PHONE)
+    await expect(held.locator(".held-title")).to_have_text("Waiting for a facilitator")
+    await expect(held.locator(".held-why")).to_contain_text("phone numbers")
+    queue = fac.get_by_role("region", name="Waiting for review")
+    # A contact-details hold raises no alert (only the queue), so ask for the news.
+    await queue.get_by_role("button", name="Check for new messages").click()
+    item = queue.locator("li.held-item").filter(has_text=PHONE)
+    await expect(item).to_contain_text("Sam in Hold queue")
+    await expect(item.locator(".label-chip")).to_have_text(["Contact details"])
+    await expect(alex.get_by_text(PHONE)).to_have_count(0)
+
+    await item.get_by_role("button", name="Approve").click()
+    await expect(alex.locator("li.msg .text").filter(has_text=PHONE)).to_have_count(1)
+    await expect(sam.locator("li.msg.held")).to_have_count(0)
+    await expect(sam.locator('li.msg.own[data-state="sent"] .text')).to_have_text([PHONE])
+    await expect(queue.locator("li.held-item")).to_have_count(0)
+
+    await send(sam, PHONE_2)
+    await expect(sam.locator("li.msg.held").filter(has_text=PHONE_2)).to_have_count(1)
+    await queue.get_by_role("button", name="Check for new messages").click()
+    item = queue.locator("li.held-item").filter(has_text=PHONE_2)
+    await item.get_by_role("button", name="Reject").click()
+    dialog = fac.get_by_role("dialog", name="Reject Sam’s message?")
+    await dialog.get_by_label("Note to the author (optional)").fill(
+        "Swap numbers in person, please."
+    )
+    await dialog.get_by_role("button", name="Reject message").click()
+    await expect(dialog).to_be_hidden()
+    rejected = sam.locator("li.msg.held").filter(has_text=PHONE_2)
+    await expect(rejected.locator(".held-title")).to_have_text("Not shared")
+    await expect(rejected.locator(".held-why")).to_contain_text("Swap numbers in person, please.")
+    await expect(alex.get_by_text(PHONE_2)).to_have_count(0)
+
+    # Blocked: not shared, with the reason, and no retry.
+    await send(sam, XANS)
+    blocked = sam.locator("li.msg.held").filter(has_text=XANS)
+    await expect(blocked.locator(".held-title")).to_have_text("Not shared")
+    await expect(blocked.locator(".held-why")).to_contain_text("getting, giving or selling")
+    await expect(blocked.get_by_role("button", name="Retry")).to_have_count(0)
+    await expect(blocked.get_by_role("button", name="Dismiss")).to_be_visible()
+    await expect(alex.get_by_text("xans")).to_have_count(0)
+    clean(fac_watch, sam_watch, alex_watch)
+
+
+async def test_report_remove_lock_and_mute(browser: Any, program: Program, morgan: Rest) -> None:
+    _, cohort, sam_rest, alex_rest = group(program, morgan, "Boundaries")
+    room = cohort["room"]
+    _, fac, fac_watch = await open_page(browser, program.url, morgan, f"/#/room/{room}")
+    _, sam, sam_watch = await open_page(browser, program.url, sam_rest)
+    _, alex, alex_watch = await open_page(browser, program.url, alex_rest)
+
+    await send(alex, "honestly this group is pointless sometimes")
+    msg = sam.locator("li.msg").filter(has_text="this group is pointless")
+    await msg.get_by_role("button", name="Actions for message from Alex").click()
+    await msg.get_by_role("button", name="Report").click()
+    dialog = sam.get_by_role("dialog", name="Report this message?")
+    await dialog.get_by_label("What worries you about it? (optional)").fill("felt dismissive")
+    await dialog.get_by_role("button", name="Send report").click()
+    await expect(sam.locator(".room-notice")).to_have_text("Thanks, a facilitator will look at it.")
+
+    # The facilitator removes it with a reason: a tombstone for everyone.
+    fmsg = fac.locator("li.msg").filter(has_text="this group is pointless")
+    seq = await fmsg.get_attribute("data-seq")
+    await fmsg.get_by_role("button", name="Actions for message from Alex").click()
+    await fmsg.get_by_role("button", name="Remove").click()
+    dialog = fac.get_by_role("dialog", name="Remove this message?")
+    await dialog.get_by_label("Reason").fill("Let's keep it kind")
+    await dialog.get_by_role("button", name="Remove message").click()
+    smsg = sam.locator(f'li.msg[data-seq="{seq}"]')
+    await expect(smsg.locator(".tombstone")).to_have_text("Removed by a facilitator")
+    await expect(sam.get_by_text("this group is pointless")).to_have_count(0)
+    await expect(smsg.get_by_role("button", name="Show original")).to_have_count(0)
+    fmsg = fac.locator(f'li.msg[data-seq="{seq}"]')
+    await fmsg.get_by_role("button", name="Show original").click()
+    await expect(fmsg.locator(".original-text")).to_have_text(
+        "honestly this group is pointless sometimes"
+    )
+
+    # The report, resolved with a note: the reporter is told.
+    await fac.get_by_role("link", name="Facilitator tools").click()
+    reports = fac.get_by_role("region", name="Reports from members")
+    report = reports.locator("li.report-item").filter(has_text="felt dismissive")
+    await report.get_by_role("button", name="Resolve").click()
+    dialog = fac.get_by_role("dialog", name="Resolve this report?")
+    await dialog.get_by_label("Note to Sam (optional)").fill("Thanks for flagging it.")
+    await dialog.get_by_role("button", name="Resolve").click()
+    await expect(reports.locator("li.report-item")).to_have_count(0)
+    await expect(sam.locator(".room-notice")).to_contain_text("dealt with your report")
+
+    # Lock, from the room settings: members' composers are disabled; unlock again.
+    settings = fac.get_by_role("region", name="Room settings")
+    await settings.get_by_role("button", name="Lock room (read-only)").click()
+    dialog = fac.get_by_role("dialog", name="Lock Boundaries?")
+    await dialog.get_by_label("Reason").fill("Break until 7")
+    await dialog.get_by_role("button", name="Lock room").click()
+    await expect(sam.locator("#room-banner")).to_have_text(
+        "This room is read-only for now. You can still read along."
+    )
+    await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
+    await settings.get_by_role("button", name="Unlock room").click()
+    await (
+        fac.get_by_role("dialog", name="Unlock Boundaries?")
+        .get_by_role("button", name="Unlock room")
+        .click()
+    )
+    await expect(sam.get_by_label("Message", exact=True)).to_be_enabled()
+    # The audit log shows both, with the reason.
+    audit = fac.get_by_role("region", name="Audit log").first
+    await fac.get_by_role("button", name="Refresh the log").click()
+    await expect(audit.locator("tr").filter(has_text="moderate.lock")).to_contain_text(
+        "Break until 7"
+    )
+
+    # Mute Sam from the online list: the composer is disabled, with the reason.
+    await fac.goto(program.url + f"/#/room/{room}")
+    await fac.get_by_role("button", name="Member actions for Sam").click()
+    await (
+        fac.get_by_role("dialog", name="Sam: member actions")
+        .get_by_role("button", name="Mute…")
+        .click()
+    )
+    dialog = fac.get_by_role("dialog", name="Mute Sam?")
+    await dialog.get_by_label("For how long").select_option(label="15 minutes")
+    await dialog.get_by_label("Reason (shown to them)").fill("Taking a breather")
+    await dialog.get_by_role("button", name="Mute").click()
+    await expect(fac.locator(".room-notice")).to_contain_text("Sam is muted until")
+    await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(sam.locator("#room-banner")).to_contain_text("paused your posting until")
+    await expect(sam.locator("#room-banner")).to_contain_text("Reason: Taking a breather")
+    clean(fac_watch, sam_watch, alex_watch)
