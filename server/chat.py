@@ -113,6 +113,8 @@ class Chat:
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
         self._typing: dict[tuple[int, int], float] = {}
+        # Per room: the last "who is here" list announced, and its frame.
+        self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
         store.on_commit(bus.publish_events)
 
@@ -501,14 +503,26 @@ class Chat:
         )
         self.hub.attach(conn, [r.id for r in summaries])
         for room in summaries:
-            self.announce_presence(room.id)
+            if not self.announce_presence(room.id):
+                conn.offer(self._presence[room.id][1])  # unchanged for the others
 
     def disconnect(self, conn: Connection) -> None:
         for room in self.hub.detach(conn):
             self.announce_presence(room)
 
-    def announce_presence(self, room: int) -> None:
-        self.bus.publish(room, p.presence_frame(room, self.hub.online(room)))
+    def announce_presence(self, room: int) -> bool:
+        """Tell the room who is here, if that changed; returns whether it was sent.
+
+        A second tab or a reconnect storm changes nothing, so it costs nothing: without
+        this, n connections arriving in one room would send n² frames."""
+        online = self.hub.online(room)
+        last = self._presence.get(room)
+        if last is not None and last[0] == online:
+            return False
+        frame = p.presence_frame(room, online)
+        self._presence[room] = (online, frame)
+        self.bus.publish(room, frame)
+        return True
 
     async def resume(self, conn: Connection, frame: p.ResumeFrame) -> list[HearthError]:
         """Replay what each room's log holds past the client's position, then go live.

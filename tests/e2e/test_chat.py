@@ -307,3 +307,21 @@ async def test_display_names_cannot_hide_formatting_characters(world: World) -> 
         },
     )
     assert status == 400 and body["error"]["code"] == "invalid_field"
+
+
+async def test_a_second_tab_changes_nobody_s_presence(world: World) -> None:
+    bob = await world.bob.connect()
+    first = await world.alice.connect()
+    presence = await bob.expect("presence")
+    while {p["name"] for p in presence["online"]} != {"Alice", "Bob"}:
+        presence = await bob.expect("presence")
+    second = await world.alice.connect()
+    # The new tab still learns who is here; the others hear nothing new.
+    assert {p["name"] for p in (await second.expect("presence"))["online"]} == {"Alice", "Bob"}
+    await bob.nothing(0.3, ignore=())
+    await second.close()
+    await bob.nothing(0.3, ignore=())
+    await first.close()
+    gone = await bob.expect("presence")
+    assert {p["name"] for p in gone["online"]} == {"Bob"}
+    await bob.close()
