@@ -315,7 +315,7 @@ async def test_a_second_tab_changes_nobody_s_presence(world: World) -> None:
     presence = await bob.expect("presence")
     while {p["name"] for p in presence["online"]} != {"Alice", "Bob"}:
         presence = await bob.expect("presence")
-    second = await world.alice.connect()
+    second = await Socket.open(world.server, world.alice.token, resume={})
     # The new tab still learns who is here; the others hear nothing new.
     assert {p["name"] for p in (await second.expect("presence"))["online"]} == {"Alice", "Bob"}
     await bob.nothing(0.3, ignore=())
