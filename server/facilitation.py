@@ -61,6 +61,7 @@ class Facilitation:
         self.hub = chat.hub
         self._rooms: dict[int, RoomState] = {}
         self._staff: dict[int, list[int]] = {}
+        self._policies: dict[int, Policy] = {}
         self._last_post: dict[tuple[int, int], float] = {}
 
     # ---- room state ----------------------------------------------------------------
@@ -75,7 +76,11 @@ class Facilitation:
         return state
 
     async def policy(self, room: int) -> Policy:
-        return Policy.from_mapping((await self.room_state(room)).policy, DEFAULT_POLICY)
+        policy = self._policies.get(room)
+        if policy is None:
+            stored = (await self.room_state(room)).policy
+            policy = self._policies[room] = Policy.from_mapping(stored, DEFAULT_POLICY)
+        return policy
 
     async def staff_of(self, room: int) -> list[int]:
         staff = self._staff.get(room)
@@ -86,6 +91,7 @@ class Facilitation:
     def forget(self, room: int) -> None:
         self._rooms.pop(room, None)
         self._staff.pop(room, None)
+        self._policies.pop(room, None)
 
     async def check_can_post(self, user: User, membership: Membership, room: int) -> None:
         """Mutes, locks and slow mode; staff are never slowed down."""
