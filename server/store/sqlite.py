@@ -17,7 +17,8 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -51,8 +52,23 @@ from ..models import (
 from . import CommitListener, Membership, Posted, SessionRow
 
 log = logging.getLogger(__name__)
+
+
+class _Failed:
+    """A job that failed on the writer thread, carried back to its writer."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _fetchall(db: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    return db.execute(sql, tuple(params)).fetchall()
+
+
 T = TypeVar("T")
-Job = Callable[[aiosqlite.Connection], Awaitable[tuple[T, list[Event]]]]
+Job = Callable[[sqlite3.Connection], tuple[T, list[Event]]]
 
 EXCERPT_CHARS = 120
 MAX_BATCH = 512
@@ -97,36 +113,55 @@ class _Pending:
 
 
 class SqliteStore:
+    """Readers share an aiosqlite connection; writes run on one thread of their own.
+
+    Group commit needs a whole batch to run as one call on the connection's thread, and
+    aiosqlite has no public way to run a function there, so the writer is a stdlib
+    `sqlite3` connection owned by a single-thread executor: one thread hop per batch,
+    not per statement.
+    """
+
     def __init__(self, path: str, *, synchronous: str = "FULL") -> None:
         self.path = path
         self.synchronous = synchronous
-        self._writer: aiosqlite.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._thread: ThreadPoolExecutor | None = None
         self._reader: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
         self._listeners: list[CommitListener] = []
-        # Next sequence per room, owned by the single writer; cleared on rollback.
+        # Next sequence per room, owned by the writer thread; cleared on rollback.
         self._latest: dict[int, int] = {}
         # Room-log rows of the batch being written, flushed in one go before COMMIT.
         self._log_rows: list[tuple[int, int, str, int, int, float]] = []
 
     # ---- lifecycle ---------------------------------------------------------------
 
+    @property
+    def _uri(self) -> str:
+        if self.path == ":memory:":
+            # One in-memory database shared by the writer and the reader.
+            return f"file:hearth-{id(self)}?mode=memory&cache=shared"
+        return Path(self.path).resolve().as_uri()
+
+    def _connect_writer(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._uri, uri=True, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={self.synchronous}")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        self._migrate(db)
+        return db
+
     async def open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._writer.execute("PRAGMA journal_mode=WAL")
-        await self._writer.execute(f"PRAGMA synchronous={self.synchronous}")
-        await self._writer.execute("PRAGMA foreign_keys=ON")
-        await self._writer.execute("PRAGMA busy_timeout=5000")
-        await self._migrate(self._writer)
-        if self.path == ":memory:":
-            self._reader = self._writer
-        else:
-            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
-            await self._reader.execute("PRAGMA busy_timeout=5000")
-            await self._reader.execute("PRAGMA query_only=ON")
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        loop = asyncio.get_running_loop()
+        self._writer = await loop.run_in_executor(self._thread, self._connect_writer)
+        self._reader = await aiosqlite.connect(self._uri, uri=True, isolation_level=None)
+        await self._reader.execute("PRAGMA busy_timeout=5000")
+        await self._reader.execute("PRAGMA query_only=ON")
         self._writer_task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:
@@ -141,17 +176,18 @@ class SqliteStore:
             p = self._queue.get_nowait()
             if not p.future.done():
                 p.future.set_exception(StoreUnavailable("the store is closing", retry_after=1))
-        if self._reader is not None and self._reader is not self._writer:
+        if self._reader is not None:
             await self._reader.close()
-        if self._writer is not None:
-            await self._writer.close()
-        self._reader = self._writer = None
+        if self._thread is not None:
+            writer = self._writer
+            if writer is not None:
+                await asyncio.get_running_loop().run_in_executor(self._thread, writer.close)
+            self._thread.shutdown(wait=True)
+        self._reader = self._writer = self._thread = None
 
-    async def _migrate(self, db: aiosqlite.Connection) -> None:
-        await db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"
-        )
-        done = {r[0] for r in await db.execute_fetchall("SELECT version FROM schema_migrations")}
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        done = {r[0] for r in db.execute("SELECT version FROM schema_migrations")}
         scripts = sorted(
             (
                 f
@@ -165,7 +201,7 @@ class SqliteStore:
             if version in done:
                 continue
             log.info("applying migration %s", script.name)
-            await db.executescript(
+            db.executescript(
                 "BEGIN;"
                 + script.read_text(encoding="utf-8")
                 + f";INSERT INTO schema_migrations(version) VALUES ({version}); COMMIT;"
@@ -184,14 +220,15 @@ class SqliteStore:
         return await future
 
     async def _write_loop(self) -> None:
-        assert self._writer is not None
-        db = self._writer
+        loop = asyncio.get_running_loop()
         while True:
             batch = [await self._queue.get()]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self._run_batch(db, batch)
+                outcomes = await loop.run_in_executor(
+                    self._thread, self._run_batch, [p.job for p in batch]
+                )
             except asyncio.CancelledError:
                 for p in batch:
                     if not p.future.done():
@@ -199,56 +236,74 @@ class SqliteStore:
                             StoreUnavailable("the store is closing", retry_after=1)
                         )
                 raise
+            except Exception as exc:  # noqa: BLE001 - the writer must outlive any batch
+                log.error("write batch failed: %s", type(exc).__name__)
+                outcomes = [(_Failed(exc), []) for _ in batch]
+            # Persist, then publish in commit order, then tell each writer.
+            for _result, events in outcomes:
+                if events:
+                    self._publish(events)
+            for p, (result, _events) in zip(batch, outcomes, strict=True):
+                if isinstance(result, _Failed):
+                    self._fail(p, result.error)
+                elif not p.future.done():
+                    p.future.set_result(result)
 
-    async def _run_batch(self, db: aiosqlite.Connection, batch: list[_Pending]) -> None:
-        results: list[Any] = []
-        events: list[Event] = []
+    def _run_batch(self, jobs: list[Job[Any]]) -> list[tuple[Any, list[Event]]]:
+        """On the writer thread: the whole batch in one transaction and one fsync. If
+        anything fails, roll back and run each job alone, so one bad write never fails
+        its neighbours."""
+        db = self._writer
+        assert db is not None
         try:
-            await db.execute("BEGIN IMMEDIATE")
-            for p in batch:
-                result, produced = await p.job(db)
-                results.append(result)
-                events.extend(produced)
-            await self._flush_log(db)
-            await db.execute("COMMIT")
+            return self._transaction(db, jobs)
         except Exception as exc:  # noqa: BLE001 - any failure means "replay one by one"
-            await self._rollback(db)
-            if len(batch) == 1:
-                self._fail(batch[0], exc)
-                return
-            for p in batch:
-                await self._run_batch(db, [p])
-            return
-        self._publish(events)
-        for p, result in zip(batch, results, strict=True):
-            if not p.future.done():
-                p.future.set_result(result)
+            self._rollback(db)
+            if len(jobs) == 1:
+                return [(_Failed(exc), [])]
+            outcomes: list[tuple[Any, list[Event]]] = []
+            for job in jobs:
+                try:
+                    outcomes.extend(self._transaction(db, [job]))
+                except Exception as exc:  # noqa: BLE001 - reported to that writer alone
+                    self._rollback(db)
+                    outcomes.append((_Failed(exc), []))
+        return outcomes
+
+    def _transaction(
+        self, db: sqlite3.Connection, jobs: list[Job[Any]]
+    ) -> list[tuple[Any, list[Event]]]:
+        db.execute("BEGIN IMMEDIATE")
+        outcomes = [job(db) for job in jobs]
+        self._flush_log(db)
+        db.execute("COMMIT")
+        return outcomes
 
     def _log(
         self, room_id: int, seq: int, kind: EventKind, message_seq: int, actor: int, now: float
     ) -> None:
         self._log_rows.append((room_id, seq, kind.value, message_seq, actor, now))
 
-    async def _flush_log(self, db: aiosqlite.Connection) -> None:
+    def _flush_log(self, db: sqlite3.Connection) -> None:
         """One statement for the batch's log rows, one per room for its position."""
         if not self._log_rows:
             return
         rows, self._log_rows = self._log_rows, []
-        await db.executemany(
+        db.executemany(
             "INSERT INTO events(room_id, seq, kind, message_seq, actor_id, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
         latest = {room: self._latest[room] for room in {r[0] for r in rows}}
-        await db.executemany(
+        db.executemany(
             "UPDATE rooms SET latest_seq = ? WHERE id = ?", [(s, r) for r, s in latest.items()]
         )
 
-    async def _rollback(self, db: aiosqlite.Connection) -> None:
+    def _rollback(self, db: sqlite3.Connection) -> None:
         self._latest.clear()
         self._log_rows.clear()
         try:
-            await db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
         except sqlite3.Error:
             pass
 
@@ -272,9 +327,9 @@ class SqliteStore:
             except Exception:
                 log.exception("commit listener failed")
 
-    async def _next_seq(self, db: aiosqlite.Connection, room_id: int) -> int:
+    def _next_seq(self, db: sqlite3.Connection, room_id: int) -> int:
         if room_id not in self._latest:
-            row = await self._one(db, "SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
+            row = self._one_now(db, "SELECT latest_seq FROM rooms WHERE id = ?", (room_id,))
             if row is None:
                 raise NotFound("no such room")
             self._latest[room_id] = int(row[0])
@@ -285,6 +340,10 @@ class SqliteStore:
     async def _one(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> Any:
         rows = list(await db.execute_fetchall(sql, tuple(params)))
         return rows[0] if rows else None
+
+    @staticmethod
+    def _one_now(db: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> Any:
+        return db.execute(sql, tuple(params)).fetchone()
 
     @property
     def _r(self) -> aiosqlite.Connection:
@@ -297,23 +356,23 @@ class SqliteStore:
     async def create_user(
         self, username: str, display_name: str, role: Role, password_hash: str, now: float
     ) -> User:
-        async def job(db: aiosqlite.Connection) -> tuple[User, list[Event]]:
-            return await self._insert_user(db, username, display_name, role, password_hash, now), []
+        def job(db: sqlite3.Connection) -> tuple[User, list[Event]]:
+            return self._insert_user(db, username, display_name, role, password_hash, now), []
 
         return await self._write(job)
 
-    async def _insert_user(
+    def _insert_user(
         self,
-        db: aiosqlite.Connection,
+        db: sqlite3.Connection,
         username: str,
         display_name: str,
         role: Role,
         password_hash: str,
         now: float,
     ) -> User:
-        if await self._one(db, "SELECT 1 FROM users WHERE username = ?", (username,)):
+        if self._one_now(db, "SELECT 1 FROM users WHERE username = ?", (username,)):
             raise Conflict("that username is taken")
-        cur = await db.execute(
+        cur = db.execute(
             "INSERT INTO users(username, display_name, role, password_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (username, display_name, role.value, password_hash, now),
@@ -354,17 +413,15 @@ class SqliteStore:
         return None if row is None else (_user(row), row[7])
 
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
-            )
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
             return None, []
 
         await self._write(job)
 
     async def set_privacy(self, user_id: int, hide_presence: bool, hide_read: bool) -> User:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "UPDATE users SET hide_presence = ?, hide_read = ? WHERE id = ?",
                 (int(hide_presence), int(hide_read), user_id),
             )
@@ -379,8 +436,8 @@ class SqliteStore:
     # ---- sessions ----------------------------------------------------------------
 
     async def create_session(self, token_hash: bytes, user_id: int, now: float) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "INSERT INTO sessions(token_hash, user_id, created_at, last_seen_at)"
                 " VALUES (?, ?, ?, ?)",
                 (token_hash, user_id, now, now),
@@ -401,8 +458,8 @@ class SqliteStore:
         return SessionRow(user=_user(row), created_at=row[7], last_seen_at=row[8])
 
     async def touch_session(self, token_hash: bytes, now: float) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (now, token_hash)
             )
             return None, []
@@ -410,16 +467,16 @@ class SqliteStore:
         await self._write(job)
 
     async def delete_session(self, token_hash: bytes) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
             return None, []
 
         await self._write(job)
 
     async def delete_user_sessions(self, user_id: int) -> list[bytes]:
-        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
-            rows = await db.execute_fetchall(
-                "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
+        def job(db: sqlite3.Connection) -> tuple[list[bytes], list[Event]]:
+            rows = _fetchall(
+                db, "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
             )
             return [bytes(r[0]) for r in rows], []
 
@@ -428,8 +485,9 @@ class SqliteStore:
     async def delete_sessions_before(
         self, idle_cutoff: float, absolute_cutoff: float
     ) -> list[bytes]:
-        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
-            rows = await db.execute_fetchall(
+        def job(db: sqlite3.Connection) -> tuple[list[bytes], list[Event]]:
+            rows = _fetchall(
+                db,
                 "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?"
                 " RETURNING token_hash",
                 (idle_cutoff, absolute_cutoff),
@@ -449,18 +507,18 @@ class SqliteStore:
         created_by: int,
         now: float,
     ) -> Cohort:
-        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
                 "INSERT INTO rooms(kind, name, agreement_version, created_at) VALUES (?, ?, 1, ?)",
                 (RoomKind.COHORT.value, name, now),
             )
             room_id = cur.lastrowid
-            await db.execute(
+            db.execute(
                 "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
                 " VALUES (?, 1, ?, ?, ?)",
                 (room_id, agreement, created_by, now),
             )
-            cur = await db.execute(
+            cur = db.execute(
                 "INSERT INTO cohorts(name, schedule, room_id, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (name, schedule, room_id, created_by, now),
@@ -469,7 +527,7 @@ class SqliteStore:
             assert cohort_id is not None
             for uid in dict.fromkeys(facilitator_ids):
                 # Staff accept the agreement by writing it; they can always post.
-                await db.execute(
+                db.execute(
                     "INSERT INTO room_members(room_id, user_id, role, joined_at, accepted_version)"
                     " VALUES (?, ?, ?, ?, 1)",
                     (room_id, uid, Role.FACILITATOR.value, now),
@@ -512,22 +570,18 @@ class SqliteStore:
         )
 
     async def set_agreement(self, room_id: int, text: str, by: int, now: float) -> Agreement:
-        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
-            row = await self._one(
-                db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,)
-            )
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            row = self._one_now(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
             if row is None:
                 raise NotFound("no such room")
             version = row[0] + 1
-            await db.execute(
+            db.execute(
                 "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (room_id, version, text, by, now),
             )
-            await db.execute(
-                "UPDATE rooms SET agreement_version = ? WHERE id = ?", (version, room_id)
-            )
-            await db.execute(
+            db.execute("UPDATE rooms SET agreement_version = ? WHERE id = ?", (version, room_id))
+            db.execute(
                 "UPDATE room_members SET accepted_version = ? WHERE room_id = ? AND user_id = ?",
                 (version, room_id, by),
             )
@@ -546,24 +600,24 @@ class SqliteStore:
         return None if row is None else Agreement(room_id=room_id, version=row[0], text=row[1])
 
     async def accept_agreement(self, room_id: int, user_id: int, version: int, now: float) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await self._accept(db, room_id, user_id, version, now)
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            self._accept(db, room_id, user_id, version, now)
             return None, []
 
         await self._write(job)
 
-    async def _accept(
-        self, db: aiosqlite.Connection, room_id: int, user_id: int, version: int, now: float
+    def _accept(
+        self, db: sqlite3.Connection, room_id: int, user_id: int, version: int, now: float
     ) -> None:
-        row = await self._one(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
+        row = self._one_now(db, "SELECT agreement_version FROM rooms WHERE id = ?", (room_id,))
         if row is None or row[0] != version:
             raise Conflict("that is not the current version of the group agreement")
-        await db.execute(
+        db.execute(
             "INSERT OR IGNORE INTO agreement_acceptances(room_id, user_id, version, accepted_at)"
             " VALUES (?, ?, ?, ?)",
             (room_id, user_id, version, now),
         )
-        await db.execute(
+        db.execute(
             "UPDATE room_members SET accepted_version = ? WHERE room_id = ? AND user_id = ?",
             (version, room_id, user_id),
         )
@@ -571,8 +625,8 @@ class SqliteStore:
     async def create_invite(
         self, token_hash: bytes, cohort_id: int, by: int, now: float, expires_at: float
     ) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "INSERT INTO invites(token_hash, cohort_id, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (token_hash, cohort_id, by, now, expires_at),
@@ -609,8 +663,8 @@ class SqliteStore:
         password_hash: str,
         accepted_version: int,
     ) -> User:
-        async def job(db: aiosqlite.Connection) -> tuple[User, list[Event]]:
-            row = await self._one(
+        def job(db: sqlite3.Connection) -> tuple[User, list[Event]]:
+            row = self._one_now(
                 db,
                 "SELECT c.room_id FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
                 " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
@@ -619,18 +673,16 @@ class SqliteStore:
             if row is None:
                 raise HearthError("this invite link is used or expired", code=Code.INVITE_INVALID)
             room_id = row[0]
-            user = await self._insert_user(
-                db, username, display_name, Role.CLIENT, password_hash, now
-            )
-            await db.execute(
+            user = self._insert_user(db, username, display_name, Role.CLIENT, password_hash, now)
+            db.execute(
                 "UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ?",
                 (now, user.id, token_hash),
             )
-            await db.execute(
+            db.execute(
                 "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
                 (room_id, user.id, Role.CLIENT.value, now),
             )
-            await self._accept(db, room_id, user.id, accepted_version, now)
+            self._accept(db, room_id, user.id, accepted_version, now)
             return user, []
 
         return await self._write(job)
@@ -699,15 +751,15 @@ class SqliteStore:
         return [(_user(r), Role(r[7])) for r in rows]
 
     async def set_read(self, room_id: int, user_id: int, seq: int) -> int:
-        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
             # Markers only move forward, and never past the end of the log.
-            await db.execute(
+            db.execute(
                 "UPDATE room_members SET read_seq = max(read_seq, min(?,"
                 " (SELECT latest_seq FROM rooms WHERE id = ?)))"
                 " WHERE room_id = ? AND user_id = ?",
                 (seq, room_id, room_id, user_id),
             )
-            row = await self._one(
+            row = self._one_now(
                 db,
                 "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?",
                 (room_id, user_id),
@@ -734,10 +786,11 @@ class SqliteStore:
                 raise NotFound("the message you reply to does not exist")
             reply = ReplyRef(seq=target.seq, author=target.author, excerpt=_excerpt(target))
 
-        async def job(db: aiosqlite.Connection) -> tuple[Posted, list[Event]]:
-            seq = await self._next_seq(db, room_id)
+        def job(db: sqlite3.Connection) -> tuple[Posted, list[Event]]:
+            seq = self._next_seq(db, room_id)
             rows = list(
-                await db.execute_fetchall(
+                _fetchall(
+                    db,
                     "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to,"
                     " sent_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -748,13 +801,13 @@ class SqliteStore:
             if not rows:
                 # A re-send: hand back the original, store nothing new.
                 self._latest[room_id] -= 1
-                row = await self._one(
+                row = self._one_now(
                     db,
                     "SELECT seq FROM messages WHERE room_id = ? AND author_id = ?"
                     " AND client_id = ?",
                     (room_id, author.id, client_id),
                 )
-                original = await self._message(db, room_id, row[0])
+                original = self._message_now(db, room_id, row[0])
                 assert original is not None
                 event = Event(
                     room_id=room_id, seq=original.seq, kind=EventKind.POSTED, message=original
@@ -782,23 +835,23 @@ class SqliteStore:
         actor_id: int,
         kind: EventKind,
         now: float,
-        apply: Callable[[aiosqlite.Connection], Awaitable[None]],
+        apply: Callable[[sqlite3.Connection], None],
     ) -> Event:
-        async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
-            await apply(db)
-            event_seq = await self._next_seq(db, room_id)
+        def job(db: sqlite3.Connection) -> tuple[Event, list[Event]]:
+            apply(db)
+            event_seq = self._next_seq(db, room_id)
             self._log(room_id, event_seq, kind, seq, actor_id, now)
-            message = await self._message(db, room_id, seq)
+            message = self._message_now(db, room_id, seq)
             assert message is not None
             event = Event(room_id=room_id, seq=event_seq, kind=kind, message=message)
             return event, [event]
 
         return await self._write(job)
 
-    async def _own_live_message(
-        self, db: aiosqlite.Connection, room_id: int, seq: int, author_id: int
+    def _own_live_message(
+        self, db: sqlite3.Connection, room_id: int, seq: int, author_id: int
     ) -> None:
-        row = await self._one(
+        row = self._one_now(
             db,
             "SELECT author_id, deleted_at FROM messages WHERE room_id = ? AND seq = ?",
             (room_id, seq),
@@ -811,9 +864,9 @@ class SqliteStore:
     async def edit_message(
         self, room_id: int, seq: int, author_id: int, text: str, now: float
     ) -> Event:
-        async def apply(db: aiosqlite.Connection) -> None:
-            await self._own_live_message(db, room_id, seq, author_id)
-            await db.execute(
+        def apply(db: sqlite3.Connection) -> None:
+            self._own_live_message(db, room_id, seq, author_id)
+            db.execute(
                 "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
                 (text, now, room_id, seq),
             )
@@ -821,14 +874,14 @@ class SqliteStore:
         return await self._change(room_id, seq, author_id, EventKind.EDITED, now, apply)
 
     async def delete_message(self, room_id: int, seq: int, author_id: int, now: float) -> Event:
-        async def apply(db: aiosqlite.Connection) -> None:
-            await self._own_live_message(db, room_id, seq, author_id)
+        def apply(db: sqlite3.Connection) -> None:
+            self._own_live_message(db, room_id, seq, author_id)
             # The tombstone keeps who and when; the text is gone.
-            await db.execute(
+            db.execute(
                 "UPDATE messages SET body = NULL, deleted_at = ? WHERE room_id = ? AND seq = ?",
                 (now, room_id, seq),
             )
-            await db.execute(
+            db.execute(
                 "DELETE FROM reactions WHERE room_id = ? AND message_seq = ?", (room_id, seq)
             )
 
@@ -837,20 +890,20 @@ class SqliteStore:
     async def react(
         self, room_id: int, seq: int, user_id: int, reaction: str, add: bool, now: float
     ) -> Event:
-        async def apply(db: aiosqlite.Connection) -> None:
-            row = await self._one(
+        def apply(db: sqlite3.Connection) -> None:
+            row = self._one_now(
                 db, "SELECT deleted_at FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
             )
             if row is None or row[0] is not None:
                 raise NotFound("no such message")
             if add:
-                await db.execute(
+                db.execute(
                     "INSERT OR IGNORE INTO reactions(room_id, message_seq, user_id, reaction)"
                     " VALUES (?, ?, ?, ?)",
                     (room_id, seq, user_id, reaction),
                 )
             else:
-                await db.execute(
+                db.execute(
                     "DELETE FROM reactions WHERE room_id = ? AND message_seq = ? AND user_id = ?"
                     " AND reaction = ?",
                     (room_id, seq, user_id, reaction),
@@ -866,47 +919,23 @@ class SqliteStore:
         return messages[0] if messages else None
 
     async def _messages(
-        self,
-        db: aiosqlite.Connection,
-        where: str,
-        params: tuple[Any, ...],
-        room_id: int | None = None,
+        self, db: aiosqlite.Connection, where: str, params: tuple[Any, ...]
     ) -> list[Message]:
         rows = list(await db.execute_fetchall(MESSAGE_SQL + where, params))
         if not rows:
             return []
-        rid = params[0] if room_id is None else room_id
-        seqs = [r[0] for r in rows]
-        reactions: dict[int, dict[str, list[int]]] = {}
-        placeholders = ",".join("?" * len(seqs))
-        for mseq, uid, name in await db.execute_fetchall(
-            f"SELECT message_seq, user_id, reaction FROM reactions WHERE room_id = ?"
-            f" AND message_seq IN ({placeholders}) ORDER BY rowid",
-            (rid, *seqs),
-        ):
-            reactions.setdefault(mseq, {}).setdefault(name, []).append(uid)
-        out = []
-        for r in rows:
-            reply = None
-            if r[8] is not None and r[9] is not None:
-                excerpt = None if r[12] is not None else _clip(r[11])
-                reply = ReplyRef(seq=r[8], author=Author(r[9], r[10]), excerpt=excerpt)
-            out.append(
-                Message(
-                    room_id=rid,
-                    seq=r[0],
-                    author=Author(r[1], r[2]),
-                    text=r[3],
-                    sent_at=datetime.fromtimestamp(r[4], UTC),
-                    client_id=r[5],
-                    edited_at=_dt(r[6]),
-                    deleted=r[7] is not None,
-                    reply_to=reply,
-                    reactions=reactions.get(r[0], {}),
-                    removed=r[13] is not None,
-                )
-            )
-        return out
+        sql, args = _reactions_query(params[0], rows)
+        return _build_messages(params[0], rows, await db.execute_fetchall(sql, args))
+
+    @staticmethod
+    def _message_now(db: sqlite3.Connection, room_id: int, seq: int) -> Message | None:
+        """The same as `_message`, inside the writer's transaction."""
+        rows = db.execute(MESSAGE_SQL + "WHERE m.room_id = ? AND m.seq = ?", (room_id, seq))
+        found = rows.fetchall()
+        if not found:
+            return None
+        sql, args = _reactions_query(room_id, found)
+        return _build_messages(room_id, found, db.execute(sql, args).fetchall())[0]
 
     async def events_after(self, room_id: int, after_seq: int, limit: int) -> list[Event]:
         rows = list(
@@ -973,16 +1002,16 @@ class SqliteStore:
         slow_mode_seconds: int | None = None,
         policy: dict[str, str] | None = None,
     ) -> RoomState:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
             if locked is not None:
-                await db.execute("UPDATE rooms SET locked = ? WHERE id = ?", (int(locked), room_id))
+                db.execute("UPDATE rooms SET locked = ? WHERE id = ?", (int(locked), room_id))
             if slow_mode_seconds is not None:
-                await db.execute(
+                db.execute(
                     "UPDATE rooms SET slow_mode_seconds = ? WHERE id = ?",
                     (slow_mode_seconds, room_id),
                 )
             if policy is not None:
-                await db.execute(
+                db.execute(
                     "UPDATE rooms SET policy = ? WHERE id = ?", (json.dumps(policy), room_id)
                 )
             return None, []
@@ -1003,8 +1032,8 @@ class SqliteStore:
     async def set_mute(
         self, room_id: int, user_id: int, until: float | None, reason: str | None
     ) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            cur = db.execute(
                 "UPDATE room_members SET muted_until = ?, mute_reason = ?"
                 " WHERE room_id = ? AND user_id = ?",
                 (until, reason, room_id, user_id),
@@ -1016,8 +1045,8 @@ class SqliteStore:
         await self._write(job)
 
     async def remove_member(self, room_id: int, user_id: int) -> bool:
-        async def job(db: aiosqlite.Connection) -> tuple[bool, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
                 "DELETE FROM room_members WHERE room_id = ? AND user_id = ?", (room_id, user_id)
             )
             return cur.rowcount > 0, []
@@ -1025,14 +1054,12 @@ class SqliteStore:
         return await self._write(job)
 
     async def set_suspended(self, user_id: int, suspended: bool) -> list[bytes]:
-        async def job(db: aiosqlite.Connection) -> tuple[list[bytes], list[Event]]:
-            await db.execute(
-                "UPDATE users SET suspended = ? WHERE id = ?", (int(suspended), user_id)
-            )
+        def job(db: sqlite3.Connection) -> tuple[list[bytes], list[Event]]:
+            db.execute("UPDATE users SET suspended = ? WHERE id = ?", (int(suspended), user_id))
             if not suspended:
                 return [], []
-            rows = await db.execute_fetchall(
-                "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
+            rows = _fetchall(
+                db, "DELETE FROM sessions WHERE user_id = ? RETURNING token_hash", (user_id,)
             )
             return [bytes(r[0]) for r in rows], []
 
@@ -1041,13 +1068,13 @@ class SqliteStore:
     async def remove_message(
         self, room_id: int, seq: int, by: int, reason: str, now: float
     ) -> Event:
-        async def apply(db: aiosqlite.Connection) -> None:
-            row = await self._one(
+        def apply(db: sqlite3.Connection) -> None:
+            row = self._one_now(
                 db, "SELECT deleted_at FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
             )
             if row is None or row[0] is not None:
                 raise NotFound("no such message")
-            await db.execute(
+            db.execute(
                 "UPDATE messages SET deleted_at = ?, removed_by = ?, removal_reason = ?"
                 " WHERE room_id = ? AND seq = ?",
                 (now, by, reason, room_id, seq),
@@ -1088,9 +1115,10 @@ class SqliteStore:
         state: HoldState,
         now: float,
     ) -> tuple[Held, bool]:
-        async def job(db: aiosqlite.Connection) -> tuple[tuple[int, bool], list[Event]]:
+        def job(db: sqlite3.Connection) -> tuple[tuple[int, bool], list[Event]]:
             rows = list(
-                await db.execute_fetchall(
+                _fetchall(
+                    db,
                     "INSERT INTO held_messages(room_id, author_id, client_id, body, reply_to,"
                     " sent_at, labels, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING id",
@@ -1108,7 +1136,7 @@ class SqliteStore:
             )
             if rows:
                 return (rows[0][0], False), []
-            row = await self._one(
+            row = self._one_now(
                 db,
                 "SELECT id FROM held_messages WHERE room_id = ? AND author_id = ?"
                 " AND client_id = ?",
@@ -1133,14 +1161,14 @@ class SqliteStore:
         return [self._held(r) for r in rows]
 
     async def approve_held(self, held_id: int, by: int, now: float) -> tuple[Held, Event]:
-        async def job(db: aiosqlite.Connection) -> tuple[Event, list[Event]]:
-            row = await self._one(db, self.HELD_SQL + "WHERE h.id = ?", (held_id,))
+        def job(db: sqlite3.Connection) -> tuple[Event, list[Event]]:
+            row = self._one_now(db, self.HELD_SQL + "WHERE h.id = ?", (held_id,))
             if row is None or row[9] != HoldState.HELD.value:
                 raise NotFound("no such message waiting for review")
             held = self._held(row)
-            seq = await self._next_seq(db, held.room_id)
+            seq = self._next_seq(db, held.room_id)
             # Delivered now, in order, with the time it was written.
-            await db.execute(
+            db.execute(
                 "INSERT INTO messages(room_id, seq, author_id, client_id, body, reply_to,"
                 " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -1153,13 +1181,13 @@ class SqliteStore:
                     held.sent_at.timestamp(),
                 ),
             )
-            await db.execute(
+            db.execute(
                 "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?,"
                 " message_seq = ? WHERE id = ?",
                 (HoldState.APPROVED.value, by, now, seq, held_id),
             )
             self._log(held.room_id, seq, EventKind.POSTED, seq, held.author.id, now)
-            message = await self._message(db, held.room_id, seq)
+            message = self._message_now(db, held.room_id, seq)
             assert message is not None
             event = Event(room_id=held.room_id, seq=seq, kind=EventKind.POSTED, message=message)
             return event, [event]
@@ -1170,8 +1198,8 @@ class SqliteStore:
         return held, event
 
     async def reject_held(self, held_id: int, by: int, note: str, now: float) -> Held:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            cur = db.execute(
                 "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?, note = ?"
                 " WHERE id = ? AND state = ?",
                 (HoldState.REJECTED.value, by, now, note, held_id, HoldState.HELD.value),
@@ -1220,8 +1248,8 @@ class SqliteStore:
         rules: Sequence[str],
         now: float,
     ) -> Alert:
-        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
                 "INSERT INTO alerts(room_id, kind, urgent, subject_id, message_seq, held_id,"
                 " labels, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -1244,8 +1272,9 @@ class SqliteStore:
         return self._alert(row)
 
     async def acknowledge_alerts_for_held(self, held_id: int, by: int, now: float) -> list[Alert]:
-        async def job(db: aiosqlite.Connection) -> tuple[list[int], list[Event]]:
-            rows = await db.execute_fetchall(
+        def job(db: sqlite3.Connection) -> tuple[list[int], list[Event]]:
+            rows = _fetchall(
+                db,
                 "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?"
                 " WHERE held_id = ? AND acknowledged_at IS NULL RETURNING id",
                 (by, now, held_id),
@@ -1270,8 +1299,8 @@ class SqliteStore:
         return [self._alert(r) for r in rows]
 
     async def acknowledge_alert(self, alert_id: int, by: int, now: float) -> Alert:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?"
                 " WHERE id = ? AND acknowledged_at IS NULL",
                 (by, now, alert_id),
@@ -1311,8 +1340,8 @@ class SqliteStore:
     async def create_report(
         self, room_id: int, message_seq: int, reporter_id: int, reason: str, now: float
     ) -> Report:
-        async def job(db: aiosqlite.Connection) -> tuple[int, list[Event]]:
-            cur = await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
                 "INSERT INTO reports(room_id, message_seq, reporter_id, reason, state,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (room_id, message_seq, reporter_id, reason, ReportState.OPEN.value, now),
@@ -1344,8 +1373,8 @@ class SqliteStore:
     async def set_report_state(
         self, report_id: int, state: ReportState, by: int, note: str, now: float
     ) -> Report:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "UPDATE reports SET state = ?, handled_by = ?, handled_at = ?, note = ?"
                 " WHERE id = ?",
                 (state.value, by, now, note, report_id),
@@ -1397,8 +1426,8 @@ class SqliteStore:
         room_id: int | None = None,
         detail: str = "{}",
     ) -> None:
-        async def job(db: aiosqlite.Connection) -> tuple[None, list[Event]]:
-            await db.execute(
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
                 "INSERT INTO audit_log(at, actor_id, action, subject_type, subject_id, room_id,"
                 " detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (now, actor_id, action, subject_type, subject_id, room_id, detail),
@@ -1416,3 +1445,42 @@ def _clip(text: str | None) -> str | None:
 
 def _excerpt(m: Message) -> str | None:
     return None if m.deleted else _clip(m.text)
+
+
+def _reactions_query(room_id: int, rows: Sequence[Sequence[Any]]) -> tuple[str, tuple[Any, ...]]:
+    seqs = [r[0] for r in rows]
+    return (
+        "SELECT message_seq, user_id, reaction FROM reactions WHERE room_id = ?"
+        f" AND message_seq IN ({','.join('?' * len(seqs))}) ORDER BY rowid",
+        (room_id, *seqs),
+    )
+
+
+def _build_messages(
+    room_id: int, rows: Iterable[Sequence[Any]], reaction_rows: Iterable[Sequence[Any]]
+) -> list[Message]:
+    reactions: dict[int, dict[str, list[int]]] = {}
+    for mseq, uid, name in reaction_rows:
+        reactions.setdefault(mseq, {}).setdefault(name, []).append(uid)
+    out = []
+    for r in rows:
+        reply = None
+        if r[8] is not None and r[9] is not None:
+            excerpt = None if r[12] is not None else _clip(r[11])
+            reply = ReplyRef(seq=r[8], author=Author(r[9], r[10]), excerpt=excerpt)
+        out.append(
+            Message(
+                room_id=room_id,
+                seq=r[0],
+                author=Author(r[1], r[2]),
+                text=r[3],
+                sent_at=datetime.fromtimestamp(r[4], UTC),
+                client_id=r[5],
+                edited_at=_dt(r[6]),
+                deleted=r[7] is not None,
+                reply_to=reply,
+                reactions=reactions.get(r[0], {}),
+                removed=r[13] is not None,
+            )
+        )
+    return out
