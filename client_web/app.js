@@ -45,10 +45,14 @@ class App {
     this.roomView = null;
     this.agreementOpen = new Set();
     this.lastStatus = null;
+    this.menuOpen = false; // the top bar's menu, on a phone
+    this.navToggle = null;
+    this.navMenu = null;
   }
 
   async boot() {
     this.setupHelp();
+    this.setupNav();
     // Browsers allow sound only after the person has interacted with the page.
     const wake = () => {
       if (this.facilitation && this.facilitation.active) sound.unlock();
@@ -199,7 +203,6 @@ class App {
           ? `Slow mode: one message every ${f.slow_mode_seconds} s.` : "Slow mode is off.", "info");
       }
     });
-    this.socket.addEventListener("muted", (e) => this.refreshMute(e.detail.room, e.detail.message));
     this.facilitation = new Facilitation({ store: this.store, socket: this.socket });
     this.socket.addEventListener("welcome", () => {
       this.renderNav();
@@ -207,6 +210,13 @@ class App {
     });
     this.socket.addEventListener("alert", (e) => this.facilitation.alertFrame(e.detail));
     this.socket.addEventListener("report", (e) => this.facilitation.reportFrame(e.detail));
+    this.socket.addEventListener("hold", (e) => this.facilitation.holdFrame(e.detail));
+    // A room joined while connected (e.g. a cohort just created): a new room to look after.
+    this.socket.addEventListener("joined", (e) => {
+      this.renderNav();
+      const room = this.store.room(e.detail.room);
+      if (room && room.role === "facilitator") this.facilitation.load();
+    });
     this.facilitation.addEventListener("change", () => this.updateBadge());
     this.facilitation.addEventListener("urgent", (e) => this.urgentCue(e.detail));
     this.socket.addEventListener("error", (e) => {
@@ -232,7 +242,8 @@ class App {
     this.store.reset();
     V.clear(this.announcer);
     this.setStatus("idle");
-    V.clear(this.nav);
+    this.menuOpen = false;
+    this.renderNav();
     sessionStorage.removeItem(ROOM_KEY);
     history.replaceState(null, "", "/");
     this.showLogin(notice);
@@ -281,30 +292,104 @@ class App {
     }
   }
 
+  /**
+   * The top bar's links. Staff have more places than fit a phone: there Chat, Settings
+   * and Staff fold into a "Menu" disclosure (style.css shows the toggle on narrow
+   * screens only); the facilitator link and its alert badge, and "I need help now", stay
+   * in the bar. Rebuilt on every screen change, keeping the menu state and the focus.
+   */
   renderNav() {
+    const active = document.activeElement;
+    const refocus = active && this.nav.contains(active) ? active.dataset.navKey : null;
     V.clear(this.nav);
+    this.nav.classList.remove("has-menu", "open");
+    this.navToggle = null;
+    this.navMenu = null;
     if (!this.profile) return;
     const here = (v) => (this.view === v ? "page" : null);
-    const links = [
-      V.h("a", { href: "#/", class: "nav-link", text: "Chat", attrs: { "aria-current": here("room") } }),
-      V.h("a", { href: "#/settings", class: "nav-link", text: "Settings",
-        attrs: { "aria-current": here("settings") } }),
-    ];
-    if (isStaff(this.profile)) {
-      links.push(V.h("a", { href: "#/staff", class: "nav-link", text: "Staff",
-        attrs: { "aria-current": here("staff") } }));
-    }
+    const link = (key, href, text, view) => V.h("a", { href, class: "nav-link", text,
+      data: { navKey: key }, attrs: { "aria-current": here(view) } });
+    const links = [link("chat", "#/", "Chat", "room"), link("settings", "#/settings", "Settings", "settings")];
+    if (isStaff(this.profile)) links.push(link("staff", "#/staff", "Staff", "staff"));
     this.panelLink = null;
     if (this.facilitation && this.facilitation.active) {
       this.panelBadge = V.h("span", { class: "badge alert-badge", attrs: { "aria-hidden": "true" } });
       this.panelLabel = V.h("span", { class: "visually-hidden" });
       this.panelLink = V.h("a", { href: "#/facilitate", class: "nav-link panel-link",
-        attrs: { "aria-current": here("panel") } },
-      V.h("span", { text: "Facilitator", attrs: { "aria-hidden": "true" } }), this.panelLabel, this.panelBadge);
-      links.push(this.panelLink);
+        data: { navKey: "panel" }, attrs: { "aria-current": here("panel") } },
+      // Visible words (a shorter pair on the narrowest phones), both inside the name.
+      V.h("span", { class: "label-long", text: "Facilitator", attrs: { "aria-hidden": "true" } }),
+      V.h("span", { class: "label-short", text: "Tools", attrs: { "aria-hidden": "true" } }),
+      this.panelLabel, this.panelBadge);
+    }
+    if (isStaff(this.profile)) {
+      this.nav.classList.add("has-menu");
+      this.nav.classList.toggle("open", this.menuOpen);
+      this.navToggle = V.h("button", { type: "button", class: "nav-toggle", data: { navKey: "menu" },
+        attrs: { "aria-expanded": String(this.menuOpen), "aria-controls": "nav-menu" },
+        on: { click: () => this.setMenu(!this.menuOpen) } },
+      "Menu", V.h("span", { class: "nav-toggle-icon", attrs: { "aria-hidden": "true" } }));
+      this.navMenu = V.h("div", { class: "nav-menu", id: "nav-menu" }, links);
+      this.nav.append(this.navToggle, this.navMenu);
+    } else {
+      this.nav.append(...links);
+    }
+    if (this.panelLink) {
+      this.nav.appendChild(this.panelLink);
       this.updateBadge();
     }
-    for (const link of links) this.nav.appendChild(link);
+    if (refocus) {
+      const target = this.nav.querySelector(`[data-nav-key="${refocus}"]`);
+      if (target && target.getClientRects().length) target.focus();
+      else if (this.navToggle) this.navToggle.focus();
+    }
+  }
+
+  /** The top bar's menu is folded away (a phone) rather than laid out in the bar. */
+  menuFolds() {
+    return Boolean(this.navToggle && this.navToggle.getClientRects().length);
+  }
+
+  setMenu(open, focus = null) {
+    this.menuOpen = open;
+    if (!this.navToggle) return;
+    this.nav.classList.toggle("open", open);
+    this.navToggle.setAttribute("aria-expanded", String(open));
+    if (focus === "toggle") this.navToggle.focus();
+    if (focus === "first" && open) this.navMenu.querySelector("a").focus();
+  }
+
+  /** Escape closes the menu; arrow keys move through it (the disclosure pattern). */
+  navKey(e) {
+    if (!this.menuFolds()) return;
+    const items = [...this.navMenu.querySelectorAll("a")];
+    const i = items.indexOf(document.activeElement);
+    if (e.key === "Escape" && this.menuOpen) {
+      e.preventDefault();
+      this.setMenu(false, "toggle");
+    } else if (e.target === this.navToggle && e.key === "ArrowDown") {
+      e.preventDefault();
+      this.setMenu(true, "first");
+    } else if (i >= 0 && ["ArrowDown", "ArrowUp", "Home", "End"].includes(e.key)) {
+      e.preventDefault();
+      const next = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: items.length - 1 }[e.key];
+      items[(next + items.length) % items.length].focus();
+    }
+  }
+
+  setupNav() {
+    this.nav.addEventListener("keydown", (e) => this.navKey(e));
+    this.nav.addEventListener("click", (e) => {
+      if (e.target.closest(".nav-menu a")) this.setMenu(false);
+    });
+    // Leaving the menu closes it: focus moving elsewhere, or a press outside it.
+    this.nav.addEventListener("focusout", (e) => {
+      if (this.menuOpen && e.relatedTarget && !this.nav.contains(e.relatedTarget)) this.setMenu(false);
+    });
+    document.addEventListener("pointerdown", (e) => {
+      if (this.menuOpen && this.navToggle && !this.navToggle.contains(e.target)
+        && !this.navMenu.contains(e.target)) this.setMenu(false);
+    });
   }
 
   /** The open-alert count on the top bar; red and pulsing while an urgent one is open. */
@@ -339,24 +424,6 @@ class App {
     setTimeout(() => {
       this.urgentAnnouncer.textContent = text;
     }, 50);
-  }
-
-  /** Our send was refused because we are muted: learn until when, for the banner. */
-  async refreshMute(roomId, message) {
-    const room = this.store.room(roomId);
-    if (!room) return;
-    room.mutedText = message ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : null;
-    this.store.changed({ room: roomId, roomState: true });
-    try {
-      const { rooms } = await api.rooms();
-      const fresh = rooms.find((r) => r.id === roomId);
-      if (fresh && fresh.muted_until) {
-        const reason = message && message.match(/Reason: (.*)$/);
-        this.store.setMute(roomId, fresh.muted_until, reason ? reason[1] : null);
-      }
-    } catch {
-      // The server's own words stay in the banner.
-    }
   }
 
   storeChanged(detail) {
@@ -492,9 +559,8 @@ class App {
         const payload = { name: body.name };
         if (body.schedule) payload.schedule = body.schedule;
         if (body.facilitators.length) payload.facilitators = body.facilitators;
+        // The server tells the live connection (a `joined` notice): no reconnect needed.
         await api.createCohort(payload);
-        // The live connection learns its rooms when it connects: reconnect to join the new one.
-        this.socket.restart();
         await this.showStaff();
       },
       onInvite: (cohort) => api.createInvite(cohort),

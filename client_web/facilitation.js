@@ -2,8 +2,8 @@
 //
 // Owns: the alerts, reports and hold queues of the rooms the viewer facilitates, loaded
 // over REST (on every `welcome`, so nothing missed while offline is lost) and kept live
-// from `alert` and `report` frames; and the facilitator actions on them (over the
-// socket). No DOM: it emits "change" events, and "urgent" for a new urgent alert.
+// from `alert`, `report` and `hold` frames; and the facilitator actions on them (over
+// the socket). No DOM: it emits "change" events, and "urgent" for a new urgent alert.
 
 import { api } from "./api.js";
 
@@ -23,6 +23,9 @@ export class Facilitation extends EventTarget {
     this.reports = new Map();
     /** @type {Map<number, object[]>} room id -> held messages, oldest first */
     this.held = new Map();
+    /** @type {Map<number, Map<number, object>>} room id -> `hold` frames that arrived
+     * while its queue was being read over REST (applied on top of the answer) */
+    this.heldLive = new Map();
     this.loaded = false;
     this.error = null;
     this.loading = null;
@@ -77,12 +80,18 @@ export class Facilitation extends EventTarget {
   }
 
   async loadHeld(room, notify = true) {
+    const live = new Map();
+    this.heldLive.set(room, live);
     try {
       const { held } = await api.held(room);
       this.held.set(room, held.filter((x) => x.state === "held"));
+      // A hold decided (or added) while we asked wins over the older answer.
+      for (const hold of live.values()) this.putHold(hold);
     } catch (err) {
-      this.held.set(room, []);
+      if (!this.held.has(room)) this.held.set(room, []);
       this.error = err.message;
+    } finally {
+      if (this.heldLive.get(room) === live) this.heldLive.delete(room);
     }
     if (notify) this.changed({ held: room });
   }
@@ -98,14 +107,28 @@ export class Facilitation extends EventTarget {
     return !held;
   }
 
-  /** An `alert` frame: new, or acknowledged by someone. */
+  /** An `alert` frame: new, or acknowledged by someone (deciding a hold answers its alert). */
   alertFrame(alert) {
     const isNew = this.putAlert(alert);
-    if (alert.kind === "held") this.loadHeld(alert.room);
     this.changed({ alert: alert.id });
     if (isNew && alert.urgent && !alert.acknowledged_at) {
       this.dispatchEvent(new CustomEvent("urgent", { detail: alert }));
     }
+  }
+
+  /** Keep one hold in its room's queue while it is held; drop it once decided. */
+  putHold(hold) {
+    const list = (this.held.get(hold.room) || []).filter((x) => x.id !== hold.id);
+    if (hold.state === "held") list.push(hold);
+    this.held.set(hold.room, list);
+  }
+
+  /** A `hold` frame: a message entered the queue, or someone decided it. */
+  holdFrame(hold) {
+    const live = this.heldLive.get(hold.room);
+    if (live) live.set(hold.id, hold);
+    this.putHold(hold);
+    this.changed({ held: hold.room });
   }
 
   reportFrame(report) {
@@ -150,22 +173,15 @@ export class Facilitation extends EventTarget {
     }
   }
 
-  /** Approve or reject a held message; its open alert is answered with it. */
+  /**
+   * Approve or reject a held message. The server answers its alert with it, and tells
+   * every facilitator (`hold` and `alert` frames); the queue here updates at once.
+   */
   async decide(held, approve, note = "") {
     if (approve) await this.socket.moderate("approve", { held: held.id });
     else await this.socket.moderate("reject", { held: held.id, note });
-    const list = this.held.get(held.room) || [];
-    this.held.set(held.room, list.filter((x) => x.id !== held.id));
+    this.putHold({ ...held, state: approve ? "approved" : "rejected" });
     this.changed({ held: held.room });
-    for (const alert of this.openAlerts()) {
-      if (alert.held === held.id) {
-        try {
-          await this.acknowledge(alert.id);
-        } catch {
-          // The alert stays in the list; it can be acknowledged by hand.
-        }
-      }
-    }
   }
 
   async handleReport(report, state, note = "") {

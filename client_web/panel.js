@@ -81,6 +81,7 @@ export class FacilitatorPanel {
     this.onChange = () => this.renderLists();
     this.onStore = (e) => {
       const d = e.detail || {};
+      if (d.rooms) this.renderRoomPick();
       if (d.rooms || (d.roomState && d.room === this.roomId)) this.renderRoomState();
     };
   }
@@ -99,23 +100,11 @@ export class FacilitatorPanel {
     this.store.addEventListener("change", this.onStore);
     this.renderLists();
     this.selectRoom(this.roomId);
+    // The queues stay live from `alert`, `report` and `hold` frames; this catches up.
     this.f.load();
-    // Not every hold raises an alert, so the queue is also checked now and then.
-    this.poll = setInterval(() => this.refreshHeld(false), 15_000);
-  }
-
-  async refreshHeld(say) {
-    if (!this.root || document.visibilityState !== "visible") return;
-    await Promise.all(this.f.rooms().map((r) => this.f.loadHeld(r.id, false)));
-    this.renderLists();
-    if (say && this.root) {
-      const n = this.f.heldMessages().length;
-      this.heldMsg.ok(n ? `${n} waiting.` : "Nothing is waiting.");
-    }
   }
 
   unmount() {
-    clearInterval(this.poll);
     this.f.removeEventListener("change", this.onChange);
     this.store.removeEventListener("change", this.onStore);
     this.root = null;
@@ -153,8 +142,6 @@ export class FacilitatorPanel {
     let heldTitle;
     [this.heldSection, heldTitle] = this.section("holds", ["Waiting for review ", this.heldCount],
       h("p", { class: "hint", text: "Only the author sees these until you approve them. Approved messages keep their original time." }),
-      h("button", { type: "button", class: "button small", text: "Check for new messages",
-        on: { click: () => this.refreshHeld(true) } }),
       this.heldMsg.el, this.heldList);
     this.heldTitle = heldTitle;
 
@@ -183,11 +170,14 @@ export class FacilitatorPanel {
   }
 
   buildRoomSettings(n) {
-    const rooms = this.f.rooms();
     const pickId = `panel-room-${n}`;
     this.roomPick = h("select", { id: pickId, name: "room",
-      on: { change: () => this.selectRoom(Number(this.roomPick.value)) } },
-    rooms.map((r) => h("option", { value: String(r.id), text: r.name })));
+      on: { change: () => this.selectRoom(Number(this.roomPick.value)) } });
+    this.roomPickField = h("div", { class: "field room-pick" },
+      h("label", { htmlFor: pickId, text: "Room" }), this.roomPick);
+    this.roomPickWrap = h("div", {});
+    this.roomPickSig = null;
+    this.renderRoomPick();
     this.roomStateText = h("p", { class: "room-state-text", attrs: { role: "status" } });
     this.lockButton = h("button", { type: "button", class: "button", on: { click: () => this.toggleLock() } });
     const slowId = `panel-slow-${n}`;
@@ -223,9 +213,7 @@ export class FacilitatorPanel {
       h("button", { type: "submit", class: "button", text: "Save policy" }));
 
     const [section] = this.section("room-settings", "Room settings",
-      rooms.length > 1
-        ? h("div", { class: "field room-pick" }, h("label", { htmlFor: pickId, text: "Room" }), this.roomPick)
-        : h("p", { class: "room-pick-one" }, "Room: ", h("strong", { text: rooms[0] ? rooms[0].name : "" })),
+      this.roomPickWrap,
       this.roomStateText,
       h("div", { class: "settings-row" },
         this.lockButton,
@@ -257,6 +245,17 @@ export class FacilitatorPanel {
 
   renderLists() {
     if (!this.root) return;
+    // An item can leave a list live (someone else acted on it): keep the keyboard nearby.
+    const lists = [[this.alertList, this.alertsTitle], [this.heldList, this.heldTitle],
+      [this.reportList, this.reportsTitle]];
+    const active = document.activeElement;
+    const focused = lists.find(([list]) => list.contains(active));
+    const index = focused ? [...focused[0].children].indexOf(active.closest("li")) : -1;
+    this.renderItems();
+    if (focused && !active.isConnected) this.focusAfter(focused[0], index, focused[1]);
+  }
+
+  renderItems() {
     const alerts = this.f.openAlerts();
     this.alertCount.textContent = `(${alerts.length})`;
     reconcile(this.alertList, this.alertNodes, alerts.length
@@ -422,6 +421,27 @@ export class FacilitatorPanel {
   }
 
   // ---- room settings -----------------------------------------------------------------
+
+  /** The room picker follows the rooms facilitated (a cohort created meanwhile joins it). */
+  renderRoomPick() {
+    const rooms = this.f.rooms();
+    const sig = JSON.stringify(rooms.map((r) => [r.id, r.name]));
+    if (sig === this.roomPickSig) return;
+    this.roomPickSig = sig;
+    clear(this.roomPick);
+    for (const r of rooms) this.roomPick.appendChild(h("option", { value: String(r.id), text: r.name }));
+    const many = rooms.length > 1;
+    if (!many || !this.roomPickWrap.contains(this.roomPickField)) {
+      clear(this.roomPickWrap);
+      this.roomPickWrap.appendChild(many ? this.roomPickField
+        : h("p", { class: "room-pick-one" }, "Room: ", h("strong", { text: rooms[0] ? rooms[0].name : "" })));
+    }
+    if (this.root && !rooms.some((r) => r.id === this.roomId)) {
+      this.selectRoom(rooms[0] ? rooms[0].id : null);
+    } else if (this.roomId != null) {
+      this.roomPick.value = String(this.roomId);
+    }
+  }
 
   selectRoom(id) {
     this.roomId = id;

@@ -21,9 +21,13 @@ export const CLIENT_ID_CHARS = 64;
 export const SERVER_TYPES = Object.freeze([
   "welcome", "event", "ack", "caught_up", "resync", "presence", "typing", "read", "pong", "error",
   // From the moderation work: answers without a log position, held sends, personal
-  // notices (crisis help, mutes, decisions), room state, and staff alerts and reports.
-  "done", "held", "notice", "room_state", "alert", "report",
+  // notices (crisis help, mutes, decisions, a room joined), room state, and staff alerts,
+  // reports and hold-queue changes.
+  "done", "held", "notice", "room_state", "alert", "report", "hold",
 ]);
+
+/** A held message's state, as the hold queue sees it. */
+export const HOLD_STATES = Object.freeze(["held", "approved", "rejected"]);
 
 // `removed`: a facilitator took the message down (a tombstone with `removed: true`).
 export const EVENT_KINDS = Object.freeze(["posted", "edited", "deleted", "reacted", "removed"]);
@@ -217,6 +221,10 @@ export function parse(data) {
       break;
     case "notice":
       need(typeof frame.kind === "string", "notice.kind");
+      if (frame.kind === "joined") {
+        need(isObj(frame.room) && isInt(frame.room.id) && typeof frame.room.name === "string",
+          "notice.room");
+      }
       break;
     case "room_state":
       need(isInt(frame.room), "room_state.room");
@@ -227,6 +235,12 @@ export function parse(data) {
       break;
     case "report":
       need(isObj(frame.report) && isInt(frame.report.id) && isInt(frame.report.room), "report");
+      break;
+    case "hold":
+      need(isObj(frame.hold) && isInt(frame.hold.id) && isInt(frame.hold.room), "hold");
+      // Any state but "held" means it left the queue.
+      need(typeof frame.hold.state === "string", "hold.state");
+      need(isObj(frame.hold.author), "hold.author");
       break;
     default:
       break;

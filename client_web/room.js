@@ -345,9 +345,6 @@ export class RoomView {
         disabled = true;
         const left = Date.parse(room.muted_until) - Date.now();
         if (left < 2 ** 31) this.muteTimer = setTimeout(() => this.renderComposerState(), left + 500);
-      } else if (room.mutedText) {
-        banner = room.mutedText;
-        disabled = true;
       } else if (room.locked) {
         banner = "This room is read-only for now. You can still read along.";
         disabled = true;
@@ -664,6 +661,7 @@ export class RoomView {
     if (code === "agreement_required") return "Not sent: please accept the group agreement first.";
     if (code === "text_too_long") return "Not sent: this message is too long.";
     if (code === "room_locked") return "Not sent: this room is read-only for now.";
+    if (code === "muted") return "Not sent: a facilitator has paused your posting for now.";
     if (code === "timeout") return "Not sent: no answer from Hearth.";
     return error && error.message ? `Not sent: ${error.message}` : "Not sent.";
   }

@@ -5,8 +5,8 @@
 // connection and are re-sent with the SAME client_id once their room has caught up
 // (the server answers a repeated client_id with the original ack and stores nothing
 // new); acks, errors and timeouts for every request. No DOM: it reports through
-// events ("status", "welcome", "ended", "resync", "agreement", "posted", "notice",
-// "room_state", "alert", "report", "error").
+// events ("status", "welcome", "joined", "ended", "resync", "agreement", "posted",
+// "notice", "room_state", "alert", "report", "hold", "error").
 
 import * as P from "./protocol.js";
 import { api } from "./api.js";
@@ -156,7 +156,7 @@ export class Socket extends EventTarget {
     this.connect();
   }
 
-  /** Open a fresh connection, e.g. after joining a new room. */
+  /** Open a fresh connection, e.g. after being removed from a room. */
   restart() {
     if (this.stopped) return;
     if (this.ws) {
@@ -287,6 +287,8 @@ export class Socket extends EventTarget {
         this.store.setMute(frame.room, frame.until, frame.reason || null);
       } else if (frame.kind === "unmuted") {
         this.store.setMute(frame.room, null);
+      } else if (frame.kind === "joined") {
+        this.joined(frame.room);
       }
       this.dispatchEvent(new CustomEvent("notice", { detail: frame }));
     },
@@ -302,6 +304,10 @@ export class Socket extends EventTarget {
     },
     report(frame) {
       this.dispatchEvent(new CustomEvent("report", { detail: frame.report }));
+    },
+    hold(frame) {
+      // The hold queue changed (a message held, or decided): for facilitation.js.
+      this.dispatchEvent(new CustomEvent("hold", { detail: frame.hold }));
     },
     error(frame) {
       const ref = frame.ref == null ? null : String(frame.ref);
@@ -322,6 +328,12 @@ export class Socket extends EventTarget {
       this.dispatchEvent(new CustomEvent("error", { detail: frame }));
     },
   };
+
+  /** A room joined while connected: the server has attached us; resume it like the rest. */
+  joined(summary) {
+    if (this.store.join(summary)) this.transmit(P.resumeFrame({ [summary.id]: 0 }));
+    this.dispatchEvent(new CustomEvent("joined", { detail: { room: summary.id } }));
+  }
 
   // ---- sending -----------------------------------------------------------------------
 
@@ -374,8 +386,9 @@ export class Socket extends EventTarget {
     const room = this.store.pending.get(clientId)?.room;
     if (frame.code === P.ErrorCode.ROOM_LOCKED && room != null) {
       this.store.setRoomState(room, { locked: true });
-    } else if (frame.code === P.ErrorCode.MUTED && room != null) {
-      this.dispatchEvent(new CustomEvent("muted", { detail: { room, message: frame.message } }));
+    } else if (frame.code === P.ErrorCode.MUTED && room != null && frame.until) {
+      // The banner above the composer says until when and why.
+      this.store.setMute(room, frame.until, frame.reason || null);
     }
     if (frame.code === P.ErrorCode.AGREEMENT_REQUIRED) {
       const send = this.store.pending.get(clientId);

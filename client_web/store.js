@@ -47,28 +47,7 @@ export class Store extends EventTarget {
     const seen = new Set();
     for (const r of frame.rooms) {
       seen.add(r.id);
-      const held = this.rooms.get(r.id);
-      const room = held || {
-        id: r.id, position: r.latest_seq, online: [], typing: new Map(),
-        historyLoaded: false, hasMore: true, caughtUp: false,
-      };
-      room.name = r.name;
-      room.kind = r.kind;
-      room.latest_seq = r.latest_seq;
-      room.read_seq = r.read_seq;
-      room.unread = r.unread;
-      room.agreement = r.agreement || { version: 0, accepted: 0 };
-      // Moderation state: the viewer's role here, a lock, slow mode, the viewer's mute.
-      room.role = r.role || "client";
-      room.locked = Boolean(r.locked);
-      room.slow_mode_seconds = r.slow_mode_seconds || 0;
-      const sameMute = room.muted_until && r.muted_until
-        && Math.abs(Date.parse(room.muted_until) - Date.parse(r.muted_until)) < 1500;
-      if (!sameMute) room.mute_reason = null;
-      room.muted_until = r.muted_until || null;
-      room.caughtUp = false;
-      this.rooms.set(r.id, room);
-      if (!this.messages.has(r.id)) this.messages.set(r.id, new Map());
+      this.putRoom(r).caughtUp = false; // a new connection: live again after its resume
     }
     for (const id of [...this.rooms.keys()]) {
       if (!seen.has(id)) {
@@ -77,6 +56,42 @@ export class Store extends EventTarget {
       }
     }
     this.changed({ rooms: true });
+  }
+
+  /**
+   * A `joined` notice: the viewer became a member of a room while connected. Returns
+   * true if the room is new here (the caller then resumes it from 0).
+   */
+  join(summary) {
+    const isNew = !this.rooms.has(summary.id);
+    this.putRoom(summary, 0);
+    this.changed({ rooms: true, joined: summary.id });
+    return isNew;
+  }
+
+  /** Take in one room summary (as in `welcome`); a room new here starts at `position`
+   * (default: its latest seq, history comes over REST). */
+  putRoom(r, position = null) {
+    const held = this.rooms.get(r.id);
+    const room = held || {
+      id: r.id, position: position ?? r.latest_seq, online: [], typing: new Map(),
+      historyLoaded: false, hasMore: true, caughtUp: false,
+    };
+    room.name = r.name;
+    room.kind = r.kind;
+    room.latest_seq = r.latest_seq;
+    room.read_seq = r.read_seq;
+    room.unread = r.unread;
+    room.agreement = r.agreement || { version: 0, accepted: 0 };
+    // Moderation state: the viewer's role here, a lock, slow mode, the viewer's mute.
+    room.role = r.role || "client";
+    room.locked = Boolean(r.locked);
+    room.slow_mode_seconds = r.slow_mode_seconds || 0;
+    room.muted_until = r.muted_until || null;
+    room.mute_reason = room.muted_until ? r.mute_reason || null : null;
+    this.rooms.set(r.id, room);
+    if (!this.messages.has(r.id)) this.messages.set(r.id, new Map());
+    return room;
   }
 
   /** room id -> last event seq held, for `resume`. */
@@ -110,7 +125,6 @@ export class Store extends EventTarget {
     if (!room) return;
     room.muted_until = until;
     room.mute_reason = until ? reason : null;
-    room.mutedText = null;
     this.changed({ room: roomId, roomState: true });
   }
 

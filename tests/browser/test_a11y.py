@@ -198,3 +198,100 @@ async def test_settings_hide_presence_and_log_out(browser: Any, program: Program
     await page.get_by_role("button", name="Log in").click()
     await wait_connected(page)
     await expect(page.locator("#room-title")).to_have_text("Settings check")
+
+
+async def test_facilitator_top_bar_fits_one_row_on_a_phone(browser: Any, program: Program) -> None:
+    """Chat, Settings and Staff fold into a Menu disclosure; the facilitator link (with its
+    alert badge) and "I need help now" stay in the one row."""
+    out = output_dir()
+    cohort = program.new_cohort("Top bar check")  # the staff member facilitates it
+    # An open alert, so the badge is in the bar (its widest state).
+    river = program.enrol("River", f"river.{cohort['id']}", cohort=cohort["id"])
+    await post_as(program, river, cohort["room"], ["i relapsed last night and used again"])
+    for width, height, scheme in ((390, 844, "light"), (360, 640, "dark")):
+        ctx, page, watch = await new_page(
+            browser,
+            program,
+            rest=program.staff,
+            viewport={"width": width, "height": height},
+            path="/#/facilitate",
+        )
+        await page.emulate_media(color_scheme=scheme)
+        await wait_connected(page)
+        await expect(page.get_by_role("heading", name="Facilitator tools")).to_be_visible()
+        bar = page.locator("header.topbar")
+        toggle = bar.get_by_role("button", name="Menu")
+        panel_link = bar.get_by_role("link", name="Facilitator tools")
+        help_button = bar.get_by_role("button", name="I need help now")
+        await expect(panel_link.locator(".alert-badge")).to_be_visible()
+        boxes = [await el.bounding_box() for el in (toggle, panel_link, help_button)]
+        assert all(boxes), boxes
+        middles = [b["y"] + b["height"] / 2 for b in boxes]  # type: ignore[index]
+        assert max(middles) - min(middles) < 2, f"one row: {boxes}"
+        assert all(b["x"] + b["width"] <= width for b in boxes), boxes  # type: ignore[index]
+        assert all(b["height"] >= 24 for b in boxes), boxes  # target size (2.5.8)
+        # The status line keeps its own thin row below, as for everyone on a phone.
+        controls_bottom = max(b["y"] + b["height"] for b in boxes)  # type: ignore[index]
+        status = await bar.locator("#status").bounding_box()
+        assert status and status["y"] >= controls_bottom - 1
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        # Folded away: not shown, not in the tab order.
+        await expect(toggle).to_have_attribute("aria-expanded", "false")
+        await expect(bar.get_by_role("link", name="Settings", exact=True)).to_be_hidden()
+        if width == 390:
+            await page.screenshot(
+                path=str(out / "topbar-390.png"),
+                clip={"x": 0, "y": 0, "width": width, "height": 140},
+            )
+            assert await axe_violations(page) == []
+
+        # Keyboard: open it, arrow through it, Escape closes and gives focus back.
+        await toggle.focus()
+        await page.keyboard.press("Enter")
+        await expect(toggle).to_have_attribute("aria-expanded", "true")
+        menu = bar.locator("#nav-menu")
+        await expect(menu.get_by_role("link")).to_have_text(["Chat", "Settings", "Staff"])
+        await page.keyboard.press("Tab")
+        await expect(menu.get_by_role("link", name="Chat")).to_be_focused()
+        await page.keyboard.press("ArrowDown")
+        await expect(menu.get_by_role("link", name="Settings")).to_be_focused()
+        if width == 390:
+            assert await axe_violations(page) == []
+            await page.screenshot(
+                path=str(out / "topbar-390-menu-open.png"),
+                clip={"x": 0, "y": 0, "width": width, "height": 320},
+            )
+        await page.keyboard.press("Escape")
+        await expect(toggle).to_have_attribute("aria-expanded", "false")
+        await expect(toggle).to_be_focused()
+        await expect(menu).to_be_hidden()
+        # Down arrow opens it at the first link; leaving it (Tab past the end) closes it.
+        await page.keyboard.press("ArrowDown")
+        await expect(menu.get_by_role("link", name="Chat")).to_be_focused()
+        for _ in range(3):
+            await page.keyboard.press("Tab")
+        await expect(panel_link).to_be_focused()
+        await page.keyboard.press("Tab")
+        await expect(help_button).to_be_focused()
+        await expect(toggle).to_have_attribute("aria-expanded", "false")
+        # A press outside closes it too; a link in it goes there and closes it.
+        await toggle.click()
+        await expect(menu).to_be_visible()
+        await page.mouse.click(width / 2, height - 20)
+        await expect(menu).to_be_hidden()
+        await toggle.click()
+        await menu.get_by_role("link", name="Settings").click()
+        await expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+        await expect(toggle).to_have_attribute("aria-expanded", "false")
+        await expect(menu).to_be_hidden()
+        assert watch.errors == [] and watch.console_errors == []
+        await ctx.close()
+
+    # On a laptop the links sit in the bar, with no Menu button.
+    ctx, page, _ = await new_page(browser, program, rest=program.staff, path="/#/facilitate")
+    await wait_connected(page)
+    bar = page.locator("header.topbar")
+    await expect(bar.get_by_role("button", name="Menu")).to_be_hidden()
+    for name in ("Chat", "Settings", "Staff"):
+        await expect(bar.get_by_role("link", name=name, exact=True)).to_be_visible()
+    await ctx.close()

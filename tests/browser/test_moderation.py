@@ -7,8 +7,10 @@ other test files raise never show in these panels.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import aiohttp
 import pytest
 from harness import (
     CSP_WATCH,
@@ -26,6 +28,7 @@ CRISIS = "i cant do this anymore. im going to end it tonight"
 PHONE = "text me at 555-123-4567 after group"
 PHONE_2 = "call me at 555-987-6543 tomorrow"
 XANS = "anyone know where i can get some xans tonight"
+HARASS = "shut up you stupid idiot"
 
 # Counts the oscillators the page starts: the urgent-alert beep, without a speaker.
 BEEP_WATCH = """
@@ -168,11 +171,31 @@ async def test_crisis_path_alerts_the_facilitator_live(
     clean(fac_watch, sam_watch, alex_watch)
 
 
+def sent_frames(page: Any) -> list[str]:
+    """Every websocket frame the page sends, and (as "open <url>") every socket it opens."""
+    frames: list[str] = []
+
+    def on_ws(ws: Any) -> None:
+        frames.append(f"open {ws.url}")
+        ws.on("framesent", lambda payload: frames.append(str(payload)))
+
+    page.on("websocket", on_ws)
+    return frames
+
+
 async def test_hold_queue_approve_reject_and_blocked(
     browser: Any, program: Program, morgan: Rest
 ) -> None:
     _, cohort, sam_rest, alex_rest = group(program, morgan, "Hold queue")
     _, fac, fac_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
+    queue = fac.get_by_role("region", name="Waiting for review")
+    await expect(queue.get_by_text("Nothing is waiting.")).to_be_visible()
+    # A second facilitator tab: it sees decisions made in the first, live.
+    _, fac2, fac2_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
+    queue2 = fac2.get_by_role("region", name="Waiting for review")
+    frames = sent_frames(fac)
+    rest_reads: list[str] = []
+    fac.on("request", lambda r: rest_reads.append(r.url) if "/held" in r.url else None)
     _, sam, sam_watch = await open_page(browser, program.url, sam_rest)
     _, alex, alex_watch = await open_page(browser, program.url, alex_rest)
 
@@ -180,12 +203,14 @@ async def test_hold_queue_approve_reject_and_blocked(
     held = sam.locator("li.msg.held").filter(has_text=PHONE)
     await expect(held.locator(".held-title")).to_have_text("Waiting for a facilitator")
     await expect(held.locator(".held-why")).to_contain_text("phone numbers")
-    queue = fac.get_by_role("region", name="Waiting for review")
-    # A contact-details hold raises no alert (only the queue), so ask for the news.
-    await queue.get_by_role("button", name="Check for new messages").click()
+    # A contact-details hold raises no alert, yet it shows in the queue live (a `hold`
+    # frame): no reload, no polling, no button to press.
     item = queue.locator("li.held-item").filter(has_text=PHONE)
+    await expect(item).to_be_visible(timeout=2_500)
+    await expect(queue.get_by_role("button", name="Check for new messages")).to_have_count(0)
     await expect(item).to_contain_text("Sam in Hold queue")
     await expect(item.locator(".label-chip")).to_have_text(["Contact details"])
+    await expect(queue2.locator("li.held-item").filter(has_text=PHONE)).to_be_visible()
     await expect(alex.get_by_text(PHONE)).to_have_count(0)
 
     await item.get_by_role("button", name="Approve").click()
@@ -193,11 +218,12 @@ async def test_hold_queue_approve_reject_and_blocked(
     await expect(sam.locator("li.msg.held")).to_have_count(0)
     await expect(sam.locator('li.msg.own[data-state="sent"] .text')).to_have_text([PHONE])
     await expect(queue.locator("li.held-item")).to_have_count(0)
+    await expect(queue2.locator("li.held-item")).to_have_count(0)
 
     await send(sam, PHONE_2)
     await expect(sam.locator("li.msg.held").filter(has_text=PHONE_2)).to_have_count(1)
-    await queue.get_by_role("button", name="Check for new messages").click()
     item = queue.locator("li.held-item").filter(has_text=PHONE_2)
+    await expect(item).to_be_visible(timeout=2_500)
     await item.get_by_role("button", name="Reject").click()
     dialog = fac.get_by_role("dialog", name="Reject Sam’s message?")
     await dialog.get_by_label("Note to the author (optional)").fill(
@@ -209,6 +235,31 @@ async def test_hold_queue_approve_reject_and_blocked(
     await expect(rejected.locator(".held-title")).to_have_text("Not shared")
     await expect(rejected.locator(".held-why")).to_contain_text("Swap numbers in person, please.")
     await expect(alex.get_by_text(PHONE_2)).to_have_count(0)
+    await expect(queue2.locator("li.held-item")).to_have_count(0)
+
+    # A harassment hold also raises an alert. Deciding the hold answers the alert on the
+    # server, for every facilitator: the client sends no acknowledge_alert of its own.
+    alerts = fac.get_by_role("region", name="Open alerts")
+    alerts2 = fac2.get_by_role("region", name="Open alerts")
+    await send(sam, HARASS)
+    item = queue.locator("li.held-item").filter(has_text=HARASS)
+    await expect(item).to_be_visible(timeout=2_500)
+    await expect(item.locator(".label-chip")).to_have_text(["Harassment"])
+    waiting = "Sam: a message is waiting for review"
+    await expect(alerts.locator("li.alert-item h3")).to_have_text([waiting])
+    await expect(alerts2.locator("li.alert-item h3")).to_have_text([waiting])
+    await expect(fac2.locator(".panel-link .alert-badge")).to_have_text("1")
+    await item.get_by_role("button", name="Approve").click()
+    await expect(queue.locator("li.held-item")).to_have_count(0)
+    await expect(queue.locator(".form-message")).to_contain_text("Approved")
+    await expect(alerts.get_by_text("No open alerts.")).to_be_visible()
+    await expect(alerts2.get_by_text("No open alerts.")).to_be_visible()
+    await expect(queue2.locator("li.held-item")).to_have_count(0)
+    await expect(fac2.locator(".panel-link .alert-badge")).to_be_hidden()
+    await expect(alex.locator("li.msg .text").filter(has_text=HARASS)).to_have_count(1)
+    assert [f for f in frames if "acknowledge_alert" in f] == []
+    assert [f for f in frames if f.startswith("open ")] == [], "no reconnect"
+    assert rest_reads == [], f"the queue was re-read over REST: {rest_reads}"
 
     # Blocked: not shared, with the reason, and no retry.
     await send(sam, XANS)
@@ -218,7 +269,67 @@ async def test_hold_queue_approve_reject_and_blocked(
     await expect(blocked.get_by_role("button", name="Retry")).to_have_count(0)
     await expect(blocked.get_by_role("button", name="Dismiss")).to_be_visible()
     await expect(alex.get_by_text("xans")).to_have_count(0)
-    clean(fac_watch, sam_watch, alex_watch)
+    # A blocked message never enters the queue.
+    await expect(alerts.locator("li.alert-item h3")).to_have_text(["Sam: a message was blocked"])
+    await expect(queue.locator("li.held-item")).to_have_count(0)
+    clean(fac_watch, fac2_watch, sam_watch, alex_watch)
+
+
+async def test_a_new_cohort_works_without_reconnecting(browser: Any, program: Program) -> None:
+    """A facilitator with no room yet creates one from the staff screen, then posts in it
+    (the server's `joined` notice; the client resumes the room on the same socket)."""
+    program.admin.call(
+        "POST",
+        "/api/staff",
+        {
+            "username": "casey",
+            "name": "Casey (facilitator)",
+            "password": STAFF_PASSWORD,
+            "role": "facilitator",
+        },
+    )
+    casey = Rest(program.url).login("casey", STAFF_PASSWORD)
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    await context.add_cookies(
+        [{"name": "hearth_session", "value": casey.cookie, "url": program.url}]
+    )
+    page = await context.new_page()
+    await page.add_init_script(CSP_WATCH)
+    watch = Watch()
+    watch.attach(page)
+    frames = sent_frames(page)
+    await page.goto(program.url + "/#/staff")
+    await wait_connected(page)
+    await expect(page.get_by_role("heading", name="Staff tools")).to_be_visible()
+    await expect(page.locator(".panel-link")).to_have_count(0)  # no room to facilitate yet
+
+    await page.get_by_label("Cohort name").fill("Sunday Morning Circle")
+    await page.get_by_role("button", name="Create cohort").click()
+    await expect(page.locator(".cohorts")).to_contain_text("Sunday Morning Circle")
+    # The facilitator tools appear, and the room is in the rooms list: no reload.
+    await expect(page.get_by_role("link", name="Facilitator tools")).to_be_visible()
+    await page.get_by_role("link", name="Chat", exact=True).click()
+    await expect(page.locator("#room-title")).to_have_text("Sunday Morning Circle")
+    box = page.get_by_label("Message", exact=True)
+    await box.fill("Welcome, everyone. Glad you're here.")
+    await box.press("Enter")
+    await expect(page.locator('li.msg.own[data-state="sent"] .text')).to_have_text(
+        ["Welcome, everyone. Glad you're here."]
+    )
+    # The room settings know the new room as well.
+    await page.get_by_role("link", name="Facilitator tools").click()
+    await expect(
+        page.get_by_role("region", name="Room settings").get_by_text("Sunday Morning Circle")
+    ).to_be_visible()
+
+    opened = [f for f in frames if f.startswith("open ")]
+    assert len(opened) == 1, f"one socket for the whole visit, not {opened}"
+    resumes = [f for f in frames if '"type":"resume"' in f.replace(" ", "")]
+    assert len(resumes) == 2, resumes  # after welcome, and for the joined room
+    assert watch.errors == [] and watch.console_errors == [], (watch.errors, watch.console_errors)
+    assert await page.evaluate("window.__csp") == []
+    await context.close()
 
 
 async def test_report_remove_lock_and_mute(browser: Any, program: Program, morgan: Rest) -> None:
@@ -306,4 +417,77 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
     await expect(sam.locator("#room-banner")).to_contain_text("paused your posting until")
     await expect(sam.locator("#room-banner")).to_contain_text("Reason: Taking a breather")
+    # After a reload the room summary carries the reason, too.
+    await sam.reload()
+    await wait_connected(sam)
+    await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(sam.locator("#room-banner")).to_contain_text("paused your posting until")
+    await expect(sam.locator("#room-banner")).to_contain_text("Reason: Taking a breather")
     clean(fac_watch, sam_watch, alex_watch)
+
+
+async def moderate_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
+    """One facilitator action over a websocket of its own; returns the `done` frame."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}
+    ) as s:
+        async with s.ws_connect(
+            program.url.replace("http", "ws") + "/ws", origin=program.url
+        ) as ws:
+            await ws.receive(timeout=5)  # welcome
+            await ws.send_str(json.dumps({"type": "moderate", "ref": "m", **fields}))
+            while True:
+                frame = json.loads((await ws.receive(timeout=10)).data)
+                if frame.get("ref") == "m":
+                    assert frame["type"] == "done", frame
+                    return frame
+
+
+async def test_a_refused_send_shows_until_when_and_why(
+    browser: Any, program: Program, morgan: Rest
+) -> None:
+    """The `muted` error carries `until` and `reason`: the banner uses them, even when
+    the `muted` notice never reached this tab."""
+    _, cohort, sam_rest, _ = group(program, morgan, "Muted send")
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    await context.add_cookies(
+        [{"name": "hearth_session", "value": sam_rest.cookie, "url": program.url}]
+    )
+    page = await context.new_page()
+    watch = Watch()
+    watch.attach(page)
+
+    def drop_mute_notices(ws: Any) -> None:
+        server = ws.connect_to_server()
+        server.on_message(
+            lambda m: None if '"kind":"muted"' in str(m).replace(" ", "") else ws.send(m)
+        )
+
+    await page.route_web_socket("**/ws", drop_mute_notices)
+    await page.goto(program.url + "/")
+    await wait_connected(page)
+    done = await moderate_as(
+        program,
+        morgan,
+        {
+            "action": "mute",
+            "room": cohort["room"],
+            "user": sam_rest.user["id"],
+            "minutes": 30,
+            "reason": "A pause to cool down",
+        },
+    )
+    assert done["until"]
+    await expect(page.get_by_label("Message", exact=True)).to_be_enabled()  # not told yet
+    await send(page, "is anyone there?")
+    banner = page.locator("#room-banner")
+    await expect(banner).to_contain_text("paused your posting until")
+    await expect(banner).to_contain_text("Reason: A pause to cool down")
+    await expect(page.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(page.locator('li.msg.failed[data-state="failed"]')).to_contain_text(
+        "Not sent: a facilitator has paused your posting for now."
+    )
+    assert watch.errors == [] and watch.console_errors == [], watch.console_errors
+    await context.close()
