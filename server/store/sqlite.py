@@ -223,6 +223,9 @@ class SqliteStore:
         loop = asyncio.get_running_loop()
         while True:
             batch = [await self._queue.get()]
+            # One pass of the loop lets the sends already read from other sockets join
+            # this batch: bigger batches, fewer fsyncs, no timer.
+            await asyncio.sleep(0)
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
