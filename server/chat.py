@@ -558,7 +558,7 @@ class Chat:
                 while pending := conn.take_pending(room):
                     for seq, live in pending:
                         if seq > position:
-                            await conn.replay(live)
+                            await conn.replay_encoded(live)
                             position = seq
             finally:
                 conn.end_replay(room, position)

@@ -38,7 +38,8 @@ class Settings:
     transport_frame_bytes: int = 1024 * 1024
     message_chars: int = 4000
     replay_limit: int = 500
-    outbound_queue: int = 1000
+    # Unsent bytes a connection may have before it counts as too slow (closed, 1013).
+    outbound_buffer_bytes: int = 1024 * 1024
     heartbeat_seconds: float = 20.0
     send_rate: float = 5.0
     send_burst: int = 20

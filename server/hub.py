@@ -1,9 +1,11 @@
 """Live fan-out to the connections of this process.
 
-Owns: `Connection` (one socket as the hub sees it: a bounded outbound queue and the
-room positions it has been sent) and `Hub` (who is connected to which room). No
-aiohttp, no store: the websocket shell drains each connection's queue with its own
-writer task, so publishing never awaits a socket (see websockets' broadcast essay).
+Owns: `Connection` (one socket as the hub sees it: where to write, how much is still
+waiting to go out, and the room positions it has been sent) and `Hub` (who is connected
+to which room). No aiohttp, no store. Publishing never awaits a socket: each frame is
+encoded once and written to every member's transport; a member whose unsent bytes pass
+the limit cannot keep up and is closed with 1013, and resumes later (see websockets'
+broadcast essay: per-client buffers, never back-pressure on the broadcaster).
 
 Ordering: each room's events reach a connection in sequence order, exactly once. Until
 a connection has resumed a room, that room's events are held back; while its replay is
@@ -13,15 +15,29 @@ being read from the store, live events are buffered and merged by sequence after
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 
+from .framing import text_frame
 from .models import User
-
-# Asks the socket to close with a websocket close code and reason; never waits.
-Closer = Callable[[int, str], None]
 
 CLOSE_TOO_SLOW = 1013
 CLOSE_SESSION_ENDED = 4001
+# While replaying, how long to wait for the reader when half the limit is unsent.
+REPLAY_PAUSE = 0.01
+
+
+class Wire(Protocol):
+    """The socket under a connection, as the websocket edge provides it."""
+
+    def write(self, data: bytes) -> None:
+        """Queue complete websocket frames for sending; never blocks."""
+
+    def buffered(self) -> int:
+        """Bytes written but not yet handed to the kernel."""
+
+    def close(self, code: int, reason: str) -> None:
+        """Start a closing handshake; never blocks."""
 
 
 class Connection:
@@ -29,76 +45,84 @@ class Connection:
         "user",
         "session",
         "touched",
-        "queue",
         "position",
+        "_wire",
+        "_limit",
         "_replaying",
-        "_close",
         "closed",
         "__weakref__",
     )
 
-    def __init__(self, user: User, session: bytes, queue_size: int, close: Closer) -> None:
+    def __init__(self, user: User, session: bytes, wire: Wire, limit_bytes: int) -> None:
         self.user = user
         # The digest of the session that opened it: ending the session closes it.
         self.session = session
         self.touched = 0.0
-        self.queue: asyncio.Queue[str] = asyncio.Queue(queue_size)
         # Highest event sequence sent, per resumed room.
         self.position: dict[int, int] = {}
-        self._replaying: dict[int, list[tuple[int, str]]] = {}
-        self._close = close
+        self._wire = wire
+        self._limit = limit_bytes
+        self._replaying: dict[int, list[tuple[int, bytes]]] = {}
         self.closed = False
 
-    def offer(self, frame: str) -> None:
-        """Queue a frame without waiting; a full queue means the client cannot keep up."""
+    def send(self, data: bytes) -> None:
+        """Write an encoded frame now; too much unsent means the client cannot keep up."""
         if self.closed:
             return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if self._wire.buffered() > self._limit:
             # It resumes from its last sequence when it reconnects.
             self.end(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
+            return
+        self._wire.write(data)
+
+    def offer(self, frame: str) -> None:
+        """A frame for this connection alone (acks, errors, notices)."""
+        self.send(text_frame(frame.encode()))
 
     def end(self, code: int, reason: str) -> None:
         """Stop sending and close the socket (e.g. session ended, too slow)."""
         if not self.closed:
             self.closed = True
-            self._close(code, reason)
+            self._wire.close(code, reason)
 
     async def replay(self, frame: str) -> None:
-        """Queue a replayed frame, waiting for room: replay runs in the connection's own
-        task, so it may wait, and a long catch-up is not mistaken for a slow reader."""
-        if not self.closed:
-            await self.queue.put(frame)
+        """Send a replayed frame at the reader's pace: replay runs in the connection's
+        own task, so it may wait, and a long catch-up is not mistaken for a slow reader."""
+        await self.replay_encoded(text_frame(frame.encode()))
 
-    def offer_event(self, room: int, seq: int, frame: str) -> None:
+    def offer_event(self, room: int, seq: int, data: bytes) -> None:
         pending = self._replaying.get(room)
         if pending is not None:
-            pending.append((seq, frame))
-            if len(pending) > self.queue.maxsize:
+            pending.append((seq, data))
+            if len(pending) > 10_000:
                 self.end(CLOSE_TOO_SLOW, "too slow; reconnect and resume")
             return
         position = self.position.get(room)
         if position is None or seq <= position:
             return
         self.position[room] = seq
-        self.offer(frame)
+        self.send(data)
 
     def begin_replay(self, room: int) -> None:
         self.position.pop(room, None)
         self._replaying[room] = []
 
-    def take_pending(self, room: int) -> list[tuple[int, str]]:
+    def take_pending(self, room: int) -> list[tuple[int, bytes]]:
         """Live events buffered during replay so far, in sequence order."""
         pending = self._replaying.get(room, [])
         self._replaying[room] = []
         return sorted(pending, key=lambda p: p[0])
 
+    async def replay_encoded(self, data: bytes) -> None:
+        while not self.closed and self._wire.buffered() > self._limit // 2:
+            await asyncio.sleep(REPLAY_PAUSE)
+        self.send(data)
+
     def end_replay(self, room: int, position: int) -> None:
         """Replay sent everything up to `position`; release what arrived meanwhile."""
         self.position[room] = position
-        for seq, frame in sorted(self._replaying.pop(room, []), key=lambda p: p[0]):
-            self.offer_event(room, seq, frame)
+        for seq, data in sorted(self._replaying.pop(room, []), key=lambda p: p[0]):
+            self.offer_event(room, seq, data)
 
 
 class Hub:
@@ -137,13 +161,15 @@ class Hub:
             conn.position.pop(room, None)
 
     def deliver_event(self, room: int, seq: int, frame: str) -> None:
+        data = text_frame(frame.encode())
         for conn in tuple(self._rooms.get(room, ())):
-            conn.offer_event(room, seq, frame)
+            conn.offer_event(room, seq, data)
 
     def deliver(self, room: int, frame: str, *, skip_user: int | None = None) -> None:
+        data = text_frame(frame.encode())
         for conn in tuple(self._rooms.get(room, ())):
             if conn.user.id != skip_user:
-                conn.offer(frame)
+                conn.send(data)
 
     def online(self, room: int) -> list[tuple[int, str]]:
         """Who is here now, leaving out those who hide their presence."""

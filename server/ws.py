@@ -1,7 +1,7 @@
 """The websocket edge: `/ws`.
 
 Owns: the upgrade checks (origin, session), reading frames (only the handler task reads
-the socket), one writer task per connection that drains its bounded queue, and the
+the socket), writing pre-encoded frames to its transport (`_Wire`), and the
 translation of `HearthError` into error frames. May import: chat, hub, protocol, errors,
 config, aiohttp.
 """
@@ -65,18 +65,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     )
     await ws.prepare(request)
 
-    closing: set[asyncio.Task[bool]] = set()  # held so they are not collected mid-way
-
-    def close(code: int, reason: str) -> None:
-        # Called from publishing paths, which must never wait on a socket.
-        task = asyncio.get_running_loop().create_task(ws.close(code=code, message=reason.encode()))
-        closing.add(task)
-        task.add_done_callback(closing.discard)
-
-    conn = Connection(user, token_hash(token), settings.outbound_queue, close)
+    transport = request.transport
+    assert transport is not None
+    conn = Connection(user, token_hash(token), _Wire(transport, ws), settings.outbound_buffer_bytes)
     sockets: weakref.WeakKeyDictionary[Connection, web.WebSocketResponse] = app[SOCKETS]
     sockets[conn] = ws
-    writer = asyncio.create_task(_drain(ws, conn), name=f"ws-writer-{user.id}")
     try:
         await chat.connect(conn)
         async for msg in ws:
@@ -85,19 +78,39 @@ async def websocket(request: web.Request) -> web.StreamResponse:
             elif msg.type is WSMsgType.BINARY:
                 conn.offer(p.error_frame(HearthError("send JSON text frames", code=Code.BAD_JSON)))
     finally:
-        writer.cancel()
+        conn.closed = True
         chat.disconnect(conn)
         sockets.pop(conn, None)
     return ws
 
 
-async def _drain(ws: web.WebSocketResponse, conn: Connection) -> None:
-    try:
-        while True:
-            frame = await conn.queue.get()
-            await ws.send_str(frame)
-    except (ConnectionError, RuntimeError):
-        pass  # the peer went away; the reader loop notices and cleans up
+class _Wire:
+    """Frames go straight onto the socket's transport, already encoded: aiohttp's own
+    writer would encode and frame each copy again, and need a task per socket to await
+    it. aiohttp still owns the connection: its pings and closing handshake use the same
+    transport, and nothing is written once that is closing."""
+
+    __slots__ = ("_transport", "_ws", "_closing")
+
+    def __init__(self, transport: asyncio.BaseTransport, ws: web.WebSocketResponse) -> None:
+        assert isinstance(transport, asyncio.WriteTransport)
+        self._transport: asyncio.WriteTransport = transport
+        self._ws = ws
+        self._closing: set[asyncio.Task[bool]] = set()  # held until done
+
+    def write(self, data: bytes) -> None:
+        if not self._transport.is_closing() and not self._ws.closed:
+            self._transport.write(data)
+
+    def buffered(self) -> int:
+        return self._transport.get_write_buffer_size()
+
+    def close(self, code: int, reason: str) -> None:
+        task = asyncio.get_running_loop().create_task(
+            self._ws.close(code=code, message=reason.encode())
+        )
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
 
 async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> None:

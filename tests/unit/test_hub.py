@@ -1,61 +1,103 @@
-"""The hub's ordering and back-pressure rules, without sockets."""
+"""The hub's ordering and back-pressure rules, over an in-memory wire."""
 
 from __future__ import annotations
 
+import json
+
+from server.framing import text_frame
 from server.hub import Connection, Hub
 from server.models import Role, User
 
 
-def conn(
-    uid: int = 1, size: int = 10, closed: list[int] | None = None, hide: bool = False
-) -> Connection:
+class Wire:
+    """Collects what would go on the socket; `backlog` stands for unsent bytes."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+        self.backlog = 0
+        self.closed: list[int] = []
+
+    def write(self, data: bytes) -> None:
+        self.sent.append(data)
+
+    def buffered(self) -> int:
+        return self.backlog
+
+    def close(self, code: int, reason: str) -> None:
+        self.closed.append(code)
+
+
+def conn(uid: int = 1, hide: bool = False, limit: int = 1000) -> tuple[Connection, Wire]:
     user = User(uid, f"u{uid}", f"User {uid}", Role.CLIENT, hide_presence=hide)
-    sink = closed if closed is not None else []
-    return Connection(user, b"s", size, lambda code, _r: sink.append(code))
+    wire = Wire()
+    return Connection(user, b"s", wire, limit), wire
 
 
-def drain(c: Connection) -> list[str]:
-    out = []
-    while not c.queue.empty():
-        out.append(c.queue.get_nowait())
-    return out
+def payloads(wire: Wire) -> list[str]:
+    return [json.loads(d[2:])["e"] for d in wire.sent]
+
+
+def frame(name: str) -> str:
+    return json.dumps({"e": name})
 
 
 async def test_events_wait_for_resume_then_flow_in_order_once() -> None:
-    hub, c = Hub(), conn()
+    hub = Hub()
+    c, wire = conn()
     hub.attach(c, [7])
-    hub.deliver_event(7, 1, "e1")
-    assert drain(c) == []  # not resumed yet
+    hub.deliver_event(7, 1, frame("e1"))
+    assert wire.sent == []  # not resumed yet
     c.begin_replay(7)
-    hub.deliver_event(7, 3, "e3")
-    hub.deliver_event(7, 2, "e2")
-    await c.replay("e1")
+    hub.deliver_event(7, 3, frame("e3"))
+    hub.deliver_event(7, 2, frame("e2"))
+    await c.replay(frame("e1"))
     c.end_replay(7, 1)
-    hub.deliver_event(7, 3, "e3")  # duplicate of a buffered one
-    hub.deliver_event(7, 4, "e4")
-    assert drain(c) == ["e1", "e2", "e3", "e4"]
+    hub.deliver_event(7, 3, frame("e3"))  # a duplicate of a buffered one
+    hub.deliver_event(7, 4, frame("e4"))
+    assert payloads(wire) == ["e1", "e2", "e3", "e4"]
 
 
-async def test_full_queue_closes_with_1013_and_others_unaffected() -> None:
-    closed: list[int] = []
-    hub, slow, fast = Hub(), conn(1, size=2, closed=closed), conn(2, size=100)
-    hub.attach(slow, [1])
-    hub.attach(fast, [1])
+async def test_a_backlog_past_the_limit_closes_with_1013_and_others_carry_on() -> None:
+    hub = Hub()
+    slow, slow_wire = conn(1)
+    fast, fast_wire = conn(2)
     for c in (slow, fast):
+        hub.attach(c, [1])
         c.begin_replay(1)
         c.end_replay(1, 0)
-    for seq in range(1, 6):
-        hub.deliver_event(1, seq, f"e{seq}")
-    assert closed == [1013]
-    assert len(drain(fast)) == 5
+    hub.deliver_event(1, 1, frame("e1"))
+    slow_wire.backlog = 5000  # the reader stopped reading
+    for seq in range(2, 6):
+        hub.deliver_event(1, seq, frame(f"e{seq}"))
+    assert slow_wire.closed == [1013] and len(slow_wire.sent) == 1
+    assert payloads(fast_wire) == ["e1", "e2", "e3", "e4", "e5"]
+
+
+async def test_one_encoding_for_every_member() -> None:
+    hub = Hub()
+    wires = []
+    for uid in (1, 2, 3):
+        c, wire = conn(uid)
+        hub.attach(c, [1])
+        c.begin_replay(1)
+        c.end_replay(1, 0)
+        wires.append(wire)
+    hub.deliver_event(1, 1, frame("once"))
+    assert wires[0].sent[0] is wires[1].sent[0] is wires[2].sent[0]
+
+
+def test_text_frames_follow_rfc_6455_length_forms() -> None:
+    assert text_frame(b"hi") == b"\x81\x02hi"
+    assert text_frame(b"x" * 200)[:4] == b"\x81\x7e\x00\xc8"
+    assert text_frame(b"x" * 70_000)[:10] == b"\x81\x7f" + (70_000).to_bytes(8, "big")
 
 
 def test_presence_hides_those_who_ask() -> None:
     hub = Hub()
-    hub.attach(conn(1), [1])
-    hub.attach(conn(2, hide=True), [1])
+    hub.attach(conn(1)[0], [1])
+    hub.attach(conn(2, hide=True)[0], [1])
     assert hub.online(1) == [(1, "User 1")]
-    a = conn(3)
+    a, _ = conn(3)
     hub.attach(a, [1, 2])
     assert hub.detach(a) == [1, 2]
     assert hub.online(2) == []
