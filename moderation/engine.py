@@ -72,9 +72,9 @@ _IDIOM = re.compile(
     r"|[\U0001f602\U0001f923\U0001f605\U0001f62d\U0001f480]"
 )
 _RESOLVED = re.compile(
-    r"\b(?:passed|went away|came and went|comes and goes|is gone|are gone|faded|subsided|eased"
-    r"|calmed|got through|rode it out|ride it out|surf(?:ed)? the urge|threw (?:it|them)? ?(?:out"
-    r"|away)"
+    r"\b(?:passed|went away|came and went|comes and goes|is gone|its gone|are gone|faded|subsided"
+    r"|eased|calmed|got through|rode it out|ride it out|surf(?:ed)? the urge"
+    r"|threw (?:it|them)? ?(?:out|away)"
     r"|flushed|got rid|poured (?:it|them) out|dumped|deleted|blocked|erased|instead|tips|advice"
     r"|how do you|how do i|how did you|deal with|cope with|manage|normal|common)\b"
 )

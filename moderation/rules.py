@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from moderation import acquisition, contact, crisis, harassment, relapse
+from moderation import acquisition, contact, crisis, harassment, model, relapse, signals, strong
 from moderation.engine import Compiled, Message
 from moderation.labels import Assessment, Context, Evidence, Label
 from moderation.normalize import light, semantic
@@ -24,7 +24,22 @@ COMPILED = Compiled(
     )
 )
 _MAX_CHARS = 20_000
+_FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
+
+
+def _kept(evidence: Evidence) -> bool:
+    """Whether ``evidence`` stands beside a crisis: precise rules other than relapse."""
+    return evidence.label is not Label.relapse_risk and not evidence.rule.endswith(".cues")
+
+
 _DEFAULT_CONTEXT = Context()
+
+
+def _learned_crisis(text: str) -> Evidence | None:
+    try:
+        return model.evidence_for(Label.crisis, text)
+    except model.ModelUnavailable:
+        return None  # rules alone still meet the bar; the model only adds recall
 
 
 def _phone(lit: str) -> Evidence | None:
@@ -50,6 +65,28 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     lit = light(text, nfkc=False)
     views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
     evidence = COMPILED.run(views, use_keys)
+    labels = {e.label for e in evidence}
+    for label, _, phrase in signals.recall_net(views["semantic"].text):
+        if label not in labels:
+            evidence.append(Evidence(label, f"{label.value}.cues", phrase))
+            labels.add(label)
+    if Label.crisis not in labels:
+        # Recall-first backstop: one strong crisis cue that no veto voids in its clause.
+        found_cue = strong.strong_cue(views["semantic"].text)
+        if found_cue is not None:
+            evidence.append(Evidence(Label.crisis, f"crisis.strong.{found_cue[0]}", found_cue[1]))
+            labels.add(Label.crisis)
+    if Label.crisis not in labels:
+        # Last, the learned model, for crisis only: a false crisis alert costs a look,
+        # a missed one can cost a life; for the other labels it added false alarms.
+        learned = _learned_crisis(text)
+        if learned is not None:
+            evidence.append(learned)
+            labels.add(Label.crisis)
+    if Label.crisis in labels:
+        # A crisis outranks the rest: relapse is part of it, and the net's other guesses
+        # on a crisis message are usually its means ("pills") or its despair.
+        evidence = [e for e in evidence if e.label not in _FOLDED_INTO_CRISIS or _kept(e)]
     if not any(e.label is Label.contact_info for e in evidence) and contact.PHONE_HINT.search(lit):
         found = _phone(lit)
         if found is not None:

@@ -360,3 +360,109 @@ def test_cli_malformed_lines_carry_on(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [row["id"] for row in rows] == [None, None, "x", "y"]
     assert all("error" in row for row in rows[:3])
     assert rows[3] == {"id": "y", "labels": []}
+
+
+# --- recall net (moderation.signals) ----------------------------------------------------
+
+from moderation import signals  # noqa: E402
+
+NET_POSITIVE = [
+    ("the pills are counted out on my desk and i know what i am doing", "crisis"),
+    ("standing on the ledge of the overpass, its loud up here", "crisis"),
+    ("wrote notes for my kids and left them on the table", "crisis"),
+    ("my dad collapsed and his lips are turning blue, what do i do", "crisis"),
+    ("been drinking again since sunday, nobody knows", "relapse_risk"),
+    ("anybody holding percs? cash tonight", "substance_acquisition"),
+    ("nobody here can stand you, just leave already", "harassment"),
+]
+NET_NEGATIVE = [
+    "i do not want to die, i want to get better",
+    "years ago i wrote notes for my kids, now i write them birthday cards",
+    "we learned about the warning signs of overdose in the training",
+    "this commute is going to be the death of me lol",
+    "the craving came but i called my sponsor and it passed",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), NET_POSITIVE)
+def test_recall_net_finds_new_wording(text: str, label: str) -> None:
+    found = {lab.value for lab, _, _ in signals.recall_net(semantic(light(text)))}
+    assert label in found
+    assert label in labels(text)
+
+
+@pytest.mark.parametrize("text", NET_NEGATIVE)
+def test_recall_net_respects_guards(text: str) -> None:
+    assert signals.recall_net(semantic(light(text))) == []
+
+
+def test_recall_net_evidence_rule_id() -> None:
+    result = assess("wrote notes for my kids and left them on the table")
+    assert any(e.rule == "crisis.cues" for e in result.evidence)
+
+
+def test_crisis_outranks_relapse() -> None:
+    assert labels("drank a bottle of wine and took all my pills, dont care if i wake up") == {
+        "crisis"
+    }
+
+
+def test_fresh_set_quality() -> None:
+    rows = _rows(Path(__file__).with_name("moderation_fresh.jsonl"))
+    benign = [r for r in rows if not r["labels"]]
+    assert sum(assess(str(r["text"])).flagged for r in benign) <= 0.05 * len(benign)
+    for label in Label:
+        want = [r for r in rows if label.value in r["labels"]]  # type: ignore[operator]
+        hits = [r for r in want if label in assess(str(r["text"])).labels]
+        assert len(hits) >= (0.95 if label is Label.crisis else 0.85) * len(want), label
+
+
+# --- single strong cue crisis net (moderation.strong) --------------------------------------
+
+STRONG_CRISIS = [
+    "been putting aside my quetiapine every night, nearly a month's worth now",
+    "the extension cord is tied to the banister",
+    "parked at the top level of the car park, looking over the edge",
+    "everybody's life gets easier without me around",
+    "put the house deeds and the dog's papers in order for my brother when i'm gone",
+    "he's got a machete and he's kicking in the door",
+    "my flatmate's gone grey and i can't wake her up",
+    "smashed my fists into the mirror until they bled",
+    "nothing left to live for tbh",
+]
+STRONG_BENIGN = [
+    "back in 2019 i collected my pills for weeks, today i flushed the last of my old stash",
+    "our trainer showed how to spot an overdose and what to do if someone isn't breathing",
+    "this deadline is going to kill me lol",
+    "I am not going to kill myself, I promise, I'm just venting",
+    "my brother was 'ready to die' over his fantasy football loss haha",
+    "my nan's funeral was lovely, thank you all",
+]
+
+
+@pytest.mark.parametrize("text", STRONG_CRISIS)
+def test_strong_cue_flags_crisis(text: str) -> None:
+    assert "crisis" in labels(text)
+
+
+@pytest.mark.parametrize("text", STRONG_BENIGN)
+def test_strong_cue_respects_vetoes(text: str) -> None:
+    from moderation.strong import strong_cue
+
+    assert strong_cue(semantic(light(text))) is None
+
+
+def test_strong_cue_veto_is_scoped_to_its_clause() -> None:
+    """A past-tense sentence earlier in a message must not silence a crisis now."""
+    text = "Years ago I relapsed at Christmas. Tonight I swallowed the whole bottle of seroquel."
+    assert "crisis" in labels(text)
+
+
+def test_strong_cue_gate_never_hides_a_match() -> None:
+    from moderation.strong import strong_cue
+
+    texts = [str(row["text"]) for row in _rows(HOLDOUT)]
+    texts += CRISIS + STRONG_CRISIS + STRONG_BENIGN + BENIGN
+    for text in texts:
+        view = semantic(light(text))
+        assert (strong_cue(view) is None) == (strong_cue(view, gate=False) is None), text
