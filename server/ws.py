@@ -70,6 +70,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     conn = Connection(user, token_hash(token), _Wire(transport, ws), settings.outbound_buffer_bytes)
     sockets: weakref.WeakKeyDictionary[Connection, web.WebSocketResponse] = app[SOCKETS]
     sockets[conn] = ws
+    log.debug("socket open: user %s", user.id)
     try:
         await chat.connect(conn)
         async for msg in ws:
@@ -80,6 +81,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     finally:
         conn.closed = True
         chat.disconnect(conn)
+        log.debug("socket closed: user %s, code %s", user.id, ws.close_code)
         sockets.pop(conn, None)
     return ws
 
@@ -127,6 +129,8 @@ async def _handle(chat: Chat, conn: Connection, data: str, frame_bytes: int) -> 
         await chat.keep_alive(conn)
         await _dispatch(chat, conn, frame)
     except HearthError as err:
+        # Ids and codes only: the frame's text never reaches a log.
+        log.debug("frame refused: user %s, %s", conn.user.id, err.code.value)
         ref = getattr(frame, "ref", None)
         ftype = p.TYPE_OF.get(type(frame)) if frame is not None else None
         conn.offer(p.error_frame(err, ref=ref, frame_type=ftype))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import logging
+
+import pytest
 
 from tests.conftest import Api, Socket, World
 
@@ -325,3 +329,32 @@ async def test_a_second_tab_changes_nobody_s_presence(world: World) -> None:
     gone = await bob.expect("presence")
     assert {p["name"] for p in gone["online"]} == {"Bob"}
     await bob.close()
+
+
+async def test_logs_never_carry_message_text_names_or_tokens(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    room = world.a.room
+    canary = "canary-7f3a quiet harbour"
+    alice = await world.alice.connect()
+    await alice.post(room, f"{canary} text me at 555-123-4567")  # held
+    await alice.post(room, f"{canary} i cant do this anymore, ending it tonight")  # crisis
+    await alice.post(room, canary)
+    await alice.ws.send(
+        json.dumps({"type": "send", "ref": 1, "room": 999, "client_id": "x", "text": canary})
+    )
+    await alice.expect("error")
+    stranger = Api(world.server)
+    world.apis.append(stranger)
+    await stranger.call("POST", "/api/session", {"username": "alice", "password": canary})
+    await alice.close()
+    # The server's records only (the websockets test client logs its own frames).
+    logged = "\n".join(
+        r.getMessage() + (r.exc_text or "")
+        for r in caplog.records
+        if r.name.split(".")[0] in ("server", "moderation", "aiohttp", "asyncio")
+    )
+    assert "frame refused" in logged and "socket open" in logged  # the logs did speak
+    for secret in (canary, "Alice", world.alice.token, "correct horse battery"):
+        assert secret not in logged

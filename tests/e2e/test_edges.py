@@ -173,7 +173,9 @@ async def test_slow_consumer_is_cut_off_without_delaying_others(tmp_path, clock)
     from server.models import Role
     from tests.conftest import PASSWORD, enrol
 
-    server, runner = await start_server(tmp_path, clock, outbound_buffer_bytes=64 * 1024, replay_limit=5000)
+    server, runner = await start_server(
+        tmp_path, clock, outbound_buffer_bytes=64 * 1024, replay_limit=5000
+    )
     try:
         await server.chat.create_account(None, "fran", "Fran", PASSWORD, Role.FACILITATOR)
         fran = await Api(server).login("fran")
