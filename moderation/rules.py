@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import unicodedata
 
-from moderation import acquisition, contact, crisis, harassment, model, relapse, signals, strong
+from moderation import (
+    acquisition,
+    broad,
+    contact,
+    crisis,
+    harassment,
+    model,
+    relapse,
+    signals,
+    strong,
+)
 from moderation.engine import Compiled, Message
 from moderation.labels import Assessment, Context, Evidence, Label
 from moderation.normalize import light, semantic
@@ -24,12 +34,17 @@ COMPILED = Compiled(
     )
 )
 _MAX_CHARS = 20_000
+_BROAD = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 _FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 
 
 def _kept(evidence: Evidence) -> bool:
     """Whether ``evidence`` stands beside a crisis: precise rules other than relapse."""
-    return evidence.label is not Label.relapse_risk and not evidence.rule.endswith(".cues")
+    return (
+        evidence.label is not Label.relapse_risk
+        and not evidence.rule.endswith(".cues")
+        and ".broad." not in evidence.rule
+    )
 
 
 _DEFAULT_CONTEXT = Context()
@@ -69,6 +84,11 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     for label, _, phrase in signals.recall_net(views["semantic"].text):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
+            labels.add(label)
+    if not _BROAD.issubset(labels):
+        # Recall-first layer for the other labels: one concept cue no veto voids.
+        for label, concept, phrase in broad.broad_cues(views["semantic"].text, frozenset(labels)):
+            evidence.append(Evidence(label, f"{label.value}.broad.{concept}", phrase))
             labels.add(label)
     if Label.crisis not in labels:
         # Recall-first backstop: one strong crisis cue that no veto voids in its clause.

@@ -364,7 +364,7 @@ def test_cli_malformed_lines_carry_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # --- recall net (moderation.signals) ----------------------------------------------------
 
-from moderation import signals  # noqa: E402
+from moderation import broad, signals  # noqa: E402
 
 NET_POSITIVE = [
     ("the pills are counted out on my desk and i know what i am doing", "crisis"),
@@ -466,3 +466,52 @@ def test_strong_cue_gate_never_hides_a_match() -> None:
     for text in texts:
         view = semantic(light(text))
         assert (strong_cue(view) is None) == (strong_cue(view, gate=False) is None), text
+
+
+BROAD_POSITIVE = [
+    ("been fiending for a bump all evening", "relapse_risk"),
+    ("i got wasted at the wedding on saturday", "relapse_risk"),
+    ("i am going to grab a few beers after work, whatever", "relapse_risk"),
+    ("could anyone spare a couple of bars till payday", "substance_acquisition"),
+    ("who around here can get carts", "substance_acquisition"),
+    ("you are a sorry excuse for a lying junkie", "harassment"),
+    ("i know where you live so be careful", "harassment"),
+    ("go drink yourself stupid, see if anyone cares", "harassment"),
+]
+BROAD_NEGATIVE = [
+    "the pull was strong but it faded after a meeting",
+    "i used to fiend for pills back in 2015, now i run a 5k",
+    "my nurse prescribed me a week of percs after surgery",
+    "i am such a moron, left my keys in the car again",
+    "my uncle called me a drunk once and i never forgot it",
+    "can anyone share the worksheet from thursday",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), BROAD_POSITIVE)
+def test_broad_layer_finds_concepts(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+@pytest.mark.parametrize("text", BROAD_NEGATIVE)
+def test_broad_layer_respects_vetoes(text: str) -> None:
+    assert labels(text) == set()
+
+
+def test_broad_evidence_rule_id() -> None:
+    result = assess("honestly jonesing so hard rn")
+    assert any(e.rule.startswith("relapse_risk.broad.") for e in result.evidence)
+
+
+def test_broad_veto_is_scoped_to_its_clause() -> None:
+    found = broad.broad_cues(
+        semantic(light("years ago i drank daily. but i drank again last night"))
+    )
+    assert [label for label, _, _ in found] == [Label.relapse_risk]
+
+
+def test_broad_skips_labels_already_found() -> None:
+    text = semantic(light("anyone holding blues, i need a fix so bad"))
+    assert (
+        broad.broad_cues(text, frozenset({Label.relapse_risk, Label.substance_acquisition})) == []
+    )
