@@ -16,7 +16,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(BIN)/hearth serve
 
-test: $(STAMP)
+test: $(STAMP) lint
 	./scripts/ensure-browser.sh
 	$(BIN)/pytest -q
 	$(BIN)/pytest -q -p no:cacheprovider tests/browser
@@ -25,7 +25,7 @@ test-unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check server moderation tests bench
+	$(BIN)/ruff check server moderation tests bench tools
 	$(BIN)/mypy
 
 bench: $(STAMP)
