@@ -8,7 +8,7 @@
 // actions (modtools.js) and can read what they removed.
 // Everything a person wrote goes in through text nodes (see view.js `h`).
 
-import { h, clear, confirmDialog } from "./view.js";
+import { h, clear, confirmDialog, showAgreement } from "./view.js";
 import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
 import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
@@ -180,6 +180,9 @@ export class RoomView {
     );
     this.title = h("h1", { class: "room-title", id: "room-title" });
     this.stateLine = h("p", { class: "room-state" });
+    this.agreementButton = h("button", { type: "button", class: "button small",
+      text: "Agreement", attrs: { "aria-label": "Group agreement" },
+      on: { click: () => this.openAgreement() } });
     this.peopleToggle = h("button", { type: "button", class: "button small people-toggle",
       attrs: { "aria-expanded": "false", "aria-controls": "sidebar" },
       on: { click: () => this.toggleSidebar() } });
@@ -198,7 +201,7 @@ export class RoomView {
     this.buildComposer();
     this.main = h("section", { class: "room", attrs: { "aria-labelledby": "room-title" } },
       h("div", { class: "room-header" }, h("div", { class: "room-heading" }, this.title, this.stateLine),
-        this.peopleToggle),
+        this.agreementButton, this.peopleToggle),
       h("div", { class: "scroll-wrap" }, this.scroller, this.jump),
       this.typing,
       this.notice,
@@ -206,6 +209,15 @@ export class RoomView {
       this.composer,
     );
     this.root = h("div", { class: "room-layout" }, this.sidebar, this.main);
+  }
+
+  /** The agreement is pinned to the room: anyone can reread the current version. */
+  async openAgreement() {
+    try {
+      showAgreement(await api.agreement(this.roomId));
+    } catch (err) {
+      this.say(`Couldn’t load the group agreement: ${err.message}`);
+    }
   }
 
   buildComposer() {

@@ -373,6 +373,17 @@ export function agreementDialog(agreement, accept) {
   });
 }
 
+/** The group agreement, pinned to the room: read it any time, version shown. */
+export function showAgreement(agreement) {
+  const dialog = temporaryDialog(`Group agreement, version ${agreement.version}`,
+    agreementText(agreement.text, "Group agreement"),
+    h("p", { class: "notice", text: agreement.confidentiality_notice || "" }),
+    h("div", { class: "dialog-buttons" },
+      h("button", { type: "button", class: "button", text: "Close", autofocus: true, data: { close: "" } })));
+  wireDialogCloseButtons(dialog);
+  openDialog(dialog);
+}
+
 function agreementText(text, label) {
   return h("div", { class: "agreement", tabIndex: 0,
     attrs: { role: "region", "aria-label": label } }, text);

@@ -181,3 +181,19 @@ async def test_new_agreement_version_is_shown_then_the_message_goes_through(
         page.locator("li.msg").filter(has_text="hello after the update")
     ).to_have_attribute("data-state", "sent")
     await expect(page.locator("li.msg").filter(has_text="hello after the update")).to_have_count(1)
+
+
+async def test_the_group_agreement_is_pinned_to_the_room(browser: Any, program: Program) -> None:
+    cohort = program.new_cohort("Pinned agreement")
+    program.staff.call(
+        "PUT", f"/api/rooms/{cohort['room']}/agreement", {"text": "1. Phones away in group."}
+    )
+    me = program.enrol("Rae", "rae.p", cohort=cohort["id"])
+    _, page, watch = await new_page(browser, program, rest=me)
+    await wait_connected(page)
+    await page.get_by_role("button", name="Group agreement").click()
+    dialog = page.get_by_role("dialog", name="Group agreement, version 2")
+    await expect(dialog).to_contain_text("Phones away in group.")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_role("button", name="Group agreement")).to_be_focused()
