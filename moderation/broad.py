@@ -664,6 +664,7 @@ def _plan() -> tuple[dict[str, _Group], dict[str, _Group]]:
 
 
 _EXACT, _PREFIX = _plan()
+_ORDER = {label: n for n, label in enumerate((_R, _A, _H))}  # the order of broad_cues' result
 _LENGTHS = tuple(sorted({len(k) for k in _PREFIX}))
 _CACHE: dict[str, tuple[_Group, ...]] = {}
 
@@ -690,7 +691,7 @@ def broad_cues(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[La
     """
     cache = _CACHE
     chosen: list[_Group] = []
-    for word in set(_TOKENS.findall(text)):
+    for word in dict.fromkeys(_TOKENS.findall(text)):  # unique, in text order: deterministic
         groups = cache.get(word)
         if groups is None:
             groups = _groups(word)
@@ -715,6 +716,5 @@ def broad_cues(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[La
                     done.add(concept.label)
             if group.labels <= done:
                 break
-    order = {label: n for n, label in enumerate((_R, _A, _H))}
-    found.sort(key=lambda f: order[f[0]])
+    found.sort(key=lambda f: _ORDER[f[0]])
     return found

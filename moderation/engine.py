@@ -13,9 +13,11 @@ Pure; expressions are compiled at import by the modules that define the families
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from moderation.labels import Evidence, Label
 
@@ -411,8 +413,74 @@ def fast_pattern(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
     return re.compile("|".join(b[2:] for b in branches), pattern.flags), True
 
 
-_Fast = tuple[re.Pattern[str], bool]
+_PARSER: Any = importlib.import_module("re._parser")  # the stdlib's own parser, for needs()
+_MAX_NEEDS = 8  # more alternatives than this cost more to check than the search saves
+
+
+def _needs(items: Any) -> frozenset[str] | None:
+    """Strings one of which occurs in every match of the parsed expression ``items``
+    (the sure set with the longest shortest string), or None when nothing is sure."""
+    best: frozenset[str] | None = None
+
+    def consider(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        name = getattr(op, "name", None)
+        if name == "LITERAL":
+            run.append(chr(av))
+            continue
+        if run:  # consecutive literals: one sure string
+            consider(frozenset({"".join(run)}))
+            run = []
+        if name == "SUBPATTERN" and not av[1]:  # no inline flags such as (?i:...)
+            consider(_needs(av[3]))
+        elif name == "BRANCH":
+            union: set[str] = set()
+            for alternative in av[1]:
+                sure = _needs(alternative)
+                if not sure:
+                    break
+                union |= sure
+            else:
+                consider(frozenset(union))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            consider(_needs(av[2]))
+    return best
+
+
+def needs(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """A few strings one of which must occur in a text for ``pattern`` to match in it;
+    empty when there is no such short list. ``in`` checks on them are much cheaper
+    than a search that fails, and most searches fail."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    found = _needs(_PARSER.parse(pattern.pattern, pattern.flags))
+    if not found or len(found) > _MAX_NEEDS:
+        return ()
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _absent(needed: tuple[str, ...], text: str) -> bool:
+    """True when ``needed`` is non-empty and none of its strings occurs in ``text``."""
+    if not needed:
+        return False
+    for part in needed:
+        if part in text:
+            return False
+    return True
+
+
+_Fast = tuple[re.Pattern[str], bool, tuple[str, ...]]  # scanner, check word start, needs
 _PlannedCombo = tuple[int, int, Combo, _Fast, _Fast]
+
+
+def _fast(pattern: re.Pattern[str]) -> _Fast:
+    scanner, word_start = fast_pattern(pattern)
+    return scanner, word_start, needs(scanner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,8 +518,8 @@ class Compiled:
                     self._register(combo.keys),
                     self._register(combo.keys2),
                     combo,
-                    fast_pattern(combo.first),
-                    fast_pattern(combo.second),
+                    _fast(combo.first),
+                    _fast(combo.second),
                 )
                 for combo in family.combos
             )
@@ -463,7 +531,7 @@ class Compiled:
         headless: list[_Fast] = []
         by_head: dict[int, list[_Fast]] = {}
         for branch in (b for top in split_branches(rule.pattern.pattern) for b in distribute(top)):
-            scanner = fast_pattern(re.compile(branch, rule.pattern.flags))
+            scanner = _fast(re.compile(branch, rule.pattern.flags))
             # Head words are semantic-view words; other views only gain the faster scan.
             head = head_keys(branch) if family.view == "semantic" else None
             if head is None:
@@ -505,10 +573,10 @@ class Compiled:
         return found
 
 
-def _scanners(planned: _PlannedRule, mask: int) -> list[_Fast]:
-    """The alternatives of a rule worth trying on a message with key bits ``mask``."""
+def _scanners(planned: _PlannedRule, heads: int) -> tuple[_Fast, ...] | list[_Fast]:
+    """The alternatives of a rule worth trying on a message whose key bits include the
+    head-word bits ``heads`` (already masked by the rule's ``head_bits``)."""
     chosen = list(planned.headless)
-    heads = mask & planned.head_bits
     while heads:
         low = heads & -heads
         chosen.extend(planned.by_head[low])
@@ -523,18 +591,30 @@ def _run(
     mask: int,
     message: Message,
 ) -> Evidence | None:
+    text = message.text
+    find = message.find
     for planned in rules:
         need = planned.need
         if mask & need != need:
             continue
         guards = planned.rule.guards
-        for pattern, word_start in _scanners(planned, mask):
-            m = message.find(pattern, guards, word_start)
+        heads = mask & planned.head_bits
+        scanners = _scanners(planned, heads) if heads else planned.headless
+        for pattern, word_start, needed in scanners:
+            if needed:
+                for part in needed:
+                    if part in text:
+                        break
+                else:
+                    continue  # none of the strings a match needs is in the text
+            m = find(pattern, guards, word_start)
             if m is not None:
                 return Evidence(family.label, planned.rule.rule_id, m.group(0).strip())
-    for need1, need2, combo, (first, start1), (second, start2) in combos:
+    for need1, need2, combo, (first, start1, needs1), (second, start2, needs2) in combos:
         if mask & need1 == need1 and mask & need2 == need2:
-            a = message.find(first, combo.guards, start1)
-            if a is not None and message.find(second, combo.guards, start2) is not None:
+            if _absent(needs1, text) or _absent(needs2, text):
+                continue
+            a = find(first, combo.guards, start1)
+            if a is not None and find(second, combo.guards, start2) is not None:
                 return Evidence(family.label, combo.rule_id, a.group(0).strip())
     return None

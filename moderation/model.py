@@ -399,10 +399,23 @@ def evidence_for(label: Label, text: str) -> Evidence | None:
     model = _model()
     feats = featurize(text)
     i = LABELS.index(label)
-    z = model.bias[i] + sum(row[i] for row in filter(None, map(model.weights.get, feats)))
+    # The label's weights in feature order; zeros and absent features add nothing.
+    z = model.bias[i] + sum(filter(None, map(_column(model, i).get, feats)))
     if z > model.cut[i]:
         return Evidence(label, f"{label.value}.model", _phrase(model, feats, i))
     return None
+
+
+_COLUMNS: dict[tuple[int, int], dict[str, float]] = {}
+
+
+def _column(model: _Weights, i: int) -> dict[str, float]:
+    """Feature -> weight for label number ``i`` (built once per weights and label)."""
+    key = (id(model), i)
+    column = _COLUMNS.get(key)
+    if column is None:
+        column = _COLUMNS[key] = {f: row[i] for f, row in model.weights.items() if row[i]}
+    return column
 
 
 def _phrase(model: _Weights, feats: list[str], i: int) -> str:

@@ -230,7 +230,7 @@ class Net:
         tokens = _TOKEN.findall(text)
         uni = self._uni_keys.intersection(tokens)
         other = self._other_keys.intersection(tokens)
-        pairs = list(map(_pair, tokens, tokens[1:]))
+        pairs = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # "a b" pairs
         bi = self._bi_keys.intersection(pairs)
         if not (uni or bi or other):
             return tokens, []
@@ -303,10 +303,6 @@ class Net:
                 _, start, end = max((s for f in families.values() for s in f), key=_weight)
                 out.append((label, round(total, 3), " ".join(tokens[start:end])))
         return out
-
-
-def _pair(first: str, second: str) -> str:
-    return f"{first} {second}"
 
 
 def _weight(span: tuple[float, int, int]) -> float:

@@ -515,3 +515,29 @@ def test_broad_skips_labels_already_found() -> None:
     assert (
         broad.broad_cues(text, frozenset({Label.relapse_risk, Label.substance_acquisition})) == []
     )
+
+
+def test_assess_is_the_same_in_every_process() -> None:
+    """Evidence must not depend on hash randomisation (audits and tests compare it)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    text = "anyone holding? need a bag tonight, ur all fake anyway, i relapsed"
+    code = (
+        "import json,sys; from moderation import assess; a = assess(sys.argv[1]);"
+        "print(json.dumps(sorted((e.label.value, e.rule, e.phrase) for e in a.evidence)))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, text],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1, outputs
+    assert json.loads(outputs.pop())

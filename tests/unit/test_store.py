@@ -70,7 +70,10 @@ async def test_log_replays_current_state_in_order(store) -> None:  # type: ignor
     await store.delete_message(room, b.event.seq, fran.id, 4.0)
     events = await store.events_after(room, 0, 100)
     assert [e.kind for e in events] == [
-        EventKind.POSTED, EventKind.POSTED, EventKind.EDITED, EventKind.REACTED,
+        EventKind.POSTED,
+        EventKind.POSTED,
+        EventKind.EDITED,
+        EventKind.REACTED,
         EventKind.DELETED,
     ]
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
