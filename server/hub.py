@@ -188,7 +188,3 @@ class Hub:
 
     def rooms_of(self, conn: Connection) -> list[int]:
         return [room for room, conns in self._rooms.items() if conn in conns]
-
-    @property
-    def connection_count(self) -> int:
-        return sum(len(c) for c in self._users.values())
