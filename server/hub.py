@@ -46,6 +46,7 @@ class Connection:
         "session",
         "touched",
         "position",
+        "rooms",
         "_wire",
         "_limit",
         "_replaying",
@@ -60,6 +61,8 @@ class Connection:
         self.touched = 0.0
         # Highest event sequence sent, per resumed room.
         self.position: dict[int, int] = {}
+        # The rooms this connection hears (the hub keeps it in step with its index).
+        self.rooms: set[int] = set()
         self._wire = wire
         self._limit = limit_bytes
         self._replaying: dict[int, list[tuple[int, bytes]]] = {}
@@ -134,16 +137,18 @@ class Hub:
         self._users.setdefault(conn.user.id, set()).add(conn)
         for room in rooms:
             self._rooms.setdefault(room, set()).add(conn)
+            conn.rooms.add(room)
 
     def detach(self, conn: Connection) -> list[int]:
         """Forget a connection; returns the rooms it was in."""
-        left = []
-        for room, conns in list(self._rooms.items()):
-            if conn in conns:
+        left = sorted(conn.rooms)
+        for room in left:
+            conns = self._rooms.get(room)
+            if conns is not None:
                 conns.discard(conn)
-                left.append(room)
                 if not conns:
                     del self._rooms[room]
+        conn.rooms.clear()
         user_conns = self._users.get(conn.user.id)
         if user_conns is not None:
             user_conns.discard(conn)
@@ -158,6 +163,7 @@ class Hub:
             return
         for conn in self._users.get(user_id, ()):
             conns.discard(conn)
+            conn.rooms.discard(room)
             conn.position.pop(room, None)
 
     def deliver_event(self, room: int, seq: int, frame: str) -> None:
@@ -187,4 +193,4 @@ class Hub:
         return [c for conns in self._users.values() for c in conns if c.session in wanted]
 
     def rooms_of(self, conn: Connection) -> list[int]:
-        return [room for room, conns in self._rooms.items() if conn in conns]
+        return sorted(conn.rooms)
