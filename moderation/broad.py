@@ -683,15 +683,20 @@ def _groups(word: str) -> tuple[_Group, ...]:
     return result
 
 
-def broad_cues(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[Label, str, str]]:
+def broad_cues(
+    text: str, skip: frozenset[Label] = frozenset(), *, words: list[str] | None = None
+) -> list[tuple[Label, str, str]]:
     """The first unvetoed broad cue per label in ``text`` (semantic view).
 
     Returns ``(label, concept, matched words)`` for each label found, skipping the labels
-    in ``skip`` (already found by the precise rules).
+    in ``skip`` (already found by the precise rules). ``words``, when given, must be
+    ``re.findall(r"[a-z0-9]+", text)`` (shared with :func:`strong.strong_cue`).
     """
     cache = _CACHE
     chosen: list[_Group] = []
-    for word in dict.fromkeys(_TOKENS.findall(text)):  # unique, in text order: deterministic
+    for word in dict.fromkeys(
+        _TOKENS.findall(text) if words is None else words
+    ):  # unique, in text order: deterministic
         groups = cache.get(word)
         if groups is None:
             groups = _groups(word)

@@ -503,7 +503,7 @@ class Compiled:
     alternatives whose first word occurs in the message are tried.
     """
 
-    __slots__ = ("families", "index", "_plan", "_bits", "_groups")
+    __slots__ = ("families", "index", "_plan", "_bits", "_groups", "_sentinels", "_word_rules")
 
     def __init__(self, families: tuple[Family, ...]) -> None:
         self.families = families
@@ -525,6 +525,17 @@ class Compiled:
             )
             plan.append((family, rules, combos))
         self._plan = tuple(plan)
+        # Rule numbers across families, in order; each rule is indexed by one bit of its
+        # keys (any bit will do: a rule runs only when all its bits are present).
+        sentinels: dict[int, int] = {}
+        number = 0
+        for _, rules, _ in plan:
+            for planned in rules:
+                bit = (planned.need & -planned.need).bit_length() - 1
+                sentinels[bit] = sentinels.get(bit, 0) | 1 << number
+                number += 1
+        self._sentinels = tuple(sentinels.items())
+        self._word_rules: dict[str, tuple[int, int]] = {}  # word -> key mask, rule numbers
 
     def _plan_rule(self, family: Family, rule: Rule) -> _PlannedRule:
         need = self._register(rule.keys)
@@ -559,17 +570,54 @@ class Compiled:
 
     def run(self, views: dict[str, Message], use_keys: bool = True) -> list[Evidence]:
         """The first evidence for each label, families in order."""
-        mask = self.index.mask(views["semantic"].text, views["light"].text) if use_keys else -1
+        if use_keys:
+            mask, candidates = self._masks(views["semantic"].text, views["light"].text)
+        else:
+            mask = candidates = -1
         found: list[Evidence] = []
         labels: set[Label] = set()
         for family, rules, combos in self._plan:
-            if family.label in labels:
-                continue
-            message = views[family.view]
-            evidence = _run(family, rules, combos, mask, message)
-            if evidence is not None:
-                found.append(evidence)
-                labels.add(family.label)
+            count = len(rules)
+            if family.label not in labels:
+                message = views[family.view]
+                chosen = candidates & ((1 << count) - 1)
+                evidence = _run(family, rules, combos, mask, message, chosen)
+                if evidence is not None:
+                    found.append(evidence)
+                    labels.add(family.label)
+            candidates >>= count
+        return found
+
+    def _masks(self, text: str, symbols: str) -> tuple[int, int]:
+        """:meth:`KeyIndex.mask` of ``text`` and ``symbols``, and the numbers (as bits)
+        of the rules whose index bit it holds."""
+        cache = self._word_rules
+        index = self.index
+        mask = 0
+        rules = 0
+        for symbol in "@#":
+            if symbol in symbols:
+                bits = index._exact.get(symbol, 0)
+                mask |= bits
+                rules |= self._rules_of(bits)
+        for word in _TOKEN.findall(text):
+            found = cache.get(word)
+            if found is None:
+                bits = index.mask(word)
+                found = (bits, self._rules_of(bits))
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[word] = found
+            mask |= found[0]
+            rules |= found[1]
+        return mask, rules
+
+    def _rules_of(self, mask: int) -> int:
+        """The numbers (as bits) of the rules whose index bit is in ``mask``."""
+        found = 0
+        for bit, numbers in self._sentinels:
+            if mask >> bit & 1:
+                found |= numbers
         return found
 
 
@@ -590,10 +638,14 @@ def _run(
     combos: tuple[_PlannedCombo, ...],
     mask: int,
     message: Message,
+    chosen: int,
 ) -> Evidence | None:
     text = message.text
     find = message.find
-    for planned in rules:
+    while chosen:
+        low = chosen & -chosen
+        chosen ^= low
+        planned = rules[low.bit_length() - 1]
         need = planned.need
         if mask & need != need:
             continue

@@ -161,9 +161,15 @@ _CONCEPT: Final = _concepts()
 CONCEPT_CLASSES: Final = tuple(_CONCEPT_WORDS)
 
 
-def _tokens(text: str) -> tuple[list[str], str, bool]:
-    """The normalised tokens of ``text``, its light form, and whether it has digits."""
-    lit = unicodedata.normalize("NFKC", text[:_MAX_CHARS]).casefold()
+def _tokens(text: str, nfkc: bool = True) -> tuple[list[str], str, bool]:
+    """The normalised tokens of ``text``, its light form, and whether it has digits.
+
+    ``nfkc=False``: ``text`` is already NFKC (NFKC is idempotent; a longer text is still
+    cut and renormalised, as the cut may split a sequence).
+    """
+    if nfkc or len(text) > _MAX_CHARS:
+        text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
+    lit = text.casefold()
     ascii_only = lit.isascii()
     if ascii_only:
         if "'" in lit or "`" in lit:
@@ -189,7 +195,7 @@ def normal_tokens(text: str) -> list[str]:
     return _tokens(text)[0]
 
 
-def featurize(text: str) -> list[str]:
+def featurize(text: str, *, nfkc: bool = True) -> list[str]:
     """The features of one message (a repeated n-gram repeats: weights count per use).
 
     Lower case, NFKC, zero-width characters and apostrophes removed, light leetspeak
@@ -200,8 +206,10 @@ def featurize(text: str) -> list[str]:
     first, second and third person, past-time and now-time markers, negation, a
     question, phone-number shape, e-mail, @handle, $cashtag, web address, a run of
     number words; and a few pairs of these (``_fp&_harm``).
+
+    ``nfkc=False``: ``text`` is already NFKC.
     """
-    toks, lit, digits = _tokens(text)
+    toks, lit, digits = _tokens(text, nfkc)
     feats = toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
     flags = []
     if not _FIRST.isdisjoint(toks):
@@ -389,15 +397,16 @@ def labels(text: str) -> list[Evidence]:
     return found
 
 
-def evidence_for(label: Label, text: str) -> Evidence | None:
+def evidence_for(label: Label, text: str, *, nfkc: bool = True) -> Evidence | None:
     """Evidence for one label if the model puts it above its threshold (only that
-    label's weights are summed, so it costs a fifth of :func:`labels`).
+    label's weights are summed, so it costs a fifth of :func:`labels`). ``nfkc=False``:
+    ``text`` is already NFKC.
 
     Raises:
         ModelUnavailable: the packaged weights did not load.
     """
     model = _model()
-    feats = featurize(text)
+    feats = featurize(text, nfkc=nfkc)
     i = LABELS.index(label)
     # The label's weights in feature order; zeros and absent features add nothing.
     z = model.bias[i] + sum(filter(None, map(_column(model, i).get, feats)))

@@ -6,6 +6,7 @@ rule whose key words are absent (see :mod:`moderation.engine`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from moderation import (
@@ -34,6 +35,7 @@ COMPILED = Compiled(
     )
 )
 _MAX_CHARS = 20_000
+_WORDS = re.compile(r"[a-z0-9]+")  # the words broad.py and strong.py read
 _BROAD = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 _FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 
@@ -52,7 +54,7 @@ _DEFAULT_CONTEXT = Context()
 
 def _learned_crisis(text: str) -> Evidence | None:
     try:
-        return model.evidence_for(Label.crisis, text)
+        return model.evidence_for(Label.crisis, text, nfkc=False)
     except model.ModelUnavailable:
         return None  # rules alone still meet the bar; the model only adds recall
 
@@ -81,18 +83,21 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
     evidence = COMPILED.run(views, use_keys)
     labels = {e.label for e in evidence}
-    for label, _, phrase in signals.recall_net(views["semantic"].text):
+    sem = views["semantic"].text
+    words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
+    for label, _, phrase in signals.recall_net(sem):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
             labels.add(label)
     if not _BROAD.issubset(labels):
         # Recall-first layer for the other labels: one concept cue no veto voids.
-        for label, concept, phrase in broad.broad_cues(views["semantic"].text, frozenset(labels)):
+        words = _WORDS.findall(sem)
+        for label, concept, phrase in broad.broad_cues(sem, frozenset(labels), words=words):
             evidence.append(Evidence(label, f"{label.value}.broad.{concept}", phrase))
             labels.add(label)
     if Label.crisis not in labels:
         # Recall-first backstop: one strong crisis cue that no veto voids in its clause.
-        found_cue = strong.strong_cue(views["semantic"].text)
+        found_cue = strong.strong_cue(sem, words=words)
         if found_cue is not None:
             evidence.append(Evidence(Label.crisis, f"crisis.strong.{found_cue[0]}", found_cue[1]))
             labels.add(Label.crisis)

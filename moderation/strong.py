@@ -934,12 +934,14 @@ def _first(group: _Group, text: str, start: int) -> tuple[str, str] | None:
     return None
 
 
-def strong_cue(text: str, *, gate: bool = True) -> tuple[str, str] | None:
+def strong_cue(
+    text: str, *, gate: bool = True, words: list[str] | None = None
+) -> tuple[str, str] | None:
     """The first strong crisis cue in ``text`` (semantic view) that no veto voids.
 
     Returns ``(concept, matched words)`` or None. ``gate=False`` scans the whole text
     with every alternative instead of trying them at the words they start with (for
-    tests of the gate).
+    tests of the gate). ``words``, when given, must be ``re.findall(r"[a-z0-9]+", text)``.
     """
     plan = _PLAN
     groups = plan.groups
@@ -959,7 +961,8 @@ def strong_cue(text: str, *, gate: bool = True) -> tuple[str, str] | None:
         return None
     cache = plan.cache
     word_of = plan.word
-    words = _TOKENS.findall(text)
+    if words is None:
+        words = _TOKENS.findall(text)
     pos = 0
     for word in words:
         numbers = cache.get(word)
