@@ -8,6 +8,8 @@ protocol, config, aiohttp.
 from __future__ import annotations
 
 import json
+import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +23,9 @@ from .chat import CONFIDENTIALITY_NOTICE, Authenticated
 from .errors import Code, HearthError, ProtocolError
 from .models import Cohort, Role, User, iso
 from .openapi import openapi_document
+from .protocol import MAX_INT
 
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client_web"
 MAX_BODY = 64 * 1024
@@ -56,6 +60,32 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         return web.json_response(
             {"error": {"code": code.value, "message": exc.reason}}, status=exc.status
         )
+    except Exception:
+        # Still JSON, still an answer; the log gets a reference, never the request.
+        incident = secrets.token_hex(4)
+        log.exception(
+            "request failed (incident %s, %s %s)",
+            incident,
+            request.method,
+            request.match_info.route.resource.canonical
+            if request.match_info.route.resource
+            else "?",
+        )
+        return _error(HearthError(f"something went wrong on our side (incident {incident})"))
+
+
+def _check_ints(value: Any, name: str) -> None:
+    """JSON integers have no size; ours must fit the store's 64-bit columns."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+        raise ProtocolError(f"'{name}' is out of range")
+    if isinstance(value, list):
+        for item in value:
+            _check_ints(item, name)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_ints(item, name)
 
 
 Spec = dict[str, tuple[type | tuple[type, ...], bool]]
@@ -87,6 +117,7 @@ async def _body(request: web.Request, spec: Spec) -> dict[str, Any]:
             raise ProtocolError(f"'{name}' has the wrong type")
         if not isinstance(value, kind):
             raise ProtocolError(f"'{name}' has the wrong type")
+        _check_ints(value, name)
     return data
 
 
@@ -108,7 +139,7 @@ def _path_id(request: web.Request, name: str) -> int:
         value = int(request.match_info[name])
     except ValueError:
         raise HearthError("not found", code=Code.NOT_FOUND) from None
-    if not 1 <= value <= 2**62:
+    if not 1 <= value <= MAX_INT:
         raise HearthError("not found", code=Code.NOT_FOUND)
     return value
 

@@ -18,6 +18,8 @@ from .errors import Code, HearthError, ProtocolError
 from .models import Alert, Event, Held, Message, Reaction, Report, RoomState, RoomSummary, User, iso
 
 REF_CHARS = 64
+# Ids and sequences fit a signed 64-bit column with room to spare; JSON allows any size.
+MAX_INT = 2**62
 CLIENT_ID_CHARS = 64
 REACTIONS = frozenset(r.value for r in Reaction)
 
@@ -179,9 +181,12 @@ def _int(obj: dict[str, Any], name: str, ref: Ref, ftype: str, *, minimum: int =
     if name not in obj:
         raise FrameError(Code.MISSING_FIELD, f"'{name}' is required", ref, ftype)
     value = obj[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_INT:
         raise FrameError(
-            Code.INVALID_FIELD, f"'{name}' must be an integer >= {minimum}", ref, ftype
+            Code.INVALID_FIELD,
+            f"'{name}' must be an integer from {minimum} to {MAX_INT}",
+            ref,
+            ftype,
         )
     return value
 
@@ -258,7 +263,9 @@ def _parse_resume(obj: dict[str, Any], ref: Ref, _max: int) -> ResumeFrame:
             raise FrameError(
                 Code.INVALID_FIELD, "room ids must be integers", ref, "resume"
             ) from None
-        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        if not 0 < room <= MAX_INT:
+            raise FrameError(Code.INVALID_FIELD, "room ids must be positive", ref, "resume")
+        if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= MAX_INT:
             raise FrameError(Code.INVALID_FIELD, "sequences must be integers >= 0", ref, "resume")
         parsed[room] = seq
     return ResumeFrame(rooms=parsed, ref=ref)
