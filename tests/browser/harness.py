@@ -293,9 +293,8 @@ def make_program(server: Server) -> Program:
     return Program(server, admin, staff, cohort)
 
 
-@pytest.fixture(scope="session")
-def program() -> Iterator[Program]:
-    """One shared server for the tests that do not restart it."""
+def running_program() -> Iterator[Program]:
+    """A server in a scratch folder, set up with a program, removed afterwards."""
     if not HEARTH.exists():
         pytest.fail(f"{HEARTH} is missing: run `make test` once to build the venv")
     workdir = Path(tempfile.mkdtemp(prefix="hearth-browser-"))
@@ -307,16 +306,16 @@ def program() -> Iterator[Program]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def program() -> Iterator[Program]:
+    """One shared server for the tests that do not restart it."""
+    yield from running_program()
+
+
 @pytest.fixture
 def fresh_program() -> Iterator[Program]:
     """A server of its own, for tests that kill and restart it."""
-    workdir = Path(tempfile.mkdtemp(prefix="hearth-browser-"))
-    server = Server(workdir)
-    try:
-        yield make_program(server)
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    yield from running_program()
 
 
 @pytest_asyncio.fixture
@@ -383,6 +382,18 @@ async def new_page(
     watch.attach(page)
     await page.goto(url + path)
     return context, page, watch
+
+
+def texts(page: Any) -> Any:
+    """The text of every message shown in the room, in order."""
+    return page.locator("ol.messages li.msg .text")
+
+
+async def send(page: Any, text: str) -> None:
+    """Type a message and press Enter, as a person would."""
+    box = page.get_by_label("Message", exact=True)
+    await box.fill(text)
+    await box.press("Enter")
 
 
 async def wait_connected(page: Any) -> None:

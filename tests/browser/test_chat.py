@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import Program, new_page, wait_connected
+from harness import Program, new_page, send, texts, wait_connected
 from playwright.async_api import expect
 
 
@@ -29,16 +29,6 @@ async def enrol_in_browser(
     await expect(page.locator("#room-title")).to_have_text(cohort["name"])
     assert page.url.endswith("/") or "#/" in page.url, page.url
     return context, page, watch
-
-
-def texts(page: Any) -> Any:
-    return page.locator("ol.messages li.msg .text")
-
-
-async def send(page: Any, text: str) -> None:
-    box = page.get_by_label("Message", exact=True)
-    await box.fill(text)
-    await box.press("Enter")
 
 
 async def test_two_people_enrol_and_chat_both_ways(browser: Any, program: Program) -> None:

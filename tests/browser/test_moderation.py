@@ -20,6 +20,7 @@ from harness import (
     Watch,
     axe_violations,
     output_dir,
+    send,
     wait_connected,
 )
 from playwright.async_api import expect
@@ -79,12 +80,6 @@ async def open_page(
     await page.goto(url + path)
     await wait_connected(page)
     return context, page, watch
-
-
-async def send(page: Any, text: str) -> None:
-    box = page.get_by_label("Message", exact=True)
-    await box.fill(text)
-    await box.press("Enter")
 
 
 def clean(*watches: Watch) -> None:

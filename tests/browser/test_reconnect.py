@@ -5,18 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from harness import Program, new_page, wait_connected
+from harness import Program, new_page, send, texts, wait_connected
 from playwright.async_api import expect
-
-
-def texts(page: Any) -> Any:
-    return page.locator("ol.messages li.msg .text")
-
-
-async def send(page: Any, text: str) -> None:
-    box = page.get_by_label("Message", exact=True)
-    await box.fill(text)
-    await box.press("Enter")
 
 
 async def test_server_restart_mid_conversation(browser: Any, fresh_program: Program) -> None:
