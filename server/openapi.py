@@ -209,6 +209,17 @@ ERROR = _obj(
 )
 
 
+# Errors are JSON, except where aiohttp's HTTP parser refuses a request before Hearth
+# sees it (a request line or headers over its limits): that answer is plain text.
+DEFAULT_ERROR: S = {
+    "description": "Error",
+    "content": {
+        "application/json": {"schema": ERROR},
+        "text/plain": {"schema": {"type": "string"}},
+    },
+}
+
+
 def _json(schema: S, description: str = "OK") -> S:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -221,7 +232,7 @@ def _op(
     params: list[S] | None = None,
     auth: bool = True,
 ) -> S:
-    op: S = {"summary": summary, "responses": {**responses, "default": _json(ERROR, "Error")}}
+    op: S = {"summary": summary, "responses": {**responses, "default": DEFAULT_ERROR}}
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if params:
