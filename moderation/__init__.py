@@ -6,10 +6,18 @@ Evidence phrases are message content: show them to facilitators, never log them.
 """
 
 from moderation.labels import Assessment, Context, Evidence, Label
-from moderation.policy import DEFAULT_POLICY, Action, Decision, Policy, decide
+from moderation.policy import (
+    ALUMNI_DEFAULT_POLICY,
+    DEFAULT_POLICY,
+    Action,
+    Decision,
+    Policy,
+    decide,
+)
 from moderation.rules import assess
 
 __all__ = [
+    "ALUMNI_DEFAULT_POLICY",
     "DEFAULT_POLICY",
     "Action",
     "Assessment",

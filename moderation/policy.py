@@ -132,6 +132,12 @@ DEFAULT_POLICY = Policy(
     }
 )
 
+# Alumni rooms start from the same protections as a cohort: the people are further on,
+# not less vulnerable. A program loosens them per room (e.g. ``contact_info`` to
+# ``deliver`` so alumni can swap numbers); crisis stays delivered and alerted whatever
+# it chooses.
+ALUMNI_DEFAULT_POLICY = DEFAULT_POLICY
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:

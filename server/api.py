@@ -21,7 +21,7 @@ from . import protocol as p
 from .appkeys import CHAT, SETTINGS
 from .chat import CONFIDENTIALITY_NOTICE, Authenticated
 from .errors import Code, HearthError, ProtocolError
-from .models import Cohort, Role, User, iso
+from .models import AlumniRoom, Cohort, Discharge, Role, User, iso
 from .openapi import openapi_document
 from .protocol import MAX_INT
 
@@ -528,6 +528,214 @@ async def audit(request: web.Request) -> web.Response:
             ]
         }
     )
+
+
+# ---- discharge and alumni ------------------------------------------------------------
+
+
+def _discharge_dict(d: Discharge) -> dict[str, Any]:
+    """Staff views only: the outcome and the note never reach the person or the room."""
+    return {
+        "id": d.id,
+        "cohort": d.cohort_id,
+        "user": {"id": d.user.id, "name": d.user.name},
+        "outcome": d.outcome.value,
+        "note": d.note,
+        "by": d.by,
+        "at": iso(d.at),
+        "read_only_until": iso(d.access_until) if d.access_until > d.at else None,
+    }
+
+
+def _alumni_room_dict(r: AlumniRoom) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "name": r.name,
+        "category": r.category.value,
+        "access": r.access.value,
+        "description": r.description,
+        "members": r.member_count,
+        "joined": r.joined,
+        "invited": r.invited,
+    }
+
+
+def _int_list(value: list[Any], name: str, limit: int = 20) -> list[int]:
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in value) or len(value) > limit:
+        raise ProtocolError(f"'{name}' must be a list of at most {limit} user ids")
+    return value
+
+
+@routes.get("/api/cohorts/{cohort}/roster")
+async def cohort_roster(request: web.Request) -> web.Response:
+    user = await _user(request)
+    roster = await request.app[CHAT].alumni.roster(user, _path_id(request, "cohort"))
+    return web.json_response(roster)
+
+
+@routes.patch("/api/cohorts/{cohort}")
+async def update_cohort(request: web.Request) -> web.Response:
+    user = await _user(request)
+    cohort = _path_id(request, "cohort")
+    body = await _body(request, {"grace_days": (int, True)})
+    days = await request.app[CHAT].alumni.set_grace_days(user, cohort, body["grace_days"])
+    return web.json_response({"grace_days": days})
+
+
+@routes.get("/api/cohorts/{cohort}/discharges")
+async def list_discharges(request: web.Request) -> web.Response:
+    user = await _user(request)
+    found = await request.app[CHAT].alumni.discharges(user, _path_id(request, "cohort"))
+    return web.json_response({"discharges": [_discharge_dict(d) for d in found]})
+
+
+@routes.post("/api/cohorts/{cohort}/discharges")
+async def discharge(request: web.Request) -> web.Response:
+    user = await _user(request)
+    cohort = _path_id(request, "cohort")
+    body = await _body(request, {"user": (int, True), "outcome": (str, True), "note": (str, False)})
+    done = await request.app[CHAT].alumni.discharge(
+        user, cohort, body["user"], body["outcome"], body.get("note")
+    )
+    return web.json_response({"discharge": _discharge_dict(done)}, status=201)
+
+
+@routes.post("/api/cohorts/{cohort}/close")
+async def close_cohort(request: web.Request) -> web.Response:
+    user = await _user(request)
+    closed_at = await request.app[CHAT].alumni.close_cohort(user, _path_id(request, "cohort"))
+    return web.json_response({"closed_at": iso(datetime.fromtimestamp(closed_at, UTC))})
+
+
+@routes.post("/api/cohorts/{cohort}/readmissions")
+async def readmit(request: web.Request) -> web.Response:
+    user = await _user(request)
+    cohort = _path_id(request, "cohort")
+    body = await _body(request, {"user": (int, True)})
+    await request.app[CHAT].alumni.readmit(user, cohort, body["user"])
+    return web.Response(status=204)
+
+
+@routes.get("/api/alumni")
+async def list_alumni(request: web.Request) -> web.Response:
+    user = await _user(request)
+    found = await request.app[CHAT].alumni.alumni(user)
+    return web.json_response(
+        {
+            "alumni": [
+                {
+                    "id": a.user.id,
+                    "name": a.user.name,
+                    "discharged_at": iso(a.discharged_at),
+                    "consent": a.consent.value if a.consent else None,
+                }
+                for a in found
+            ]
+        }
+    )
+
+
+@routes.get("/api/me/alumni-consent")
+async def alumni_consent(request: web.Request) -> web.Response:
+    user = await _user(request)
+    return web.json_response(await request.app[CHAT].alumni.consent(user))
+
+
+@routes.put("/api/me/alumni-consent")
+async def set_alumni_consent(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(request, {"consent": (bool, True), "version": (int, True)})
+    chat = request.app[CHAT]
+    await chat.alumni.set_consent(user, body["consent"], body["version"])
+    return web.json_response(await chat.alumni.consent(user))
+
+
+@routes.get("/api/alumni/rooms")
+async def alumni_rooms(request: web.Request) -> web.Response:
+    user = await _user(request)
+    found = await request.app[CHAT].alumni.rooms(user)
+    return web.json_response({"rooms": [_alumni_room_dict(r) for r in found]})
+
+
+@routes.post("/api/alumni/rooms")
+async def create_alumni_room(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(
+        request,
+        {
+            "name": (str, True),
+            "category": (str, True),
+            "access": (str, True),
+            "description": (str, False),
+            "facilitators": (list, False),
+            "agreement": (str, False),
+            "policy": (dict, False),
+        },
+    )
+    policy = body.get("policy", {})
+    if not all(isinstance(v, str) for v in policy.values()):
+        raise ProtocolError("'policy' maps labels to action names")
+    room = await request.app[CHAT].alumni.create_room(
+        user,
+        body["name"],
+        body["category"],
+        body["access"],
+        body.get("description", ""),
+        _int_list(body.get("facilitators", []), "facilitators"),
+        body.get("agreement"),
+        policy,
+    )
+    return web.json_response({"room": _alumni_room_dict(room)}, status=201)
+
+
+@routes.post("/api/alumni/rooms/{room}/join")
+async def join_alumni_room(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = await request.app[CHAT].alumni.join(user, _path_id(request, "room"))
+    return web.json_response({"room": _alumni_room_dict(room)})
+
+
+@routes.post("/api/alumni/rooms/{room}/leave")
+async def leave_alumni_room(request: web.Request) -> web.Response:
+    user = await _user(request)
+    await request.app[CHAT].alumni.leave(user, _path_id(request, "room"))
+    return web.Response(status=204)
+
+
+@routes.post("/api/alumni/rooms/{room}/invitations")
+async def invite_to_alumni_room(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"user": (int, True)})
+    await request.app[CHAT].alumni.invite(user, room, body["user"])
+    return web.Response(status=204)
+
+
+@routes.put("/api/alumni/rooms/{room}/moderators/{user}")
+async def appoint_moderator(request: web.Request) -> web.Response:
+    user = await _user(request)
+    await request.app[CHAT].alumni.set_moderator(
+        user, _path_id(request, "room"), _path_id(request, "user"), True
+    )
+    return web.Response(status=204)
+
+
+@routes.delete("/api/alumni/rooms/{room}/moderators/{user}")
+async def remove_moderator(request: web.Request) -> web.Response:
+    user = await _user(request)
+    await request.app[CHAT].alumni.set_moderator(
+        user, _path_id(request, "room"), _path_id(request, "user"), False
+    )
+    return web.Response(status=204)
+
+
+@routes.put("/api/rooms/{room}/notifications")
+async def mute_room(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"muted": (bool, True)})
+    await request.app[CHAT].alumni.mute_room(user, room, body["muted"])
+    return web.json_response({"muted": body["muted"]})
 
 
 # ---- the browser client ------------------------------------------------------------

@@ -29,6 +29,7 @@ from .ws import allowed_origin, websocket
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0
+GRACE_SWEEP_SECONDS = 5.0
 
 CSP = "; ".join(
     [
@@ -111,8 +112,16 @@ def make_app(
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
+    async def grace_sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep_grace(app), name="grace-sweeper")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.cleanup_ctx.append(chat_ctx)
     app.cleanup_ctx.append(sweeper_ctx)
+    app.cleanup_ctx.append(grace_sweeper_ctx)
     app.on_shutdown.append(_close_sockets)
     return app
 
@@ -140,3 +149,14 @@ async def _sweep(app: web.Application) -> None:
             await sweep_sessions(app)
         except Exception:
             log.exception("session sweep failed")
+
+
+async def _sweep_grace(app: web.Application) -> None:
+    """Discharged members' read-only grace periods end on time, open sockets included
+    (reads and writes are refused from the moment it ends, sweep or not)."""
+    while True:
+        await asyncio.sleep(GRACE_SWEEP_SECONDS)
+        try:
+            await app[CHAT].alumni.end_grace_periods()
+        except Exception:
+            log.exception("grace period sweep failed")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import protocol as p
+from .alumni import Alumni
 from .auth import LoginThrottle, Passwords, check_password_rules, new_token, token_hash
 from .bus import Bus
 from .config import Settings
@@ -116,6 +117,7 @@ class Chat:
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
+        self.alumni = Alumni(self)
         store.on_commit(bus.publish_events)
 
     # ---- accounts and sessions ---------------------------------------------------
@@ -391,6 +393,8 @@ class Chat:
             if membership is None:
                 raise NotMember()
             self._members[key] = membership
+        if membership.access_until is not None and membership.access_until <= self.clock():
+            raise NotMember()  # a discharged member's read-only grace has ended
         return membership
 
     def forget_member(self, room: int, user_id: int) -> None:
@@ -415,7 +419,14 @@ class Chat:
         self.announce_presence(room)
 
     async def rooms(self, user: User) -> list[RoomSummary]:
-        return await self.store.room_summaries(user.id)
+        return self._current(await self.store.room_summaries(user.id))
+
+    def _current(self, summaries: list[RoomSummary]) -> list[RoomSummary]:
+        """Leave out rooms whose read-only grace has ended (before the sweep gets there)."""
+        now = self.clock()
+        return [
+            r for r in summaries if r.read_only_until is None or r.read_only_until.timestamp() > now
+        ]
 
     async def members(self, user: User, room: int) -> list[tuple[User, Role]]:
         await self.member(user, room)
@@ -435,6 +446,13 @@ class Chat:
 
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
+        if membership.closed or membership.access_until is not None:
+            raise HearthError(
+                "this group has ended; it is read-only now"
+                if membership.closed
+                else "you have moved on from this group; it is read-only for you now",
+                code=Code.ROOM_LOCKED,
+            )
         if not user.role.is_staff:
             self.sends.take(user.id)
             if membership.accepted_version < membership.agreement_version:
@@ -474,7 +492,9 @@ class Chat:
         )
 
     async def typing(self, user: User, room: int) -> None:
-        await self.member(user, room)
+        membership = await self.member(user, room)
+        if membership.closed or membership.access_until is not None:
+            return  # read-only here
         now = self.clock()
         if now - self._typing.get((room, user.id), 0.0) < TYPING_INTERVAL:
             return  # relayed recently; typing is a hint, not worth an error
@@ -492,7 +512,7 @@ class Chat:
 
     async def connect(self, conn: Connection) -> None:
         """Welcome a new connection, then attach it to its rooms and say it is here."""
-        summaries = await self.store.room_summaries(conn.user.id)
+        summaries = self._current(await self.store.room_summaries(conn.user.id))
         conn.offer(
             p.welcome_frame(
                 conn.user,

@@ -27,6 +27,7 @@ from .models import (
     Report,
     ReportState,
     Role,
+    RoomKind,
     RoomState,
     User,
 )
@@ -139,7 +140,7 @@ class Facilitation:
             )
             if not duplicate:
                 if held.state is HoldState.HELD:
-                    await self._to_staff(room, p.hold_frame(held))
+                    await self._to_staff(room, p.hold_frame(held), moderators=True)
                 if decision.alerts:
                     kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
                     await self._alert(room, kind, False, user, None, held.id, assessment)
@@ -291,7 +292,7 @@ class Facilitation:
         report = await self.store.create_report(
             frame.room, frame.message, user.id, frame.reason, self.chat.clock()
         )
-        await self._to_staff(frame.room, p.report_frame(report))
+        await self._to_staff(frame.room, p.report_frame(report), moderators=True)
         await self.chat.audit(
             user,
             "report.open",
@@ -303,7 +304,7 @@ class Facilitation:
         return report
 
     async def reports(self, actor: User, open_only: bool) -> list[Report]:
-        return await self.store.list_reports(await self._facilitated_rooms(actor), open_only)
+        return await self.store.list_reports(await self._moderated_rooms(actor), open_only)
 
     # ---- permission ---------------------------------------------------------------------
 
@@ -313,6 +314,27 @@ class Facilitation:
         if membership.role is not Role.FACILITATOR:
             raise Forbidden("only this room's facilitators can do that")
         return membership
+
+    async def _moderator(self, actor: User, room: int) -> Membership:
+        """The actor facilitates this room, or moderates it as a trusted alum: the
+        lighter actions (remove a message, timed mute, reports, the hold queue), and in
+        alumni rooms only."""
+        membership = await self.chat.member(actor, room)
+        if membership.role is Role.FACILITATOR:
+            return membership
+        if membership.moderator and (await self.room_state(room)).kind is RoomKind.ALUMNI:
+            return membership
+        raise Forbidden("only this room's facilitators can do that")
+
+    async def _moderated_rooms(self, actor: User) -> list[int]:
+        """Rooms where the actor handles reports and holds: facilitated, or alumni rooms
+        they moderate."""
+        memberships = await self.store.memberships(actor.id)
+        return [
+            m.room_id
+            for m in memberships.values()
+            if m.role is Role.FACILITATOR or (m.moderator and m.role is Role.ALUM)
+        ]
 
     async def _facilitated_rooms(self, actor: User) -> list[int]:
         memberships = await self.store.memberships(actor.id)
@@ -357,7 +379,7 @@ class Facilitation:
 
     async def _do_remove(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.message is not None
-        await self._facilitator(actor, frame.room)
+        await self._moderator(actor, frame.room)
         event = await self.store.remove_message(
             frame.room, frame.message, actor.id, frame.reason, self.chat.clock()
         )
@@ -368,10 +390,12 @@ class Facilitation:
 
     async def _do_mute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.user is not None and frame.minutes is not None
-        await self._facilitator(actor, frame.room)
+        mine = await self._moderator(actor, frame.room)
         target = await self._member_of(frame.room, frame.user)
         if target.role is Role.FACILITATOR:
             raise Forbidden("facilitators cannot be muted")
+        if target.moderator and mine.role is not Role.FACILITATOR:
+            raise Forbidden("only staff can mute an alumni moderator")
         until = self.chat.clock() + frame.minutes * 60
         await self.store.set_mute(frame.room, frame.user, until, frame.reason or None)
         self.chat.forget_member(frame.room, frame.user)
@@ -393,7 +417,7 @@ class Facilitation:
 
     async def _do_unmute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.user is not None
-        await self._facilitator(actor, frame.room)
+        await self._moderator(actor, frame.room)
         await self._member_of(frame.room, frame.user)
         await self.store.set_mute(frame.room, frame.user, None, None)
         self.chat.forget_member(frame.room, frame.user)
@@ -465,7 +489,7 @@ class Facilitation:
         held = await self.store.get_held(held_id)
         if held is None:
             raise NotFound("no such message waiting for review")
-        await self._facilitator(actor, held.room_id)
+        await self._moderator(actor, held.room_id)
         return held
 
     async def _do_approve(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
@@ -527,7 +551,7 @@ class Facilitation:
         report = await self.store.get_report(frame.report)
         if report is None:
             raise NotFound("no such report")
-        await self._facilitator(actor, report.room_id)
+        await self._moderator(actor, report.room_id)
         report = await self.store.set_report_state(
             report.id, ReportState(frame.state), actor.id, frame.note, self.chat.clock()
         )
@@ -554,7 +578,7 @@ class Facilitation:
     # ---- staff views (REST) ----------------------------------------------------------------
 
     async def held(self, actor: User, room: int) -> list[Held]:
-        await self._facilitator(actor, room)
+        await self._moderator(actor, room)
         return await self.store.list_held(room)
 
     async def set_policy(self, actor: User, room: int, mapping: dict[str, str]) -> Policy:
@@ -606,15 +630,19 @@ class Facilitation:
 
     # ---- delivery to one person -------------------------------------------------------------
 
-    async def _to_staff(self, room: int, frame: str) -> None:
-        """To the room's facilitators only, on every socket they have open."""
-        for uid in await self.staff_of(room):
+    async def _to_staff(self, room: int, frame: str, *, moderators: bool = False) -> None:
+        """To the room's facilitators only (and its alumni moderators, for the hold
+        queue and reports), on every socket they have open."""
+        staff = await self.staff_of(room)
+        if moderators:
+            staff = [*staff, *await self.store.room_moderators(room)]
+        for uid in staff:
             for conn in self.hub.connections_of(uid):
                 conn.offer(frame)
 
     async def _decided(self, actor: User, held: Held) -> None:
         """A hold was decided: the queue and any alert about it close for everyone."""
-        await self._to_staff(held.room_id, p.hold_frame(held))
+        await self._to_staff(held.room_id, p.hold_frame(held), moderators=True)
         for alert in await self.store.acknowledge_alerts_for_held(
             held.id, actor.id, self.chat.clock()
         ):

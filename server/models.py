@@ -124,6 +124,12 @@ class RoomSummary:
     slow_mode_seconds: int = 0
     muted_until: datetime | None = None
     mute_reason: str | None = None
+    # Discharge and alumni: a closed cohort, the end of a discharged member's read-only
+    # grace period, an alumni moderator here, the member muted this room for themselves.
+    closed: bool = False
+    read_only_until: datetime | None = None
+    moderator: bool = False
+    notifications_muted: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,3 +241,75 @@ class AuditEntry:
     subject_id: int | None
     room_id: int | None
     detail: str
+
+
+# ---- discharge and alumni ----------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """How treatment ended. Staff only: the cohort and the person see "moved on"."""
+
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    LEFT_EARLY = "left_early"
+    OTHER = "other"
+
+
+class ConsentDecision(StrEnum):
+    GIVEN = "given"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class AlumniCategory(StrEnum):
+    PROGRAM = "program"  # everyone in the program's alumni network
+    YEAR = "year"  # by graduation year
+    INTEREST = "interest"  # by interest
+    MENTORING = "mentoring"  # staff bring alumni and current clients together
+
+
+class AlumniAccess(StrEnum):
+    OPEN = "open"  # any consenting alum may join
+    INVITE = "invite"  # by invitation only
+
+
+@dataclass(frozen=True)
+class Discharge:
+    id: int
+    cohort_id: int
+    user: Author
+    outcome: Outcome
+    note: str | None  # staff views only, never the audit log
+    by: int
+    at: datetime
+    access_until: datetime
+
+
+@dataclass(frozen=True)
+class Consent:
+    user_id: int
+    version: int
+    decision: ConsentDecision
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AlumniRoom:
+    id: int
+    name: str
+    category: AlumniCategory
+    access: AlumniAccess
+    description: str
+    member_count: int
+    # For the viewer: a member now, and invited (an invitation outlives leaving).
+    joined: bool = False
+    invited: bool = False
+
+
+@dataclass(frozen=True)
+class Alum:
+    """An alum as staff see them, to re-admit, invite or appoint."""
+
+    user: Author
+    discharged_at: datetime | None
+    consent: ConsentDecision | None

@@ -81,6 +81,10 @@ ROOM = _obj(
         "slow_mode_seconds": INT,
         "muted_until": {"type": ["string", "null"]},
         "mute_reason": {"type": ["string", "null"]},
+        "closed": BOOL,
+        "read_only_until": {"type": ["string", "null"]},
+        "moderator": BOOL,
+        "notifications_muted": BOOL,
     },
     [
         "id",
@@ -251,6 +255,221 @@ def _query(name: str, schema: S) -> S:
 
 
 NO_CONTENT = {"description": "Done"}
+
+
+# ---- discharge and alumni ----
+NULL_STR = {"type": ["string", "null"]}
+DISCHARGE = _obj(
+    {
+        "id": ID,
+        "cohort": ID,
+        "user": AUTHOR,
+        "outcome": {"enum": ["completed", "transferred", "left_early", "other"]},
+        "note": NULL_STR,
+        "by": ID,
+        "at": STR,
+        "read_only_until": NULL_STR,
+    },
+    ["id", "cohort", "user", "outcome", "note", "by", "at", "read_only_until"],
+)
+ALUMNI_ROOM = _obj(
+    {
+        "id": ID,
+        "name": STR,
+        "category": {"enum": ["program", "year", "interest", "mentoring"]},
+        "access": {"enum": ["open", "invite"]},
+        "description": STR,
+        "members": INT,
+        "joined": BOOL,
+        "invited": BOOL,
+    },
+    ["id", "name", "category", "access", "description", "members", "joined", "invited"],
+)
+CONSENT = _obj(
+    {
+        "version": INT,
+        "text": STR,
+        "decision": {"enum": ["given", "declined", "withdrawn", None]},
+        "decided_version": {"type": ["integer", "null"]},
+        "decided_at": NULL_STR,
+        "alum": BOOL,
+    },
+    ["version", "text", "decision", "decided_version", "decided_at", "alum"],
+)
+
+
+def _alumni_paths() -> S:
+    room, cohort, user = _path("room"), _path("cohort"), _path("user")
+    return {
+        "/api/cohorts/{cohort}": {
+            "patch": _op(
+                "Set the cohort's read-only grace period after discharge (its staff)",
+                {"200": _json(_obj({"grace_days": INT}, ["grace_days"]))},
+                body=_obj(
+                    {"grace_days": {"type": "integer", "minimum": 0, "maximum": 90}},
+                    ["grace_days"],
+                ),
+                params=[cohort],
+            )
+        },
+        "/api/cohorts/{cohort}/roster": {
+            "get": _op(
+                "The cohort's clients, active or read-only until when (its staff)",
+                {
+                    "200": _json(
+                        _obj(
+                            {
+                                "cohort": ID,
+                                "room": ID,
+                                "grace_days": INT,
+                                "closed_at": NULL_STR,
+                                "members": {
+                                    "type": "array",
+                                    "items": _obj(
+                                        {"id": ID, "name": STR, "read_only_until": NULL_STR},
+                                        ["id", "name", "read_only_until"],
+                                    ),
+                                },
+                            },
+                            ["cohort", "room", "grace_days", "closed_at", "members"],
+                        )
+                    )
+                },
+                params=[cohort],
+            )
+        },
+        "/api/cohorts/{cohort}/discharges": {
+            "get": _op(
+                "Discharges from this cohort, with outcomes and staff notes (its staff)",
+                {
+                    "200": _json(
+                        _obj({"discharges": {"type": "array", "items": DISCHARGE}}, ["discharges"])
+                    )
+                },
+                params=[cohort],
+            ),
+            "post": _op(
+                "Discharge a client: access ends now or after the grace period",
+                {"201": _json(_obj({"discharge": DISCHARGE}, ["discharge"]))},
+                body=_obj(
+                    {
+                        "user": ID,
+                        "outcome": {"enum": ["completed", "transferred", "left_early", "other"]},
+                        "note": {"type": "string", "maxLength": 2000},
+                    },
+                    ["user", "outcome"],
+                ),
+                params=[cohort],
+            ),
+        },
+        "/api/cohorts/{cohort}/close": {
+            "post": _op(
+                "Close a cohort that has ended: read-only, retention clock starts",
+                {"200": _json(_obj({"closed_at": STR}, ["closed_at"]))},
+                params=[cohort],
+            )
+        },
+        "/api/cohorts/{cohort}/readmissions": {
+            "post": _op(
+                "Enrol an alum into this cohort again, same account",
+                {"204": NO_CONTENT},
+                body=_obj({"user": ID}, ["user"]),
+                params=[cohort],
+            )
+        },
+        "/api/alumni": {
+            "get": _op(
+                "Alumni, for staff (to re-admit, invite, appoint)",
+                {
+                    "200": _json(
+                        _obj(
+                            {
+                                "alumni": {
+                                    "type": "array",
+                                    "items": _obj(
+                                        {
+                                            "id": ID,
+                                            "name": STR,
+                                            "discharged_at": NULL_STR,
+                                            "consent": {
+                                                "enum": ["given", "declined", "withdrawn", None]
+                                            },
+                                        },
+                                        ["id", "name", "discharged_at", "consent"],
+                                    ),
+                                }
+                            },
+                            ["alumni"],
+                        )
+                    )
+                },
+            )
+        },
+        "/api/me/alumni-consent": {
+            "get": _op("My consent to the alumni network", {"200": _json(CONSENT)}),
+            "put": _op(
+                "Give, decline or withdraw consent to the alumni network",
+                {"200": _json(CONSENT)},
+                body=_obj({"consent": BOOL, "version": INT}, ["consent", "version"]),
+            ),
+        },
+        "/api/alumni/rooms": {
+            "get": _op(
+                "Alumni rooms I may see: joined, open to me, or invited to",
+                {"200": _json(_obj({"rooms": {"type": "array", "items": ALUMNI_ROOM}}, ["rooms"]))},
+            ),
+            "post": _op(
+                "Create an alumni room (admins)",
+                {"201": _json(_obj({"room": ALUMNI_ROOM}, ["room"]))},
+                body=_obj(
+                    {
+                        "name": STR,
+                        "category": {"enum": ["program", "year", "interest", "mentoring"]},
+                        "access": {"enum": ["open", "invite"]},
+                        "description": STR,
+                        "facilitators": {"type": "array", "items": ID, "maxItems": 20},
+                        "agreement": STR,
+                        "policy": {"type": "object", "additionalProperties": STR},
+                    },
+                    ["name", "category", "access"],
+                ),
+            ),
+        },
+        "/api/alumni/rooms/{room}/join": {
+            "post": _op(
+                "Join an alumni room (consenting alumni; invited, if by invitation)",
+                {"200": _json(_obj({"room": ALUMNI_ROOM}, ["room"]))},
+                params=[room],
+            )
+        },
+        "/api/alumni/rooms/{room}/leave": {
+            "post": _op("Leave an alumni room (re-join later)", {"204": NO_CONTENT}, params=[room])
+        },
+        "/api/alumni/rooms/{room}/invitations": {
+            "post": _op(
+                "Invite an alum (or, to a mentoring room, a client) (room staff)",
+                {"204": NO_CONTENT},
+                body=_obj({"user": ID}, ["user"]),
+                params=[room],
+            )
+        },
+        "/api/alumni/rooms/{room}/moderators/{user}": {
+            "put": _op(
+                "Appoint an alumni moderator (room staff)", {"204": NO_CONTENT}, params=[room, user]
+            ),
+            "delete": _op(
+                "Remove an alumni moderator (room staff)", {"204": NO_CONTENT}, params=[room, user]
+            ),
+        },
+        "/api/rooms/{room}/notifications": {
+            "put": _op(
+                "Mute a room for myself (no notifications, no unread badge)",
+                {"200": _json(_obj({"muted": BOOL}, ["muted"]))},
+                body=_obj({"muted": BOOL}, ["muted"]),
+                params=[room],
+            )
+        },
+    }
 
 
 def openapi_document() -> S:
@@ -587,5 +806,6 @@ def openapi_document() -> S:
                     params=[_path("room")],
                 ),
             },
+            **_alumni_paths(),
         },
     }

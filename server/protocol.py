@@ -506,6 +506,10 @@ def room_dict(r: RoomSummary) -> dict[str, Any]:
         "slow_mode_seconds": r.slow_mode_seconds,
         "muted_until": iso(r.muted_until),
         "mute_reason": r.mute_reason,
+        "closed": r.closed,
+        "read_only_until": iso(r.read_only_until),
+        "moderator": r.moderator,
+        "notifications_muted": r.notifications_muted,
     }
 
 
@@ -639,3 +643,11 @@ def report_dict(r: Report) -> dict[str, Any]:
 
 def report_frame(r: Report) -> str:
     return _dumps({"type": "report", "report": report_dict(r)})
+
+
+# ---- discharge and alumni ----------------------------------------------------------
+
+
+def moved_on_frame(room: int, user_id: int, name: str) -> str:
+    """To a cohort room: a member has moved on (never why: the outcome is for staff)."""
+    return _dumps({"type": "moved_on", "room": room, "user": {"id": user_id, "name": name}})

@@ -16,13 +16,21 @@ from ..models import (
     Agreement,
     Alert,
     AlertKind,
+    Alum,
+    AlumniAccess,
+    AlumniCategory,
+    AlumniRoom,
     AuditEntry,
     Cohort,
+    Consent,
+    ConsentDecision,
+    Discharge,
     Event,
     Held,
     HoldState,
     Invite,
     Message,
+    Outcome,
     Report,
     ReportState,
     Role,
@@ -50,6 +58,11 @@ class Membership:
     agreement_version: int
     muted_until: float | None = None
     mute_reason: str | None = None
+    # Discharge and alumni: read-only until then (a discharged member's grace period),
+    # the room is closed, the member moderates this alumni room.
+    access_until: float | None = None
+    closed: bool = False
+    moderator: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,6 +237,67 @@ class Store(Protocol):
         room_id: int | None = None,
         detail: str = "{}",
     ) -> None: ...
+
+    # ---- discharge and alumni ----
+    async def cohort_grace_days(self, cohort_id: int) -> int: ...
+    async def set_cohort_grace_days(self, cohort_id: int, days: int) -> None: ...
+    async def room_closed_at(self, room_id: int) -> float | None: ...
+    async def discharge(
+        self,
+        cohort_id: int,
+        room_id: int,
+        user_id: int,
+        outcome: Outcome,
+        note: str | None,
+        by: int,
+        now: float,
+        access_until: float,
+    ) -> Discharge:
+        """Record a discharge, end (or limit to read-only) the cohort membership and
+        make the person an alum, in one transaction. Raises NotFound unless they are an
+        active client of that room."""
+
+    async def list_discharges(self, cohort_id: int) -> list[Discharge]: ...
+    async def end_expired_access(self, now: float) -> list[tuple[int, int]]:
+        """Delete memberships whose read-only grace ended; returns (room, user) pairs."""
+
+    async def close_room(self, room_id: int, now: float) -> float:
+        """Close a room (read-only, retention clock starts); Conflict while it still has
+        active clients. Returns closed_at."""
+
+    async def readmit(self, room_id: int, user_id: int, now: float) -> list[int]:
+        """An alum becomes a client of `room_id` again; they leave the alumni rooms that
+        are not for mentoring. Returns the rooms left."""
+
+    async def record_consent(
+        self, user_id: int, version: int, decision: ConsentDecision, now: float
+    ) -> Consent: ...
+    async def latest_consent(self, user_id: int) -> Consent | None: ...
+    async def list_alumni(self) -> list[Alum]: ...
+    async def create_alumni_room(
+        self,
+        name: str,
+        category: AlumniCategory,
+        access: AlumniAccess,
+        description: str,
+        staff_ids: Sequence[int],
+        agreement: str,
+        policy: dict[str, str],
+        by: int,
+        now: float,
+    ) -> int: ...
+    async def alumni_rooms(self, user_id: int) -> list[AlumniRoom]: ...
+    async def get_alumni_room(self, room_id: int, user_id: int) -> AlumniRoom | None: ...
+    async def join_room(self, room_id: int, user_id: int, role: Role, now: float) -> bool:
+        """Add a member (accepting no agreement yet); False if already one."""
+
+    async def invite_to_room(self, room_id: int, user_id: int, by: int, now: float) -> None: ...
+    async def leave_alumni_rooms(self, user_id: int) -> list[int]:
+        """Leave every alumni room where the person is an alum; returns the rooms."""
+
+    async def set_moderator(self, room_id: int, user_id: int, moderator: bool) -> bool: ...
+    async def room_moderators(self, room_id: int) -> list[int]: ...
+    async def set_notifications_muted(self, room_id: int, user_id: int, muted: bool) -> bool: ...
 
 
 class UnsupportedDatabase(HearthError):

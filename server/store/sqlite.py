@@ -31,15 +31,23 @@ from ..models import (
     Agreement,
     Alert,
     AlertKind,
+    Alum,
+    AlumniAccess,
+    AlumniCategory,
+    AlumniRoom,
     AuditEntry,
     Author,
     Cohort,
+    Consent,
+    ConsentDecision,
+    Discharge,
     Event,
     EventKind,
     Held,
     HoldState,
     Invite,
     Message,
+    Outcome,
     ReplyRef,
     Report,
     ReportState,
@@ -695,7 +703,7 @@ class SqliteStore:
     async def memberships(self, user_id: int) -> dict[int, Membership]:
         rows = await self._r.execute_fetchall(
             "SELECT m.room_id, m.role, m.read_seq, m.accepted_version, r.agreement_version,"
-            " m.muted_until, m.mute_reason"
+            " m.muted_until, m.mute_reason, m.access_until, r.closed_at, m.moderator"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?",
             (user_id,),
         )
@@ -708,6 +716,9 @@ class SqliteStore:
                 agreement_version=r[4],
                 muted_until=r[5],
                 mute_reason=r[6],
+                access_until=r[7],
+                closed=r[8] is not None,
+                moderator=bool(r[9]),
             )
             for r in rows
         }
@@ -721,7 +732,8 @@ class SqliteStore:
             " m.accepted_version,"
             " (SELECT count(*) FROM messages x WHERE x.room_id = r.id AND x.seq > m.read_seq"
             "   AND x.author_id != m.user_id AND x.deleted_at IS NULL),"
-            " m.role, r.locked, r.slow_mode_seconds, m.muted_until, m.mute_reason"
+            " m.role, r.locked, r.slow_mode_seconds, m.muted_until, m.mute_reason,"
+            " r.closed_at, m.access_until, m.moderator, m.notifications_muted"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?"
             " ORDER BY r.id",
             (user_id,),
@@ -741,6 +753,10 @@ class SqliteStore:
                 slow_mode_seconds=r[10],
                 muted_until=_dt(r[11]),
                 mute_reason=r[12],
+                closed=r[13] is not None,
+                read_only_until=_dt(r[14]),
+                moderator=bool(r[15]),
+                notifications_muted=bool(r[16]),
             )
             for r in rows
         ]
@@ -1438,6 +1454,345 @@ class SqliteStore:
             return None, []
 
         await self._write(job)
+
+    # ---- discharge and alumni ----
+
+    async def cohort_grace_days(self, cohort_id: int) -> int:
+        row = await self._one(self._r, "SELECT grace_days FROM cohorts WHERE id = ?", (cohort_id,))
+        if row is None:
+            raise NotFound("no such cohort")
+        return int(row[0])
+
+    async def set_cohort_grace_days(self, cohort_id: int, days: int) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("UPDATE cohorts SET grace_days = ? WHERE id = ?", (days, cohort_id))
+            return None, []
+
+        await self._write(job)
+
+    async def room_closed_at(self, room_id: int) -> float | None:
+        row = await self._one(self._r, "SELECT closed_at FROM rooms WHERE id = ?", (room_id,))
+        return None if row is None else row[0]
+
+    DISCHARGE_SQL = (
+        "SELECT d.id, d.cohort_id, d.user_id, u.display_name, d.outcome, d.note,"
+        " d.discharged_by, d.discharged_at, d.access_until"
+        " FROM discharges d JOIN users u ON u.id = d.user_id "
+    )
+
+    @staticmethod
+    def _discharge(r: Sequence[Any]) -> Discharge:
+        return Discharge(
+            id=r[0],
+            cohort_id=r[1],
+            user=Author(r[2], r[3]),
+            outcome=Outcome(r[4]),
+            note=r[5],
+            by=r[6],
+            at=datetime.fromtimestamp(r[7], UTC),
+            access_until=datetime.fromtimestamp(r[8], UTC),
+        )
+
+    async def discharge(
+        self,
+        cohort_id: int,
+        room_id: int,
+        user_id: int,
+        outcome: Outcome,
+        note: str | None,
+        by: int,
+        now: float,
+        access_until: float,
+    ) -> Discharge:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            row = self._one_now(
+                db,
+                "SELECT m.role, m.access_until, u.role FROM room_members m"
+                " JOIN users u ON u.id = m.user_id WHERE m.room_id = ? AND m.user_id = ?",
+                (room_id, user_id),
+            )
+            if row is None or row[0] != Role.CLIENT.value or row[1] is not None:
+                raise NotFound("that person is not a current member of this cohort")
+            cur = db.execute(
+                "INSERT INTO discharges(cohort_id, user_id, outcome, note, discharged_by,"
+                " discharged_at, access_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (cohort_id, user_id, outcome.value, note, by, now, access_until),
+            )
+            if access_until <= now:
+                db.execute(
+                    "DELETE FROM room_members WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE room_members SET access_until = ? WHERE room_id = ? AND user_id = ?",
+                    (access_until, room_id, user_id),
+                )
+            # Still a client while enrolled in another cohort (a transfer between groups).
+            active = self._one_now(
+                db,
+                "SELECT 1 FROM room_members m JOIN cohorts c ON c.room_id = m.room_id"
+                " WHERE m.user_id = ? AND m.role = ? AND m.access_until IS NULL",
+                (user_id, Role.CLIENT.value),
+            )
+            if active is None and row[2] == Role.CLIENT.value:
+                db.execute("UPDATE users SET role = ? WHERE id = ?", (Role.ALUM.value, user_id))
+            assert cur.lastrowid is not None
+            return cur.lastrowid, []
+
+        discharge_id = await self._write(job)
+        row = await self._one(self._r, self.DISCHARGE_SQL + "WHERE d.id = ?", (discharge_id,))
+        return self._discharge(row)
+
+    async def list_discharges(self, cohort_id: int) -> list[Discharge]:
+        rows = await self._r.execute_fetchall(
+            self.DISCHARGE_SQL + "WHERE d.cohort_id = ? ORDER BY d.id DESC", (cohort_id,)
+        )
+        return [self._discharge(r) for r in rows]
+
+    async def end_expired_access(self, now: float) -> list[tuple[int, int]]:
+        def job(db: sqlite3.Connection) -> tuple[list[tuple[int, int]], list[Event]]:
+            rows = _fetchall(
+                db,
+                "DELETE FROM room_members WHERE access_until IS NOT NULL AND access_until <= ?"
+                " RETURNING room_id, user_id",
+                (now,),
+            )
+            return [(int(r[0]), int(r[1])) for r in rows], []
+
+        return await self._write(job)
+
+    async def close_room(self, room_id: int, now: float) -> float:
+        def job(db: sqlite3.Connection) -> tuple[float, list[Event]]:
+            row = self._one_now(db, "SELECT closed_at FROM rooms WHERE id = ?", (room_id,))
+            if row is None:
+                raise NotFound("no such room")
+            if row[0] is not None:
+                return float(row[0]), []
+            active = self._one_now(
+                db,
+                "SELECT count(*) FROM room_members WHERE room_id = ? AND role = ?"
+                " AND access_until IS NULL",
+                (room_id, Role.CLIENT.value),
+            )
+            if active[0]:
+                raise Conflict(
+                    f"{active[0]} member(s) are still in this cohort; discharge them first"
+                )
+            db.execute("UPDATE rooms SET closed_at = ?, locked = 1 WHERE id = ?", (now, room_id))
+            return now, []
+
+        return await self._write(job)
+
+    async def readmit(self, room_id: int, user_id: int, now: float) -> list[int]:
+        def job(db: sqlite3.Connection) -> tuple[list[int], list[Event]]:
+            row = self._one_now(db, "SELECT role FROM users WHERE id = ?", (user_id,))
+            if row is None or row[0] != Role.ALUM.value:
+                raise NotFound("no such alum")
+            held = self._one_now(
+                db,
+                "SELECT access_until FROM room_members WHERE room_id = ? AND user_id = ?",
+                (room_id, user_id),
+            )
+            if held is not None and held[0] is None:
+                raise Conflict("that person is already a member of this cohort")
+            db.execute(
+                "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(room_id, user_id) DO UPDATE SET access_until = NULL,"
+                " role = excluded.role, joined_at = excluded.joined_at",
+                (room_id, user_id, Role.CLIENT.value, now),
+            )
+            db.execute("UPDATE users SET role = ? WHERE id = ?", (Role.CLIENT.value, user_id))
+            # Current clients meet alumni only in rooms made for it (mentoring).
+            left = _fetchall(
+                db,
+                "DELETE FROM room_members WHERE user_id = ? AND room_id IN"
+                " (SELECT room_id FROM alumni_rooms WHERE category != ?) RETURNING room_id",
+                (user_id, AlumniCategory.MENTORING.value),
+            )
+            return [int(r[0]) for r in left], []
+
+        return await self._write(job)
+
+    async def record_consent(
+        self, user_id: int, version: int, decision: ConsentDecision, now: float
+    ) -> Consent:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
+                "INSERT INTO alumni_consents(user_id, version, decision, decided_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, version, decision.value, now),
+            )
+            return None, []
+
+        await self._write(job)
+        return Consent(user_id, version, decision, datetime.fromtimestamp(now, UTC))
+
+    async def latest_consent(self, user_id: int) -> Consent | None:
+        row = await self._one(
+            self._r,
+            "SELECT version, decision, decided_at FROM alumni_consents WHERE user_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return Consent(
+            user_id, row[0], ConsentDecision(row[1]), datetime.fromtimestamp(row[2], UTC)
+        )
+
+    async def list_alumni(self) -> list[Alum]:
+        rows = await self._r.execute_fetchall(
+            "SELECT u.id, u.display_name,"
+            " (SELECT max(discharged_at) FROM discharges d WHERE d.user_id = u.id),"
+            " (SELECT decision FROM alumni_consents c WHERE c.user_id = u.id"
+            "  ORDER BY c.id DESC LIMIT 1)"
+            " FROM users u WHERE u.role = ? AND u.suspended = 0 ORDER BY u.display_name, u.id",
+            (Role.ALUM.value,),
+        )
+        return [
+            Alum(
+                user=Author(r[0], r[1]),
+                discharged_at=_dt(r[2]),
+                consent=None if r[3] is None else ConsentDecision(r[3]),
+            )
+            for r in rows
+        ]
+
+    async def create_alumni_room(
+        self,
+        name: str,
+        category: AlumniCategory,
+        access: AlumniAccess,
+        description: str,
+        staff_ids: Sequence[int],
+        agreement: str,
+        policy: dict[str, str],
+        by: int,
+        now: float,
+    ) -> int:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
+                "INSERT INTO rooms(kind, name, agreement_version, created_at, policy)"
+                " VALUES (?, ?, 1, ?, ?)",
+                (RoomKind.ALUMNI.value, name, now, json.dumps(policy)),
+            )
+            room_id = cur.lastrowid
+            assert room_id is not None
+            db.execute(
+                "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
+                " VALUES (?, 1, ?, ?, ?)",
+                (room_id, agreement, by, now),
+            )
+            db.execute(
+                "INSERT INTO alumni_rooms(room_id, category, access, description, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (room_id, category.value, access.value, description, by, now),
+            )
+            for uid in dict.fromkeys(staff_ids):
+                db.execute(
+                    "INSERT INTO room_members(room_id, user_id, role, joined_at, accepted_version)"
+                    " VALUES (?, ?, ?, ?, 1)",
+                    (room_id, uid, Role.FACILITATOR.value, now),
+                )
+            return room_id, []
+
+        return await self._write(job)
+
+    ALUMNI_ROOM_SQL = (
+        "SELECT r.id, r.name, a.category, a.access, a.description,"
+        " (SELECT count(*) FROM room_members x WHERE x.room_id = r.id AND x.role != 'facilitator'),"
+        " EXISTS(SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?),"
+        " EXISTS(SELECT 1 FROM alumni_invitations i WHERE i.room_id = r.id AND i.user_id = ?)"
+        " FROM alumni_rooms a JOIN rooms r ON r.id = a.room_id "
+    )
+
+    @staticmethod
+    def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
+        return AlumniRoom(
+            id=r[0],
+            name=r[1],
+            category=AlumniCategory(r[2]),
+            access=AlumniAccess(r[3]),
+            description=r[4],
+            member_count=r[5],
+            joined=bool(r[6]),
+            invited=bool(r[7]),
+        )
+
+    async def alumni_rooms(self, user_id: int) -> list[AlumniRoom]:
+        rows = await self._r.execute_fetchall(
+            self.ALUMNI_ROOM_SQL + "WHERE r.closed_at IS NULL ORDER BY r.name, r.id",
+            (user_id, user_id),
+        )
+        return [self._alumni_room(r) for r in rows]
+
+    async def get_alumni_room(self, room_id: int, user_id: int) -> AlumniRoom | None:
+        row = await self._one(
+            self._r, self.ALUMNI_ROOM_SQL + "WHERE r.id = ?", (user_id, user_id, room_id)
+        )
+        return None if row is None else self._alumni_room(row)
+
+    async def join_room(self, room_id: int, user_id: int, role: Role, now: float) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(room_id, user_id) DO NOTHING",
+                (room_id, user_id, role.value, now),
+            )
+            return cur.rowcount > 0, []
+
+        return await self._write(job)
+
+    async def invite_to_room(self, room_id: int, user_id: int, by: int, now: float) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
+                "INSERT INTO alumni_invitations(room_id, user_id, invited_by, invited_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(room_id, user_id) DO NOTHING",
+                (room_id, user_id, by, now),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def leave_alumni_rooms(self, user_id: int) -> list[int]:
+        def job(db: sqlite3.Connection) -> tuple[list[int], list[Event]]:
+            rows = _fetchall(
+                db,
+                "DELETE FROM room_members WHERE user_id = ? AND role = ? AND room_id IN"
+                " (SELECT room_id FROM alumni_rooms) RETURNING room_id",
+                (user_id, Role.ALUM.value),
+            )
+            return [int(r[0]) for r in rows], []
+
+        return await self._write(job)
+
+    async def set_moderator(self, room_id: int, user_id: int, moderator: bool) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "UPDATE room_members SET moderator = ? WHERE room_id = ? AND user_id = ?"
+                " AND role = ?",
+                (int(moderator), room_id, user_id, Role.ALUM.value),
+            )
+            return cur.rowcount > 0, []
+
+        return await self._write(job)
+
+    async def room_moderators(self, room_id: int) -> list[int]:
+        rows = await self._r.execute_fetchall(
+            "SELECT user_id FROM room_members WHERE room_id = ? AND moderator = 1", (room_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def set_notifications_muted(self, room_id: int, user_id: int, muted: bool) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "UPDATE room_members SET notifications_muted = ? WHERE room_id = ? AND user_id = ?",
+                (int(muted), room_id, user_id),
+            )
+            return cur.rowcount > 0, []
+
+        return await self._write(job)
 
 
 def _clip(text: str | None) -> str | None:
