@@ -265,7 +265,8 @@ class Alumni:
         await self._refresh_user(user_id)
         for room in left:
             self._left(user_id, room, "removed_from_room")
-        self.chat.forget_member(cohort.room_id, user_id)
+        for room in await self.store.memberships(user_id):
+            self.chat.forget_member(room, user_id)  # moderator flags cleared
         await self.chat.joined(user_id, cohort.room_id)
         await self.chat.audit(
             actor,

@@ -1603,6 +1603,8 @@ class SqliteStore:
                 (room_id, user_id, Role.CLIENT.value, now),
             )
             db.execute("UPDATE users SET role = ? WHERE id = ?", (Role.CLIENT.value, user_id))
+            # A current client moderates nowhere.
+            db.execute("UPDATE room_members SET moderator = 0 WHERE user_id = ?", (user_id,))
             # Current clients meet alumni only in rooms made for it (mentoring).
             left = _fetchall(
                 db,
