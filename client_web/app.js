@@ -16,6 +16,8 @@ import { FacilitatorPanel } from "./panel.js";
 import * as V from "./view.js";
 import * as notify from "./notify.js";
 import * as sound from "./sound.js";
+import { dischargeSection } from "./discharge.js";
+import * as alumni from "./alumni.js";
 
 const ROOM_KEY = "hearth.room";
 const isStaff = (p) => p && (p.role === "admin" || p.role === "facilitator");
@@ -158,6 +160,29 @@ class App {
         say(`You were removed from a room.${why}`);
         if (this.socket) this.socket.restart();
         break;
+      // Discharge and the alumni network.
+      case "discharged": {
+        this.profile.role = "alum";
+        const room = this.store.room(frame.room);
+        if (frame.read_only_until && room) {
+          room.read_only_until = frame.read_only_until;
+          this.store.changed({ room: frame.room, roomState: true });
+        } else if (this.socket) {
+          this.socket.restart();
+        }
+        say("You have moved on from your group. Thank you for the work you did here.", "info");
+        if (frame.consent) alumni.consentDialog(frame.consent);
+        break;
+      }
+      case "access_ended":
+      case "left_room":
+      case "room_closed":
+      case "moderator":
+        if (this.socket) this.socket.restart();
+        break;
+      case "alumni_invited":
+        say(`You’re invited to the alumni room “${frame.name}”. Open “Alumni” to join.`, "info");
+        break;
       case "report_handled":
         say(`A facilitator ${frame.state === "resolved" ? "has dealt with" : "has seen"} your report. Thank you for speaking up.`
           + (frame.note ? ` Their note: ${frame.note}` : ""), "ok");
@@ -211,6 +236,13 @@ class App {
     this.socket.addEventListener("alert", (e) => this.facilitation.alertFrame(e.detail));
     this.socket.addEventListener("report", (e) => this.facilitation.reportFrame(e.detail));
     this.socket.addEventListener("hold", (e) => this.facilitation.holdFrame(e.detail));
+    this.socket.addEventListener("moved_on", (e) => {
+      const f = e.detail;
+      if (this.roomView && this.view === "room" && this.roomView.roomId === f.room) {
+        this.roomView.say(`${f.user.name} has moved on from the group.`, "info");
+      }
+    });
+    this.socket.addEventListener("welcome", () => alumni.maybeAskConsent(this.profile));
     // A room joined while connected (e.g. a cohort just created): a new room to look after.
     this.socket.addEventListener("joined", (e) => {
       this.renderNav();
@@ -284,6 +316,9 @@ class App {
       this.showSettings();
     } else if (hash === "#/staff" && isStaff(this.profile)) {
       this.showStaff();
+    } else if (hash === "#/alumni") {
+      this.show("alumni", alumni.alumniScreen({ profile: this.profile,
+        onOpen: (room) => { location.hash = `#/room/${room}`; } }));
     } else if (hash === "#/facilitate" && this.facilitation && this.facilitation.active) {
       this.showPanel();
     } else {
@@ -311,6 +346,7 @@ class App {
       data: { navKey: key }, attrs: { "aria-current": here(view) } });
     const links = [link("chat", "#/", "Chat", "room"), link("settings", "#/settings", "Settings", "settings")];
     if (isStaff(this.profile)) links.push(link("staff", "#/staff", "Staff", "staff"));
+    if (isStaff(this.profile) || this.profile.role === "alum") links.push(link("alumni", "#/alumni", "Alumni", "alumni"));
     this.panelLink = null;
     if (this.facilitation && this.facilitation.active) {
       this.panelBadge = V.h("span", { class: "badge alert-badge", attrs: { "aria-hidden": "true" } });
@@ -522,7 +558,7 @@ class App {
   }
 
   showSettings() {
-    this.show("settings", V.settingsScreen({
+    const screen = V.settingsScreen({
       profile: this.profile,
       notifications: { supported: notify.supported(), enabled: notify.enabled() },
       onPrivacy: async (changes) => {
@@ -536,7 +572,10 @@ class App {
       },
       onLogout: () => this.logout(),
       onBack: () => { location.hash = "#/"; },
-    }));
+    });
+    // The alumni network, for people who have finished treatment.
+    if (this.profile.role === "alum") screen.querySelector("form").appendChild(alumni.consentSettings());
+    this.show("settings", screen);
   }
 
   async showStaff() {
@@ -553,7 +592,7 @@ class App {
       return;
     }
     if (location.hash !== "#/staff") return;
-    this.show("staff", V.staffScreen({
+    const screen = V.staffScreen({
       profile: this.profile, cohorts, facilitators,
       onCreateCohort: async (body) => {
         const payload = { name: body.name };
@@ -565,7 +604,9 @@ class App {
       },
       onInvite: (cohort) => api.createInvite(cohort),
       onBack: () => { location.hash = "#/"; },
-    }));
+    });
+    screen.insertBefore(dischargeSection({ cohorts }), screen.lastElementChild);
+    this.show("staff", screen);
   }
 
   // ---- live events -------------------------------------------------------------------------
@@ -579,7 +620,7 @@ class App {
     if (room && room.caughtUp && message.seq > room.read_seq && !(viewing && this.roomView.atBottom())) {
       this.store.setUnread(roomId, (room.unread || 0) + 1);
     }
-    if (room && room.caughtUp) notify.newMessage();
+    if (room && room.caughtUp && !room.notifications_muted) notify.newMessage();
   }
 
   /** Say a new message politely to screen readers; the words do not linger in the page. */

@@ -24,6 +24,8 @@ export const SERVER_TYPES = Object.freeze([
   // notices (crisis help, mutes, decisions, a room joined), room state, and staff alerts,
   // reports and hold-queue changes.
   "done", "held", "notice", "room_state", "alert", "report", "hold",
+  // Discharge: a cohort member has moved on (never why).
+  "moved_on",
 ]);
 
 /** A held message's state, as the hold queue sees it. */

@@ -13,6 +13,7 @@ import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
 import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
 import { reportMessage, removeMessage, memberActions } from "./modtools.js";
+import { readOnlyBanner } from "./alumni.js";
 
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
@@ -359,6 +360,12 @@ export class RoomView {
         if (left < 2 ** 31) this.muteTimer = setTimeout(() => this.renderComposerState(), left + 500);
       } else if (room.locked) {
         banner = "This room is read-only for now. You can still read along.";
+        disabled = true;
+      }
+      // Discharge: a closed cohort, or a member's read-only time after moving on.
+      const ended = readOnlyBanner(room);
+      if (ended) {
+        banner = ended;
         disabled = true;
       }
     }

@@ -305,6 +305,9 @@ export class Socket extends EventTarget {
     report(frame) {
       this.dispatchEvent(new CustomEvent("report", { detail: frame.report }));
     },
+    moved_on(frame) {
+      this.dispatchEvent(new CustomEvent("moved_on", { detail: frame }));
+    },
     hold(frame) {
       // The hold queue changed (a message held, or decided): for facilitation.js.
       this.dispatchEvent(new CustomEvent("hold", { detail: frame.hold }));

@@ -89,6 +89,12 @@ export class Store extends EventTarget {
     room.slow_mode_seconds = r.slow_mode_seconds || 0;
     room.muted_until = r.muted_until || null;
     room.mute_reason = room.muted_until ? r.mute_reason || null : null;
+    // Discharge and alumni: a closed cohort, the viewer's read-only time after moving
+    // on, an alumni moderator here, the viewer muted this room for themselves.
+    room.closed = Boolean(r.closed);
+    room.read_only_until = r.read_only_until || null;
+    room.moderator = Boolean(r.moderator);
+    room.notifications_muted = Boolean(r.notifications_muted);
     this.rooms.set(r.id, room);
     if (!this.messages.has(r.id)) this.messages.set(r.id, new Map());
     return room;
