@@ -173,14 +173,14 @@ export function alumniScreen({ profile, onOpen }) {
       }
     };
     if (r.joined) {
-      actions.append(
+      actions.append(...[
         h("button", { type: "button", class: "button small primary", text: "Open",
           attrs: { "aria-describedby": titleId }, on: { click: () => onOpen(r.id) } }),
         profile.role === "alum" || profile.role === "client"
           ? h("button", { type: "button", class: "button small", text: "Leave",
             attrs: { "aria-describedby": titleId },
             on: { click: () => act(() => api.leaveAlumniRoom(r.id), `You left ${r.name}. You can join again any time.`) } })
-          : null);
+          : null].filter(Boolean));
     } else {
       actions.append(h("button", { type: "button", class: "button small primary", text: "Join",
         attrs: { "aria-describedby": titleId },
@@ -249,3 +249,32 @@ function newRoomForm(reload, msg) {
     h("label", { htmlFor: contact.id, text: "Allow alumni to share contact details here" })),
   h("button", { type: "submit", class: "button primary", text: "Create alumni room" }));
 }
+
+/**
+ * The room header's "Mute" toggle: the person silences a room for themselves (no
+ * notifications from it, on every device). `update()` follows the current room.
+ */
+export function muteToggle(store, currentRoom, say) {
+  const button = h("button", { type: "button", class: "button small mute-toggle",
+    attrs: { "aria-pressed": "false" },
+    on: { click: async () => {
+      const room = currentRoom();
+      if (!room) return;
+      const muted = !room.notifications_muted;
+      try {
+        await api.muteRoom(room.id, muted);
+        room.notifications_muted = muted;
+        button.update();
+        say(muted ? `${room.name} is muted: no notifications from it.` : `${room.name} is unmuted.`);
+      } catch (err) {
+        say(err.message);
+      }
+    } } }, "Mute room");
+  button.update = () => {
+    const room = currentRoom();
+    button.hidden = !room;
+    button.setAttribute("aria-pressed", String(Boolean(room && room.notifications_muted)));
+  };
+  return button;
+}
+

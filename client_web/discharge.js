@@ -126,12 +126,12 @@ export function dischargeSection({ cohorts }) {
         }
       } } });
 
-    body.append(
+    body.append(...[
       closed ? h("p", { class: "state-chip", text: `Closed on ${day(roster.closed_at)}` }) : null,
       list, msg.el,
       closed ? null : graceForm,
       readmitForm,
-      closed ? null : h("div", { class: "row" }, closeButton));
+      closed ? null : h("div", { class: "row" }, closeButton)].filter(Boolean));
     if (notice) msg.ok(notice);
   }
 

@@ -13,7 +13,7 @@ import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
 import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
 import { reportMessage, removeMessage, memberActions } from "./modtools.js";
-import { readOnlyBanner } from "./alumni.js";
+import { readOnlyBanner, muteToggle } from "./alumni.js";
 
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
@@ -202,7 +202,8 @@ export class RoomView {
     this.buildComposer();
     this.main = h("section", { class: "room", attrs: { "aria-labelledby": "room-title" } },
       h("div", { class: "room-header" }, h("div", { class: "room-heading" }, this.title, this.stateLine),
-        this.agreementButton, this.peopleToggle),
+        this.agreementButton, this.muteButton = muteToggle(this.store, () => this.room,
+          (text) => this.say(text, "ok")), this.peopleToggle),
       h("div", { class: "scroll-wrap" }, this.scroller, this.jump),
       this.typing,
       this.notice,
@@ -284,6 +285,7 @@ export class RoomView {
     this.renderRooms();
     const room = this.room;
     this.title.textContent = room ? room.name : "Your group";
+    this.muteButton.update();
     const online = room ? room.online || [] : [];
     clear(this.onlineList);
     const manage = this.facilitating;
