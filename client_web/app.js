@@ -346,7 +346,11 @@ class App {
       data: { navKey: key }, attrs: { "aria-current": here(view) } });
     const links = [link("chat", "#/", "Chat", "room"), link("settings", "#/settings", "Settings", "settings")];
     if (isStaff(this.profile)) links.push(link("staff", "#/staff", "Staff", "staff"));
-    if (isStaff(this.profile) || this.profile.role === "alum") links.push(link("alumni", "#/alumni", "Alumni", "alumni"));
+    // The alumni network: alumni, admins, and staff of an alumni room.
+    const alumniStaff = [...this.store.rooms.values()].some((r) => r.kind === "alumni");
+    if (["admin", "alum"].includes(this.profile.role) || alumniStaff) {
+      links.push(link("alumni", "#/alumni", "Alumni", "alumni"));
+    }
     this.panelLink = null;
     if (this.facilitation && this.facilitation.active) {
       this.panelBadge = V.h("span", { class: "badge alert-badge", attrs: { "aria-hidden": "true" } });

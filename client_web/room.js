@@ -80,6 +80,12 @@ export class RoomView {
     return Boolean(room && room.role === "facilitator");
   }
 
+  /** The viewer moderates this alumni room (removes messages; the server checks). */
+  get moderating() {
+    const room = this.room;
+    return Boolean(room && room.moderator && room.kind === "alumni");
+  }
+
   // ---- mounting ----------------------------------------------------------------------
 
   mount(container, roomId) {
@@ -616,7 +622,7 @@ export class RoomView {
       !own && !this.facilitating
         ? h("button", { type: "button", class: "button small", text: "Report", data: { action: "report", seq: m.seq } })
         : null,
-      !own && this.facilitating
+      !own && (this.facilitating || this.moderating)
         ? h("button", { type: "button", class: "button small danger", text: "Remove", data: { action: "remove", seq: m.seq } })
         : null,
       !own && this.facilitating && this.roles.get(m.author.id) !== "facilitator"

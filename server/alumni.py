@@ -305,9 +305,9 @@ class Alumni:
         else:
             given = latest is not None and latest.decision is ConsentDecision.GIVEN
             decision = ConsentDecision.WITHDRAWN if given else ConsentDecision.DECLINED
-            recorded = await self.store.record_consent(
-                user.id, latest.version if given and latest else version, decision, now
-            )
+            # A withdrawal names the text that was agreed to; a decline, the one shown.
+            shown = latest.version if given and latest else CONSENT_VERSION
+            recorded = await self.store.record_consent(user.id, shown, decision, now)
             action = "alumni.consent." + ("withdraw" if given else "decline")
             for room in await self.store.leave_alumni_rooms(user.id):
                 self._left(user.id, room, "removed_from_room")

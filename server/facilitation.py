@@ -379,7 +379,11 @@ class Facilitation:
 
     async def _do_remove(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.message is not None
-        await self._moderator(actor, frame.room)
+        mine = await self._moderator(actor, frame.room)
+        if mine.role is not Role.FACILITATOR:
+            message = await self.store.get_message(frame.room, frame.message)
+            if message is not None and message.author.id in await self.staff_of(frame.room):
+                raise Forbidden("only staff can remove a staff member's message")
         event = await self.store.remove_message(
             frame.room, frame.message, actor.id, frame.reason, self.chat.clock()
         )

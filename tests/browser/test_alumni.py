@@ -19,6 +19,7 @@ from harness import (
     axe_violations,
     new_page,
     output_dir,
+    post_as,
     send,
     texts,
     wait_connected,
@@ -169,4 +170,49 @@ async def test_an_alum_joins_an_alumni_room_and_posts(
     await item.get_by_role("button", name="Join").click()
     await expect(item.get_by_role("button", name="Open")).to_be_visible()
     await page.screenshot(path=str(output_dir() / "alumni-rooms.png"), full_page=True)
+    clean(watch)
+
+
+async def test_an_alumni_moderator_removes_a_message_in_their_room(
+    browser: Any, program: Program, jordan: Rest
+) -> None:
+    cohort = jordan.call("POST", "/api/cohorts", {"name": "Autumn IOP"})["cohort"]
+    mine = Program(program.server, program.admin, jordan, cohort)
+    quinn = mine.enrol("Quinn", "quinn.mod")
+    blake = mine.enrol("Blake", "blake.alum")
+    room = program.admin.call(
+        "POST",
+        "/api/alumni/rooms",
+        {"name": "Running club", "category": "interest", "access": "open"},
+    )["room"]
+    for who in (quinn, blake):
+        jordan.call(
+            "POST",
+            f"/api/cohorts/{cohort['id']}/discharges",
+            {"user": who.user["id"], "outcome": "completed"},
+        )
+        who.call("PUT", "/api/me/alumni-consent", {"consent": True, "version": 1})
+        who.call("POST", f"/api/alumni/rooms/{room['id']}/join", {})
+        who.call("POST", f"/api/rooms/{room['id']}/agreement/accept", {"version": 1})
+    program.admin.call("PUT", f"/api/alumni/rooms/{room['id']}/moderators/{quinn.user['id']}")
+    await post_as(
+        program,
+        blake,
+        room["id"],
+        ["my new running shoes are bright orange, no regrets"],
+        react=None,
+    )
+
+    _, page, watch = await new_page(browser, program, rest=quinn, path=f"/#/room/{room['id']}")
+    await wait_connected(page)
+    msg = page.locator("li.msg").filter(has_text="my new running shoes are bright orange")
+    await msg.get_by_role("button", name="Actions for message from Blake").click()
+    await msg.get_by_role("button", name="Remove").click()
+    dialog = page.get_by_role("dialog", name="Remove this message?")
+    await dialog.get_by_label("Reason").fill("Please keep gear talk in the gear thread")
+    await dialog.get_by_role("button", name="Remove message").click()
+    await expect(page.locator("li.msg .tombstone")).to_have_text(["Removed by a facilitator"])
+    await expect(page.get_by_text("my new running shoes are bright orange")).to_have_count(0)
+    # No other facilitator powers show.
+    await expect(page.locator(".panel-link")).to_have_count(0)
     clean(watch)

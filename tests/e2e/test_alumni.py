@@ -449,6 +449,21 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     )
     assert done["type"] == "done"
 
+    # Not a staff member's message.
+    admin = await world.admin.connect()
+    staff_msg = await admin.post(lounge["id"], "welcome, I run the alumni program")
+    refused = await alice.answer(
+        {
+            "type": "moderate",
+            "action": "remove",
+            "room": lounge["id"],
+            "message": staff_msg["seq"],
+            "reason": "x",
+        }
+    )
+    assert refused["code"] == "forbidden"
+    await admin.close()
+
     # Not the heavier actions, and not the staff's alerts.
     for frame in (
         {"action": "lock", "room": lounge["id"], "reason": "x"},
