@@ -50,6 +50,7 @@ class App {
     this.menuOpen = false; // the top bar's menu, on a phone
     this.navToggle = null;
     this.navMenu = null;
+    this.alumniInvited = false; // a client invited to a mentoring room
   }
 
   async boot() {
@@ -181,6 +182,8 @@ class App {
         if (this.socket) this.socket.restart();
         break;
       case "alumni_invited":
+        this.alumniInvited = true;
+        this.renderNav();
         say(`You’re invited to the alumni room “${frame.name}”. Open “Alumni” to join.`, "info");
         break;
       case "report_handled":
@@ -242,7 +245,16 @@ class App {
         this.roomView.say(`${f.user.name} has moved on from the group.`, "info");
       }
     });
-    this.socket.addEventListener("welcome", () => alumni.maybeAskConsent(this.profile));
+    this.socket.addEventListener("welcome", () => {
+      alumni.maybeAskConsent(this.profile);
+      // A current client reaches the alumni screen only when staff invited them there.
+      if (this.profile && this.profile.role === "client") {
+        api.alumniRooms().then(({ rooms }) => {
+          this.alumniInvited = rooms.length > 0;
+          this.renderNav();
+        }).catch(() => {});
+      }
+    });
     // A room joined while connected (e.g. a cohort just created): a new room to look after.
     this.socket.addEventListener("joined", (e) => {
       this.renderNav();
@@ -271,6 +283,7 @@ class App {
     this.facilitation = null;
     this.panelLink = null;
     this.profile = null;
+    this.alumniInvited = false;
     this.store.reset();
     V.clear(this.announcer);
     this.setStatus("idle");
@@ -348,7 +361,7 @@ class App {
     if (isStaff(this.profile)) links.push(link("staff", "#/staff", "Staff", "staff"));
     // The alumni network: alumni, admins, and staff of an alumni room.
     const alumniStaff = [...this.store.rooms.values()].some((r) => r.kind === "alumni");
-    if (["admin", "alum"].includes(this.profile.role) || alumniStaff) {
+    if (["admin", "alum"].includes(this.profile.role) || alumniStaff || this.alumniInvited) {
       links.push(link("alumni", "#/alumni", "Alumni", "alumni"));
     }
     this.panelLink = null;

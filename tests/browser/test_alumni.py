@@ -216,3 +216,34 @@ async def test_an_alumni_moderator_removes_a_message_in_their_room(
     # No other facilitator powers show.
     await expect(page.locator(".panel-link")).to_have_count(0)
     clean(watch)
+
+
+async def test_a_client_meets_alumni_only_in_a_mentoring_room_staff_invited_them_to(
+    browser: Any, program: Program, jordan: Rest
+) -> None:
+    cohort = jordan.call("POST", "/api/cohorts", {"name": "Winter IOP"})["cohort"]
+    mine = Program(program.server, program.admin, jordan, cohort)
+    pat = mine.enrol("Pat", "pat.mentee")
+    room = program.admin.call(
+        "POST",
+        "/api/alumni/rooms",
+        {
+            "name": "Mentoring circle",
+            "category": "mentoring",
+            "access": "invite",
+            "facilitators": [jordan.user["id"]],
+        },
+    )["room"]
+    _, page, watch = await new_page(browser, program, rest=pat)
+    await wait_connected(page)
+    nav = page.locator("header.topbar")
+    await expect(nav.get_by_role("link", name="Alumni")).to_have_count(0)
+    jordan.call("POST", f"/api/alumni/rooms/{room['id']}/invitations", {"user": pat.user["id"]})
+    await nav.get_by_role("link", name="Alumni").click()
+    item = page.locator(f"li.alumni-room[data-room='{room['id']}']")
+    await expect(item).to_contain_text("You’re invited")
+    await expect(page.locator("li.alumni-room")).to_have_count(1)  # nothing else to find
+    await item.get_by_role("button", name="Join").click()
+    await item.get_by_role("button", name="Open").click()
+    await expect(page.get_by_role("heading", name="Mentoring circle", level=1)).to_be_visible()
+    clean(watch)
