@@ -126,9 +126,10 @@ export function consentSettings() {
 
 /**
  * The "Alumni network" screen.
- * @param {{profile: object, onOpen: (room:number) => void}} opts
+ * @param {{profile: object, onOpen: (room:number) => void,
+ *   store?: import("./store.js").Store, socket?: import("./socket.js").Socket}} opts
  */
-export function alumniScreen({ profile, onOpen }) {
+export function alumniScreen({ profile, onOpen, store = null, socket = null }) {
   const msg = formMessage();
   const list = h("ul", { class: "alumni-rooms" });
   const intro = h("p", { class: "lead" });
@@ -203,15 +204,27 @@ export function alumniScreen({ profile, onOpen }) {
         h("button", { type: "button", class: "button small quiet", text: "Remove moderator",
           on: { click: () => act(() => api.setModerator(r.id, Number(pick.value), false), "No longer a moderator here.") } }));
     }
+    const held = store && store.room(r.id);
+    const moderating = Boolean(r.joined && held && held.moderator && socket);
     return h("li", { class: "alumni-room", data: { room: r.id } },
       h("h2", { id: titleId, text: r.name }),
       h("p", { class: "hint", text: `${categoryName(r.category)} · ${r.access === "open" ? "open to all alumni" : "by invitation"} · ${r.members} member${r.members === 1 ? "" : "s"}` }),
       r.description ? h("p", { text: r.description }) : null,
       r.invited && !r.joined ? h("p", { class: "state-chip", text: "You’re invited" }) : null,
-      actions, staffTools);
+      actions, staffTools,
+      moderating ? moderationSection(r, socket) : null);
   }
 
   load();
+  // Opened before the connection said which rooms the viewer moderates: look again then.
+  if (store && !store.rooms.size) {
+    const again = (e) => {
+      if (!(e.detail && e.detail.rooms)) return;
+      store.removeEventListener("change", again);
+      if (root.isConnected) load();
+    };
+    store.addEventListener("change", again);
+  }
   return root;
 }
 
@@ -276,5 +289,63 @@ export function muteToggle(store, currentRoom, say) {
     button.setAttribute("aria-pressed", String(Boolean(room && room.notifications_muted)));
   };
   return button;
+}
+
+/**
+ * For an alumni moderator: the room's held messages and open reports, decided here
+ * (the lighter actions; staff keep the facilitator tools).
+ */
+function moderationSection(room, socket) {
+  const list = h("ul", { class: "held-list" });
+  const msg = formMessage();
+  const titleId = `moderation-${room.id}`;
+  const act = async (action, fields, done) => {
+    msg.clear();
+    try {
+      await socket.moderate(action, fields);
+      await load();
+      msg.ok(done);
+    } catch (err) {
+      msg.error(err.message);
+    }
+  };
+  async function load() {
+    let held;
+    let reports;
+    try {
+      [{ held }, { reports }] = await Promise.all([api.held(room.id), api.reports()]);
+    } catch (err) {
+      msg.error(`Couldn’t load: ${err.message}`);
+      return;
+    }
+    reports = reports.filter((r) => r.room === room.id);
+    clear(list);
+    for (const x of held) {
+      list.appendChild(h("li", { class: "held-item", data: { held: x.id } },
+        h("p", {}, h("strong", { text: x.author.name }), " wrote, waiting for review:"),
+        h("blockquote", { class: "held-text", text: x.text }),
+        h("div", { class: "item-actions" },
+          h("button", { type: "button", class: "button small primary", text: "Approve",
+            on: { click: () => act("approve", { held: x.id }, "Approved: it is in the room now.") } }),
+          h("button", { type: "button", class: "button small", text: "Reject",
+            on: { click: () => act("reject", { held: x.id }, "Not shared; the author has been told.") } }))));
+    }
+    for (const r of reports) {
+      list.appendChild(h("li", { class: "report-item", data: { report: r.id } },
+        h("p", {}, h("strong", { text: r.reporter.name }), ` reported a message${r.reason ? ": " : "."}`,
+          r.reason ? h("span", { text: r.reason }) : null),
+        h("div", { class: "item-actions" },
+          h("a", { class: "button small", href: `#/room/${room.id}/m/${r.message}`, text: "Go to message" }),
+          h("button", { type: "button", class: "button small", text: "Resolve",
+            on: { click: () => act("handle_report", { report: r.id, state: "resolved" }, "Report resolved.") } }))));
+    }
+    if (!held.length && !reports.length) list.appendChild(h("li", { class: "hint", text: "Nothing is waiting." }));
+  }
+  load();
+  return h("section", { class: "alumni-moderation", attrs: { "aria-labelledby": titleId } },
+    h("h3", { id: titleId, text: `You moderate ${room.name}` }),
+    h("p", { class: "hint", text: "Held messages and reports in this room. Staff see them too." }),
+    msg.el, list,
+    h("button", { type: "button", class: "button small quiet", text: "Refresh", on: { click: () => load() } }));
 }
 

@@ -330,7 +330,7 @@ class App {
     } else if (hash === "#/staff" && isStaff(this.profile)) {
       this.showStaff();
     } else if (hash === "#/alumni") {
-      this.show("alumni", alumni.alumniScreen({ profile: this.profile,
+      this.show("alumni", alumni.alumniScreen({ profile: this.profile, store: this.store, socket: this.socket,
         onOpen: (room) => { location.hash = `#/room/${room}`; } }));
     } else if (hash === "#/facilitate" && this.facilitation && this.facilitation.active) {
       this.showPanel();

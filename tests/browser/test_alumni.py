@@ -215,7 +215,29 @@ async def test_an_alumni_moderator_removes_a_message_in_their_room(
     await expect(page.get_by_text("my new running shoes are bright orange")).to_have_count(0)
     # No other facilitator powers show.
     await expect(page.locator(".panel-link")).to_have_count(0)
-    clean(watch)
+
+    # The hold queue of her room: Blake's contact details wait for her.
+    _, blake_page, blake_watch = await new_page(
+        browser, program, rest=blake, path=f"/#/room/{room['id']}"
+    )
+    await wait_connected(blake_page)
+    await send(blake_page, "text me at 555-123-4567 for the saturday run")
+    await expect(blake_page.locator("li.msg").filter(has_text="555-123-4567")).to_have_attribute(
+        "data-state", "held"
+    )
+    await page.goto(program.url + "/#/alumni")
+    tools = page.get_by_role("region", name="You moderate Running club")
+    item = tools.locator("li.held-item")
+    await expect(item.locator(".held-text")).to_have_text(
+        "text me at 555-123-4567 for the saturday run"
+    )
+    await item.get_by_role("button", name="Approve").click()
+    await expect(tools.get_by_text("Approved: it is in the room now.")).to_be_visible()
+    await expect(tools.get_by_text("Nothing is waiting.")).to_be_visible()
+    await expect(blake_page.locator("li.msg").filter(has_text="555-123-4567")).to_have_attribute(
+        "data-state", "sent"
+    )
+    clean(watch, blake_watch)
 
 
 async def test_a_client_meets_alumni_only_in_a_mentoring_room_staff_invited_them_to(
