@@ -29,7 +29,8 @@ from .ws import allowed_origin, websocket
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30.0
-GRACE_SWEEP_SECONDS = 5.0
+# A read when nothing is due (the store looks before it writes), so it can be frequent.
+GRACE_SWEEP_SECONDS = 1.0
 
 CSP = "; ".join(
     [
