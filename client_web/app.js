@@ -241,6 +241,7 @@ class App {
     this.socket.addEventListener("hold", (e) => this.facilitation.holdFrame(e.detail));
     this.socket.addEventListener("moved_on", (e) => {
       const f = e.detail;
+      if (this.profile && f.user.id === this.profile.id) return; // told in their own words
       if (this.roomView && this.view === "room" && this.roomView.roomId === f.room) {
         this.roomView.say(`${f.user.name} has moved on from the group.`, "info");
       }
