@@ -269,3 +269,29 @@ async def test_a_client_meets_alumni_only_in_a_mentoring_room_staff_invited_them
     await item.get_by_role("button", name="Open").click()
     await expect(page.get_by_role("heading", name="Mentoring circle", level=1)).to_be_visible()
     clean(watch)
+
+
+async def test_during_the_grace_period_the_group_is_read_only(
+    browser: Any, program: Program, jordan: Rest
+) -> None:
+    cohort = jordan.call("POST", "/api/cohorts", {"name": "Evening IOP"})["cohort"]
+    jordan.call("PATCH", f"/api/cohorts/{cohort['id']}", {"grace_days": 7})
+    mine = Program(program.server, program.admin, jordan, cohort)
+    casey = mine.enrol("Casey", "casey.grace")
+    _, page, watch = await new_page(browser, program, rest=casey)
+    await wait_connected(page)
+    await send(page, "last group tonight")
+    await expect(texts(page)).to_have_text(["last group tonight"])
+    jordan.call(
+        "POST",
+        f"/api/cohorts/{cohort['id']}/discharges",
+        {"user": casey.user["id"], "outcome": "completed"},
+    )
+    consent = page.get_by_role("dialog", name="Stay connected after treatment?")
+    await consent.get_by_role("button", name="Ask me later").click()
+    await expect(page.locator("#room-banner")).to_contain_text(
+        "You have moved on from this group. You can read it until"
+    )
+    await expect(page.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(texts(page)).to_have_text(["last group tonight"])  # still readable
+    clean(watch)
