@@ -45,6 +45,8 @@ class Connection:
         "user",
         "session",
         "touched",
+        "deadline",
+        "active",
         "position",
         "rooms",
         "_wire",
@@ -59,6 +61,9 @@ class Connection:
         # The digest of the session that opened it: ending the session closes it.
         self.session = session
         self.touched = 0.0
+        # When its session reaches its absolute limit, and the last frame it sent.
+        self.deadline = float("inf")
+        self.active = 0.0
         # Highest event sequence sent, per resumed room.
         self.position: dict[int, int] = {}
         # The rooms this connection hears (the hub keeps it in step with its index).
