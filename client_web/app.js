@@ -16,6 +16,8 @@ import { FacilitatorPanel } from "./panel.js";
 import * as V from "./view.js";
 import * as notify from "./notify.js";
 import * as sound from "./sound.js";
+import * as security from "./security.js";
+import * as privacy from "./privacy.js";
 
 const ROOM_KEY = "hearth.room";
 const isStaff = (p) => p && (p.role === "admin" || p.role === "facilitator");
@@ -158,6 +160,13 @@ class App {
         say(`You were removed from a room.${why}`);
         if (this.socket) this.socket.restart();
         break;
+      case "break_glass":
+      case "break_glass_ended": {
+        const text = privacy.breakGlassNotice(frame);
+        say(text, "info");
+        if (this.view !== "room") this.announce(text, "break-glass", frame.access && frame.access.id);
+        break;
+      }
       case "report_handled":
         say(`A facilitator ${frame.state === "resolved" ? "has dealt with" : "has seen"} your report. Thank you for speaking up.`
           + (frame.note ? ` Their note: ${frame.note}` : ""), "ok");
@@ -449,8 +458,14 @@ class App {
     this.show("login", V.loginScreen({
       notice,
       onLogin: async (username, password) => {
-        const { user } = await api.login(username, password);
-        this.startSession(user);
+        const { user, second_factor: second } = await api.login(username, password);
+        if (!second) return this.startSession(user);
+        // The password was right; the login waits for a code (security.js).
+        return this.show("login", security.secondFactorScreen({
+          second,
+          onDone: (signedIn) => this.startSession(signedIn),
+          onCancel: (why) => this.showLogin(why),
+        }));
       },
     }), false);
     const first = this.main.querySelector("input");
@@ -537,6 +552,9 @@ class App {
       onLogout: () => this.logout(),
       onBack: () => { location.hash = "#/"; },
     }));
+    // Two-step sign-in, own records and the disclosure ledger (issue 7).
+    const card = this.main.querySelector(".settings");
+    if (card) card.lastElementChild.before(security.securitySection(), privacy.privacySection());
   }
 
   async showStaff() {
@@ -566,6 +584,10 @@ class App {
       onInvite: (cohort) => api.createInvite(cohort),
       onBack: () => { location.hash = "#/"; },
     }));
+    // Break-glass, lawful disclosure and the privacy logs (issue 7).
+    const tools = await privacy.staffPrivacyTools({ profile: this.profile, cohorts });
+    const card = this.main.querySelector(".staff");
+    if (tools && card && location.hash === "#/staff") card.lastElementChild.before(tools);
   }
 
   // ---- live events -------------------------------------------------------------------------

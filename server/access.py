@@ -101,7 +101,7 @@ class Access:
         if conn.user.role is Role.ADMIN:
             grants = await self.store.active_break_glass(conn.user.id, self.chat.clock())
             if grants:
-                self.hub.attach(conn, [g.room_id for g in grants])
+                self.observe(conn, [g.room_id for g in grants])
 
     async def check_frame(self, conn: Connection, now: float) -> None:
         """Every frame: a session past its limits ends here, even before the sweeper.
@@ -341,9 +341,16 @@ class Access:
                 conn.offer(frame)
         # The admin's open sockets hear the room from now on (read only).
         for conn in self.hub.connections_of(actor.id):
-            self.hub.attach(conn, [room])
+            self.observe(conn, [room])
             conn.offer(p.notice_frame("break_glass_open", access=grant_dict(grant)))
         return grant
+
+    def observe(self, conn: Connection, rooms: list[int]) -> None:
+        """Hear `rooms` without being a member: no presence, no posting (the use
+        cases check membership for every write)."""
+        fresh = [r for r in rooms if r not in conn.rooms]
+        conn.observing.update(fresh)
+        self.hub.attach(conn, fresh)
 
     async def grants(self, actor: User, limit: int) -> list[BreakGlass]:
         if actor.role is not Role.ADMIN and actor.id not in await self.store.privacy_officers():
@@ -373,6 +380,7 @@ class Access:
             if await self.store.membership(g.room_id, g.user.id) is None:
                 self.hub.leave(g.user.id, g.room_id)
             for conn in self.hub.connections_of(g.user.id):
+                conn.observing.discard(g.room_id)
                 conn.offer(p.notice_frame("break_glass_ended", access=grant_dict(g)))
             await self.chat.audit(
                 None,

@@ -351,6 +351,12 @@ async def test_break_glass_needs_a_reason_is_time_boxed_audited_and_told(
     seen = await admin.expect("event")
     assert seen["seq"] == live["seq"]
     assert (await admin.post(room, "hello"))["code"] == "not_member"
+    # Reading under break-glass does not show the admin as present in the room.
+    bob = await program.bob.connect()
+    here = await alice.expect("presence")
+    present = [who["id"] for who in here["online"]]
+    assert program.bob.user["id"] in present and admin_api.user["id"] not in present
+    await bob.close()
 
     # The admin stays active, so only the grant ends, not the session.
     await stay_active(admin, server.clock, server.settings.break_glass_minutes * 60 + 1)
