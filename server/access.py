@@ -237,6 +237,9 @@ class Access:
         """The second step of a login: a code (confirming enrolment if this login set
         one up). Returns the session and, on enrolment, the recovery codes."""
         user = await self._waiting(challenge)
+        # Wrong codes count against the same per-account throttle as wrong passwords,
+        # so fresh challenges cannot be used to guess codes at speed.
+        self.chat.throttle.check(user.username)
         digest = token_hash(challenge)
         codes: list[str] | None = None
         try:
@@ -247,8 +250,10 @@ class Access:
                 method = "totp"
         except HearthError:
             await self.store.fail_challenge(digest)
+            self.chat.throttle.failed(user.username)
             raise
         await self.store.delete_challenge(digest)
+        self.chat.throttle.succeeded(user.username)
         auth = await self.chat.open_session(user, {"second_factor": method})
         return auth, codes
 

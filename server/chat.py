@@ -172,13 +172,14 @@ class Chat:
             )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
         user, pw_hash = found
-        self.throttle.succeeded(username)
         if self.passwords.needs_rehash(pw_hash):
             await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         challenge = await self.access.challenge(user)
         if challenge is not None:
+            # Failures are forgiven only when the second step succeeds too.
             await self.audit(user, "login.password", detail={"enrol": challenge.enrol})
             return challenge
+        self.throttle.succeeded(username)
         return await self.open_session(user)
 
     async def open_session(

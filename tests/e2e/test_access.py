@@ -193,6 +193,7 @@ async def test_a_waiting_login_dies_after_five_wrong_codes_or_five_minutes(
     )
     assert status == 401 and err["error"]["code"] == "unauthenticated"
 
+    server.clock.advance(2)  # the throttle's first, short back-off
     _, data = await api.call(
         "POST", "/api/session", {"username": "fran", "password": PASSWORD}, expect=202
     )
@@ -204,6 +205,29 @@ async def test_a_waiting_login_dies_after_five_wrong_codes_or_five_minutes(
     assert status == 401 and err["error"]["code"] == "unauthenticated"
     await api.close()
     assert "login.second_factor_failed" in [e["action"] for e in await audit_actions(program)]
+
+
+async def test_wrong_codes_are_throttled_across_fresh_challenges(program: Program) -> None:
+    server = program.server
+    api = Api(server)
+    right = totp.code_at(program.fran.secret, server.clock() + 30)
+    wrong = "999999" if right != "999999" else "888888"
+    statuses = []
+    for _ in range(server.settings.login_failures):
+        _, data = await api.call(
+            "POST", "/api/session", {"username": "fran", "password": PASSWORD}, expect=202
+        )
+        status, _ = await api.call(
+            "POST",
+            "/api/session/totp",
+            {"challenge": data["second_factor"]["challenge"], "code": wrong},
+        )
+        statuses.append(status)
+    assert statuses == [401] * server.settings.login_failures
+    # Backed off: even the right password waits now.
+    status, _ = await api.call("POST", "/api/session", {"username": "fran", "password": PASSWORD})
+    assert status == 429
+    await api.close()
 
 
 async def test_clients_sign_in_with_a_password_and_may_enrol_from_settings(
