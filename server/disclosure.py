@@ -83,6 +83,7 @@ class Disclosures:
             generated_at=self._now(),
             account=await self._account(user),
             rooms=await self._authored(user.id),
+            unshared=export.unshared_record(await self.store.unshared_by_author(user.id)),
             ledger=await self.store.disclosures(user.id, LEDGER_MAX),
         )
         await self.chat.audit(
@@ -114,6 +115,7 @@ class Disclosures:
         recipient = _text(recipient, "recipient", RECIPIENT_MAX)
         purpose = _text(purpose, "purpose", PURPOSE_MAX)
         account: dict[str, Any] | None = None
+        unshared: list[dict[str, Any]] | None = None
         if subject is Subject.ROOM:
             state = await self.store.room_state(subject_id)
             if state is None:
@@ -130,6 +132,7 @@ class Disclosures:
                 raise NotFound("no such member")
             account = await self._account(member)
             rooms = await self._authored(member.id)
+            unshared = export.unshared_record(await self.store.unshared_by_author(member.id))
             carried = {member.id}
             room_id = None
         entry: Disclosure = await self.store.add_disclosure(
@@ -156,6 +159,7 @@ class Disclosures:
             generated_at=self._now(),
             account=account,
             rooms=rooms,
+            unshared=unshared,
             disclosure=entry,
         )
 

@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .models import Disclosure, Message, iso
+from .models import Disclosure, Held, Message, iso
 
 # 42 CFR 2.32(a)(1), the statement that must accompany a disclosure made with consent
 # (text of 83 FR 251, as amended at 85 FR 43037). A program's privacy officer may have
@@ -57,6 +57,21 @@ def disclosure_record(d: Disclosure) -> dict[str, Any]:
     }
 
 
+def unshared_record(held: Sequence[Held]) -> list[dict[str, Any]]:
+    """Messages that never reached the room, with why (labels and state only: a
+    facilitator's note stays out)."""
+    return [
+        {
+            "room": h.room_id,
+            "sent_at": iso(h.sent_at),
+            "text": h.text,
+            "state": h.state.value,
+            "labels": list(h.labels),
+        }
+        for h in held
+    ]
+
+
 def rooms_record(
     rooms: Iterable[tuple[int, str, Sequence[Message]]],
 ) -> list[dict[str, Any]]:
@@ -73,6 +88,7 @@ def document(
     generated_at: str | None,
     account: Mapping[str, Any] | None = None,
     rooms: list[dict[str, Any]] | None = None,
+    unshared: list[dict[str, Any]] | None = None,
     disclosure: Disclosure | None = None,
     ledger: Sequence[Disclosure] = (),
 ) -> dict[str, Any]:
@@ -90,6 +106,8 @@ def document(
     if account is not None:
         doc["account"] = dict(account)
     doc["rooms"] = rooms or []
+    if unshared is not None:
+        doc["unshared"] = unshared
     if scope == "self":
         doc["disclosures"] = [disclosure_record(d) for d in ledger]
     return doc
@@ -192,6 +210,14 @@ def render_html(doc: Mapping[str, Any]) -> str:
         else:
             parts.append("<p>No messages.</p>")
         parts.append("</section>")
+    if doc.get("unshared"):
+        parts.append("<section><h2>Messages that were not shared with the room</h2><ol>")
+        parts.extend(
+            f"<li><p><time>{_e(u['sent_at'])}</time> <small>({_e(u['state'])}: "
+            f"{_e(', '.join(u['labels']))})</small></p><p>{_e(u['text'])}</p></li>"
+            for u in doc["unshared"]
+        )
+        parts.append("</ol></section>")
     if scope == "self":
         parts.append("<section><h2>Disclosures of your records</h2>")
         ledger = doc.get("disclosures") or []

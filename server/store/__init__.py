@@ -271,6 +271,9 @@ class Store(Protocol):
         """Mark every grant past its end as ended; returns those just ended."""
 
     async def messages_by_author(self, user_id: int) -> list[AuthoredMessage]: ...
+    async def unshared_by_author(self, user_id: int) -> list[Held]:
+        """A person's messages that never reached a room (held, rejected, blocked)."""
+
     async def room_messages(self, room_id: int) -> list[Message]: ...
     async def agreement_acceptances(self, user_id: int) -> list[tuple[int, int, float]]:
         """(room id, version, accepted at) of every acceptance."""

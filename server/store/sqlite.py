@@ -1688,6 +1688,13 @@ class SqliteStore:
                 out.append(AuthoredMessage(room_id, name, m))
         return out
 
+    async def unshared_by_author(self, user_id: int) -> list[Held]:
+        rows = await self._r.execute_fetchall(
+            self.HELD_SQL + "WHERE h.author_id = ? AND h.message_seq IS NULL ORDER BY h.id",
+            (user_id,),
+        )
+        return [self._held(r) for r in rows]
+
     async def room_messages(self, room_id: int) -> list[Message]:
         return await self._messages(self._r, "WHERE m.room_id = ? ORDER BY m.seq", (room_id,))
 

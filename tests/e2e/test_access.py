@@ -310,6 +310,17 @@ async def test_staff_absolute_limit_is_enforced_on_the_next_frame(program: Progr
     assert (await program.fran.api.call("GET", "/api/me"))[0] == 401
 
 
+async def test_staff_idle_limit_is_enforced_on_the_next_frame_before_any_sweep(
+    program: Program,
+) -> None:
+    server = program.server
+    fran = await program.fran.api.connect()
+    assert (await fran.answer({"type": "ping"}))["type"] == "pong"
+    server.clock.advance(server.settings.staff_session_idle_seconds + 1)
+    await fran.send({"type": "ping", "ref": "late"})
+    assert await close_code(fran) == 4001
+
+
 async def test_member_session_outlives_the_staff_idle_limit_and_ends_at_its_own(
     program: Program,
 ) -> None:
@@ -436,6 +447,8 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
     bob = await program.bob.connect()
     await alice.post(program.room_a, "<script>alert(1)</script> day 30!")
     await bob.post(program.room_a, "bob's own words")
+    held = await alice.post(program.room_a, "text me at 555-201-7788 <b>ok</b>")
+    assert held["type"] == "held"
     async with program.alice.http.get(program.server.url + "/api/me/export?format=json") as resp:
         assert resp.status == 200
         assert resp.headers["Content-Disposition"].startswith("attachment;")
@@ -446,6 +459,10 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
     texts = [m["text"] for r in doc["rooms"] for m in r["messages"]]
     assert texts == ["<script>alert(1)</script> day 30!"]
     assert doc["disclosures"] == []
+    # What never reached the room is hers too: held messages, with why.
+    assert [(u["text"], u["state"]) for u in doc["unshared"]] == [
+        ("text me at 555-201-7788 <b>ok</b>", "held")
+    ]
 
     async with program.alice.http.get(program.server.url + "/api/me/export?format=html") as resp:
         assert resp.status == 200 and resp.content_type == "text/html"
@@ -454,6 +471,7 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
         page = await resp.text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; day 30!" in page
     assert "<script" not in page and "bob&#x27;s own words" not in page
+    assert "555-201-7788 &lt;b&gt;ok&lt;/b&gt;" in page and "<b>" not in page
     assert "42 CFR part 2" in page
     assert (await program.alice.call("GET", "/api/me/export?format=pdf"))[0] == 400
     assert "export.self" in [e["action"] for e in await audit_log(program.server)]
