@@ -87,6 +87,9 @@ export const api = {
   confirmTotp: (code) => request("POST", "/api/me/totp/confirm", { code }),
   renewRecoveryCodes: (code) => request("POST", "/api/me/totp/recovery-codes", { code }),
   breakGlass: (room, reason) => request("POST", `/api/rooms/${enc(room)}/break-glass`, { reason }),
+  privacyOfficers: () => request("GET", "/api/privacy-officers"),
+  setPrivacyOfficer: (user, enabled) =>
+    request("PUT", `/api/staff/${enc(user)}/privacy-officer`, { enabled }),
   breakGlassLog: () => request("GET", "/api/break-glass"),
   myDisclosures: () => request("GET", "/api/me/disclosures"),
   disclosures: () => request("GET", "/api/disclosures"),

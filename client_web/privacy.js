@@ -172,6 +172,33 @@ function disclosureTool(cohorts) {
     form);
 }
 
+/** Admins: which staff are told of every break-glass access. */
+function officersTool() {
+  const msg = formMessage();
+  const list = h("div", { class: "stack" }, h("p", { class: "hint", text: "Loading…" }));
+  Promise.all([api.staff(), api.privacyOfficers()]).then(([{ users }, { users: officers }]) => {
+    list.replaceChildren(...users.map((u) => {
+      const id = `po-${u.id}`;
+      const box = h("input", { id, type: "checkbox", checked: officers.includes(u.id),
+        on: { change: async () => {
+          msg.clear();
+          try {
+            await api.setPrivacyOfficer(u.id, box.checked);
+            msg.ok(box.checked ? `${u.name} is now a privacy officer.` : `${u.name} is no longer a privacy officer.`);
+          } catch (err) {
+            box.checked = !box.checked;
+            msg.error(err.message);
+          }
+        } } });
+      return h("div", { class: "check" }, box, h("label", { htmlFor: id, text: `${u.name} (${u.role})` }));
+    }));
+  }).catch((err) => list.replaceChildren(h("p", { text: err.message })));
+  return h("section", { class: "stack", attrs: { "aria-labelledby": "officers-title" } },
+    h("h2", { id: "officers-title", text: "Privacy officers" }),
+    h("p", { class: "hint", text: "They are told at once of every break-glass access and can read the privacy logs." }),
+    h("fieldset", {}, h("legend", { text: "Privacy officer" }), list), msg.el);
+}
+
 function logs() {
   const grants = h("ul", { class: "ledger", attrs: { "aria-label": "Break-glass log" } });
   const ledger = h("ul", { class: "ledger", attrs: { "aria-label": "Disclosure ledger" } });
@@ -183,7 +210,7 @@ function logs() {
     .catch((err) => ledger.replaceChildren(h("li", { text: err.message })));
   return h("section", { class: "stack", attrs: { "aria-labelledby": "po-title" } },
     h("h2", { id: "po-title", text: "Privacy logs" }),
-    h("h3", { text: "Break-glass access" }), grants,
+    h("h3", { text: "Break-glass log" }), grants,
     h("h3", { text: "Disclosure ledger" }), ledger);
 }
 
@@ -203,6 +230,7 @@ export async function staffPrivacyTools({ profile, cohorts }) {
   return h("div", { class: "stack privacy-tools" },
     admin && cohorts.length ? breakGlassTool(cohorts) : null,
     admin ? disclosureTool(cohorts) : null,
+    admin ? officersTool() : null,
     logs());
 }
 

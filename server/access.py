@@ -314,6 +314,11 @@ class Access:
             detail={"on": on},
         )
 
+    async def privacy_officers(self, actor: User) -> list[int]:
+        if actor.role is not Role.ADMIN:
+            raise Forbidden("only an admin can see who the privacy officers are")
+        return await self.store.privacy_officers()
+
     # ---- break-glass ------------------------------------------------------------------
 
     async def break_glass(self, actor: User, room: int, reason: str) -> BreakGlass:

@@ -608,6 +608,12 @@ async def set_privacy_officer(request: web.Request) -> web.Response:
     return web.json_response({"user": target, "privacy_officer": body["enabled"]})
 
 
+@routes.get("/api/privacy-officers")
+async def privacy_officers(request: web.Request) -> web.Response:
+    user = await _user(request)
+    return web.json_response({"users": await request.app[CHAT].access.privacy_officers(user)})
+
+
 @routes.post("/api/rooms/{room}/break-glass")
 async def break_glass(request: web.Request) -> web.Response:
     user = await _user(request)

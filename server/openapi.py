@@ -295,6 +295,12 @@ def _access_paths() -> S:
                 params=[_path("user")],
             )
         },
+        "/api/privacy-officers": {
+            "get": _op(
+                "The ids of the privacy officers (admins)",
+                {"200": _json(_obj({"users": {"type": "array", "items": ID}}, ["users"]))},
+            )
+        },
         "/api/rooms/{room}/break-glass": {
             "post": _op(
                 "Break-glass: time-boxed read access for an admin, with a reason",

@@ -120,3 +120,39 @@ async def test_a_member_downloads_their_records_and_sees_the_ledger(
     assert watch.errors == [] and watch.dialogs == []
     assert await axe_violations(page) == []
     await context.close()
+
+
+async def test_break_glass_from_the_staff_screen_tells_the_privacy_officer(
+    browser: Any, fresh_program: Program
+) -> None:
+    program = fresh_program
+    cohort = program.cohort
+    kim = program.enrol("Kim", "kim.bg")
+    await post_as(program, kim, cohort["room"], ["a hard week, honestly"], react=None)
+    program.admin.call(
+        "PUT", f"/api/staff/{program.staff.user['id']}/privacy-officer", {"enabled": True}
+    )
+    _, officer, officer_watch = await new_page(
+        browser, program, rest=program.staff, path="/#/staff"
+    )
+    await expect(officer.get_by_role("heading", name="Privacy logs")).to_be_visible()
+    await expect(officer.get_by_text("No break-glass access yet.")).to_be_visible()
+    await wait_connected(officer)
+
+    _, admin, admin_watch = await new_page(browser, program, rest=program.admin, path="/#/staff")
+    await expect(admin.get_by_role("heading", name="Break-glass access")).to_be_visible()
+    await admin.get_by_role("button", name="Open read-only access").click()
+    # A reason is required (the browser refuses an empty one; the server a short one).
+    await expect(admin.locator(".break-glass-view h3")).to_have_count(0)
+    await admin.get_by_label("Reason (required)").fill(
+        "Welfare check requested by the clinical director"
+    )
+    await admin.get_by_role("button", name="Open read-only access").click()
+    await expect(admin.locator(".readonly-messages li")).to_contain_text(["a hard week, honestly"])
+    await expect(admin.get_by_text("The privacy officer has been told.")).to_be_visible()
+
+    await expect(officer.locator("#announcer")).to_contain_text("Break-glass")
+    await expect(officer.locator("#announcer")).to_contain_text("Welfare check")
+    for w in (officer_watch, admin_watch):
+        assert w.errors == [] and w.dialogs == []
+    assert await axe_violations(admin) == []

@@ -342,6 +342,17 @@ async def test_break_glass_needs_a_reason_is_time_boxed_audited_and_told(
     await admin_api.call(
         "PUT", f"/api/staff/{fran_api.user['id']}/privacy-officer", {"enabled": True}, expect=200
     )
+    _, officers = await admin_api.call("GET", "/api/privacy-officers", expect=200)
+    assert officers["users"] == [fran_api.user["id"]]
+    assert (await fran_api.call("GET", "/api/privacy-officers"))[0] == 403
+    status, _ = await fran_api.call(
+        "PUT", f"/api/staff/{admin_api.user['id']}/privacy-officer", {"enabled": True}
+    )
+    assert status == 403
+    status, _ = await admin_api.call(
+        "PUT", f"/api/staff/{program.alice.user['id']}/privacy-officer", {"enabled": True}
+    )
+    assert status == 404  # clients cannot be privacy officers
     # Without break-glass an admin is refused, exactly like for a room that isn't there.
     status, err = await admin_api.call("GET", f"/api/rooms/{room}/messages")
     assert status == 404 and err["error"]["code"] == "not_member"
