@@ -111,6 +111,14 @@ class Access:
         """
         idle = self.limits(conn.user.role)[0]
         if now > conn.deadline or (conn.active and now - conn.active > idle):
+            # This socket was quiet, but the session may have been busy elsewhere (another
+            # tab, REST): the store has the session's last activity.
+            row = await self.store.get_session(conn.session)
+            if row is not None and not self.expired(
+                row.user.role, row.created_at, row.last_seen_at, now
+            ):
+                conn.active = now
+                return
             await self.chat.end_sessions([conn.session], "session expired")
             await self.chat.audit(conn.user, "session.end", detail={"reason": "expired"})
             raise HearthError(

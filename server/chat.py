@@ -212,7 +212,8 @@ class Chat:
             or row.user.suspended
         ):
             await self.end_sessions([digest], "session expired")
-            await self.audit(row.user, "session.end", detail={"reason": "expired"})
+            why = "suspended" if row.user.suspended else "expired"
+            await self.audit(row.user, "session.end", detail={"reason": why})
             raise Unauthenticated("your session has ended; please log in again")
         if now - row.last_seen_at > TOUCH_INTERVAL:
             await self.store.touch_session(digest, now)

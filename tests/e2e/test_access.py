@@ -321,6 +321,18 @@ async def test_staff_idle_limit_is_enforced_on_the_next_frame_before_any_sweep(
     assert await close_code(fran) == 4001
 
 
+async def test_a_quiet_tab_is_not_closed_while_the_same_session_is_busy_elsewhere(
+    program: Program,
+) -> None:
+    server = program.server
+    quiet = await program.fran.api.connect()
+    busy = await program.fran.api.connect()
+    await stay_active(busy, server.clock, server.settings.staff_session_idle_seconds + 600)
+    assert (await quiet.answer({"type": "ping"}))["type"] == "pong"
+    await quiet.close()
+    await busy.close()
+
+
 async def test_member_session_outlives_the_staff_idle_limit_and_ends_at_its_own(
     program: Program,
 ) -> None:
