@@ -79,6 +79,20 @@ export const api = {
   setAgreement: (room, text) => request("PUT", `/api/rooms/${enc(room)}/agreement`, { text }),
   original: (room, seq) => request("GET", `/api/rooms/${enc(room)}/messages/${enc(seq)}/original`),
   audit: (room) => request("GET", `/api/audit${room != null ? `?room=${enc(room)}` : ""}`),
+  // ---- access: second factor, break-glass, the disclosure ledger (issue 7) ----
+  loginSetup: (challenge) => request("POST", "/api/session/totp/setup", { challenge }),
+  loginCode: (challenge, code) => request("POST", "/api/session/totp", { challenge, code }),
+  access: () => request("GET", "/api/me/access"),
+  startTotp: () => request("POST", "/api/me/totp", {}),
+  confirmTotp: (code) => request("POST", "/api/me/totp/confirm", { code }),
+  renewRecoveryCodes: (code) => request("POST", "/api/me/totp/recovery-codes", { code }),
+  breakGlass: (room, reason) => request("POST", `/api/rooms/${enc(room)}/break-glass`, { reason }),
+  privacyOfficers: () => request("GET", "/api/privacy-officers"),
+  setPrivacyOfficer: (user, enabled) =>
+    request("PUT", `/api/staff/${enc(user)}/privacy-officer`, { enabled }),
+  breakGlassLog: () => request("GET", "/api/break-glass"),
+  myDisclosures: () => request("GET", "/api/me/disclosures"),
+  disclosures: () => request("GET", "/api/disclosures"),
   // Discharge and the alumni network (the server checks every permission).
   roster: (cohort) => request("GET", `/api/cohorts/${enc(cohort)}/roster`),
   setGraceDays: (cohort, days) => request("PATCH", `/api/cohorts/${enc(cohort)}`, { grace_days: days }),

@@ -16,6 +16,8 @@ import { FacilitatorPanel } from "./panel.js";
 import * as V from "./view.js";
 import * as notify from "./notify.js";
 import * as sound from "./sound.js";
+import * as security from "./security.js";
+import * as privacy from "./privacy.js";
 import { dischargeSection } from "./discharge.js";
 import * as alumni from "./alumni.js";
 
@@ -161,6 +163,13 @@ class App {
         say(`You were removed from a room.${why}`);
         if (this.socket) this.socket.restart();
         break;
+      case "break_glass":
+      case "break_glass_ended": {
+        const text = privacy.breakGlassNotice(frame);
+        say(text, "info");
+        if (this.view !== "room") this.announce(text, "break-glass", frame.access && frame.access.id);
+        break;
+      }
       // Discharge and the alumni network.
       case "discharged": {
         this.profile.role = "alum";
@@ -503,8 +512,14 @@ class App {
     this.show("login", V.loginScreen({
       notice,
       onLogin: async (username, password) => {
-        const { user } = await api.login(username, password);
-        this.startSession(user);
+        const { user, second_factor: second } = await api.login(username, password);
+        if (!second) return this.startSession(user);
+        // The password was right; the login waits for a code (security.js).
+        return this.show("login", security.secondFactorScreen({
+          second,
+          onDone: (signedIn) => this.startSession(signedIn),
+          onCancel: (why) => this.showLogin(why),
+        }));
       },
     }), false);
     const first = this.main.querySelector("input");
@@ -594,6 +609,9 @@ class App {
     // The alumni network, for people who have finished treatment.
     if (this.profile.role === "alum") screen.querySelector("form").appendChild(alumni.consentSettings());
     this.show("settings", screen);
+    // Two-step sign-in, own records and the disclosure ledger (issue 7).
+    const card = this.main.querySelector(".settings");
+    if (card) card.lastElementChild.before(security.securitySection(), privacy.privacySection());
   }
 
   async showStaff() {
@@ -625,6 +643,10 @@ class App {
     });
     screen.insertBefore(dischargeSection({ cohorts }), screen.lastElementChild);
     this.show("staff", screen);
+    // Break-glass, lawful disclosure and the privacy logs (issue 7).
+    const tools = await privacy.staffPrivacyTools({ profile: this.profile, cohorts });
+    const card = this.main.querySelector(".staff");
+    if (tools && card && location.hash === "#/staff") card.lastElementChild.before(tools);
   }
 
   // ---- live events -------------------------------------------------------------------------

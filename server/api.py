@@ -18,9 +18,12 @@ from typing import Any
 from aiohttp import web
 
 from . import protocol as p
+from .access import Challenge, grant_dict
 from .appkeys import CHAT, SETTINGS
 from .chat import CONFIDENTIALITY_NOTICE, Authenticated
+from .disclosure import Format, Subject
 from .errors import Code, HearthError, ProtocolError
+from .export import HTML_CSP, disclosure_record, render_html
 from .models import AlumniRoom, Cohort, Discharge, Role, User, iso
 from .openapi import openapi_document
 from .protocol import MAX_INT
@@ -223,6 +226,8 @@ async def config(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     body = await _body(request, {"username": (str, True), "password": (str, True)})
     auth = await request.app[CHAT].login(body["username"], body["password"])
+    if isinstance(auth, Challenge):
+        return _challenge(auth)
     return _with_session(request, auth, 200)
 
 
@@ -736,6 +741,169 @@ async def mute_room(request: web.Request) -> web.Response:
     body = await _body(request, {"muted": (bool, True)})
     await request.app[CHAT].alumni.mute_room(user, room, body["muted"])
     return web.json_response({"muted": body["muted"]})
+
+
+# ---- access: second factor, break-glass, exports and the disclosure ledger ---------
+
+
+def _challenge(challenge: Challenge) -> web.Response:
+    """The password was right; no session yet: the login waits for a code."""
+    return web.json_response(
+        {
+            "second_factor": {
+                "challenge": challenge.token,
+                "enrol": challenge.enrol,
+                "expires_at": iso(datetime.fromtimestamp(challenge.expires_at, UTC)),
+            }
+        },
+        status=202,
+    )
+
+
+@routes.post("/api/session/totp/setup")
+async def login_totp_setup(request: web.Request) -> web.Response:
+    body = await _body(request, {"challenge": (str, True)})
+    enrolment = await request.app[CHAT].access.begin_login_enrolment(body["challenge"])
+    return web.json_response({"secret": enrolment.secret, "uri": enrolment.uri})
+
+
+@routes.post("/api/session/totp")
+async def login_totp(request: web.Request) -> web.Response:
+    body = await _body(request, {"challenge": (str, True), "code": (str, True)})
+    auth, codes = await request.app[CHAT].access.complete(body["challenge"], body["code"])
+    response = _with_session(request, auth, 200)
+    if codes is not None:
+        response.text = json.dumps({"user": _user_dict(auth.user), "recovery_codes": codes})
+    return response
+
+
+@routes.get("/api/me/access")
+async def my_access(request: web.Request) -> web.Response:
+    user = await _user(request)
+    return web.json_response(await request.app[CHAT].access.status(user))
+
+
+@routes.post("/api/me/totp")
+async def start_totp(request: web.Request) -> web.Response:
+    user = await _user(request)
+    await _body(request, {})
+    enrolment = await request.app[CHAT].access.begin_enrolment(user)
+    return web.json_response({"secret": enrolment.secret, "uri": enrolment.uri}, status=201)
+
+
+@routes.post("/api/me/totp/confirm")
+async def confirm_totp(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(request, {"code": (str, True)})
+    codes = await request.app[CHAT].access.confirm_enrolment(user, body["code"])
+    return web.json_response({"recovery_codes": codes})
+
+
+@routes.post("/api/me/totp/recovery-codes")
+async def renew_recovery_codes(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(request, {"code": (str, True)})
+    codes = await request.app[CHAT].access.new_recovery_codes(user, body["code"])
+    return web.json_response({"recovery_codes": codes})
+
+
+@routes.put("/api/staff/{user}/privacy-officer")
+async def set_privacy_officer(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(request, {"enabled": (bool, True)})
+    target = _path_id(request, "user")
+    await request.app[CHAT].access.set_privacy_officer(user, target, body["enabled"])
+    return web.json_response({"user": target, "privacy_officer": body["enabled"]})
+
+
+@routes.get("/api/privacy-officers")
+async def privacy_officers(request: web.Request) -> web.Response:
+    user = await _user(request)
+    return web.json_response({"users": await request.app[CHAT].access.privacy_officers(user)})
+
+
+@routes.post("/api/rooms/{room}/break-glass")
+async def break_glass(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"reason": (str, True)})
+    grant = await request.app[CHAT].access.break_glass(user, room, body["reason"])
+    return web.json_response({"access": grant_dict(grant)}, status=201)
+
+
+@routes.get("/api/break-glass")
+async def break_glass_list(request: web.Request) -> web.Response:
+    user = await _user(request)
+    grants = await request.app[CHAT].access.grants(user, 200)
+    return web.json_response({"access": [grant_dict(g) for g in grants]})
+
+
+def _format(raw: object) -> Format:
+    if raw not in ("json", "html"):
+        raise ProtocolError("'format' is json or html")
+    return Format(str(raw))
+
+
+def _download(doc: dict[str, Any], fmt: Format, name: str) -> web.Response:
+    """A document to save, never to render in the app's origin: attachment, and for
+    HTML a policy under which nothing can run or load."""
+    stamp = (doc.get("generated_at") or "").replace(":", "").replace("-", "")[:15]
+    headers = {"Content-Disposition": f'attachment; filename="{name}-{stamp}.{fmt.value}"'}
+    if fmt is Format.HTML:
+        headers["Content-Security-Policy"] = HTML_CSP
+        return web.Response(
+            text=render_html(doc), content_type="text/html", charset="utf-8", headers=headers
+        )
+    return web.Response(
+        text=json.dumps(doc, ensure_ascii=False, indent=1),
+        content_type="application/json",
+        charset="utf-8",
+        headers=headers,
+    )
+
+
+@routes.get("/api/me/export")
+async def export_mine(request: web.Request) -> web.Response:
+    user = await _user(request)
+    fmt = _format(request.query.get("format", "json"))
+    doc = await request.app[CHAT].access.disclosures.own(user, fmt)
+    return _download(doc, fmt, "hearth-my-records")
+
+
+@routes.get("/api/me/disclosures")
+async def my_disclosures(request: web.Request) -> web.Response:
+    user = await _user(request)
+    entries = await request.app[CHAT].access.disclosures.ledger(user, about_me=True)
+    return web.json_response({"disclosures": [disclosure_record(d) for d in entries]})
+
+
+@routes.get("/api/disclosures")
+async def all_disclosures(request: web.Request) -> web.Response:
+    user = await _user(request)
+    entries = await request.app[CHAT].access.disclosures.ledger(user, about_me=False)
+    return web.json_response({"disclosures": [disclosure_record(d) for d in entries]})
+
+
+@routes.post("/api/disclosures")
+async def disclose(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(
+        request,
+        {
+            "subject": (str, True),
+            "id": (int, True),
+            "recipient": (str, True),
+            "purpose": (str, True),
+            "format": (str, False),
+        },
+    )
+    if body["subject"] not in ("room", "member"):
+        raise ProtocolError("'subject' is room or member")
+    fmt = _format(body.get("format", "json"))
+    doc = await request.app[CHAT].access.disclosures.disclose(
+        user, Subject(body["subject"]), body["id"], body["recipient"], body["purpose"], fmt
+    )
+    return _download(doc, fmt, f"hearth-disclosure-{doc['disclosure']['id']}")
 
 
 # ---- the browser client ------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import protocol as p
+from .access import Access, Challenge
 from .alumni import Alumni
 from .auth import LoginThrottle, Passwords, check_password_rules, new_token, token_hash
 from .bus import Bus
@@ -117,6 +118,7 @@ class Chat:
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
+        self.access = Access(self)
         self.alumni = Alumni(self)
         store.on_commit(bus.publish_events)
 
@@ -158,7 +160,9 @@ class Chat:
             conn.end(CLOSE_SESSION_ENDED, "password changed")
         await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
-    async def login(self, username: str, password: str) -> Authenticated:
+    async def login(self, username: str, password: str) -> Authenticated | Challenge:
+        """Check a password; the login is done, or (staff, or anyone who enrolled a
+        second factor) it waits for a code: see `Access.complete`."""
         self.throttle.check(username)
         found = await self.store.find_login(username)
         # Unknown users are verified against a dummy hash: same answer, same time.
@@ -170,11 +174,21 @@ class Chat:
             )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
         user, pw_hash = found
-        self.throttle.succeeded(username)
         if self.passwords.needs_rehash(pw_hash):
             await self.store.set_password_hash(user.id, await self.passwords.hash(password))
+        challenge = await self.access.challenge(user)
+        if challenge is not None:
+            # Failures are forgiven only when the second step succeeds too.
+            await self.audit(user, "login.password", detail={"enrol": challenge.enrol})
+            return challenge
+        self.throttle.succeeded(username)
+        return await self.open_session(user)
+
+    async def open_session(
+        self, user: User, detail: Mapping[str, object] | None = None
+    ) -> Authenticated:
         token = await self._new_session(user)
-        await self.audit(user, "login")
+        await self.audit(user, "login", detail=detail)
         return Authenticated(user, token)
 
     async def _new_session(self, user: User) -> str:
@@ -196,11 +210,12 @@ class Chat:
         if row is None:
             raise Unauthenticated("your session has ended; please log in again")
         if (
-            now - row.last_seen_at > self.settings.session_idle_seconds
-            or now - row.created_at > self.settings.session_absolute_seconds
+            self.access.expired(row.user.role, row.created_at, row.last_seen_at, now)
             or row.user.suspended
         ):
-            await self._end_sessions([digest], "session expired")
+            await self.end_sessions([digest], "session expired")
+            why = "suspended" if row.user.suspended else "expired"
+            await self.audit(row.user, "session.end", detail={"reason": why})
             raise Unauthenticated("your session has ended; please log in again")
         if now - row.last_seen_at > TOUCH_INTERVAL:
             await self.store.touch_session(digest, now)
@@ -210,21 +225,16 @@ class Chat:
         """End this session and close the sockets it opened."""
         digest = token_hash(token)
         row = await self.store.get_session(digest)
-        await self._end_sessions([digest], "logged out")
+        await self.end_sessions([digest], "logged out")
         if row is not None:
             await self.audit(row.user, "logout")
 
     async def expire_sessions(self) -> int:
-        """End every session past its idle or absolute limit; returns how many."""
-        now = self.clock()
-        ended = await self.store.delete_sessions_before(
-            now - self.settings.session_idle_seconds, now - self.settings.session_absolute_seconds
-        )
-        for conn in self.hub.connections_of_sessions(ended):
-            conn.end(CLOSE_SESSION_ENDED, "session expired")
-        return len(ended)
+        """End every session past its role's idle or absolute limit (and break-glass
+        access past its end); returns how many sessions ended."""
+        return await self.access.expire()
 
-    async def _end_sessions(self, digests: list[bytes], reason: str) -> None:
+    async def end_sessions(self, digests: list[bytes], reason: str) -> None:
         for digest in digests:
             await self.store.delete_session(digest)
         for conn in self.hub.connections_of_sessions(digests):
@@ -233,6 +243,7 @@ class Chat:
     async def keep_alive(self, conn: Connection) -> None:
         """Frames on a live socket count as activity for its session."""
         now = self.clock()
+        await self.access.check_frame(conn, now)
         if now - conn.touched > TOUCH_INTERVAL:
             conn.touched = now
             await self.store.touch_session(conn.session, now)
@@ -429,7 +440,7 @@ class Chat:
         ]
 
     async def members(self, user: User, room: int) -> list[tuple[User, Role]]:
-        await self.member(user, room)
+        await self.access.reader(user, room)
         return await self.store.room_members(room)
 
     async def history(
@@ -437,7 +448,7 @@ class Chat:
     ) -> tuple[list[Message], bool]:
         """A page of up to `limit` messages before `before`, oldest first, and whether
         there are older ones."""
-        await self.member(user, room)
+        await self.access.reader(user, room)
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         messages = await self.store.history(room, before, limit + 1)
         return messages[-limit:], len(messages) > limit
@@ -522,6 +533,7 @@ class Chat:
             )
         )
         self.hub.attach(conn, [r.id for r in summaries])
+        await self.access.attach(conn)
         for room in summaries:
             if not self.announce_presence(room.id):
                 conn.offer(self._presence[room.id][1])  # unchanged for the others

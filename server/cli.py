@@ -133,6 +133,29 @@ def _users(args: argparse.Namespace) -> int:
     return asyncio.run(_with_chat(_settings(args), work))
 
 
+def _privacy_officer(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        found = await chat.store.find_login(args.username)
+        if found is None:
+            print("error: no such account", file=sys.stderr)
+            return 1
+        await chat.access.set_privacy_officer(None, found[0].id, not args.off)
+        state = "no longer" if args.off else "now"
+        print(f"'{found[0].username}' is {state} a privacy officer")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _reset_second_factor(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        await chat.access.reset(args.username)
+        print(f"second factor removed for '{args.username}'; they enrol again at next login")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
 def _assess(args: argparse.Namespace) -> int:
     from moderation.__main__ import main as assess_main
 
@@ -175,6 +198,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("users", help="list accounts (ids, roles, usernames)")
     db_arg(p)
     p.set_defaults(func=_users)
+
+    p = sub.add_parser(
+        "privacy-officer", help="name a staff account a privacy officer (told of break-glass)"
+    )
+    p.add_argument("--username", required=True)
+    p.add_argument("--off", action="store_true", help="remove the flag instead")
+    db_arg(p)
+    p.set_defaults(func=_privacy_officer)
+
+    p = sub.add_parser(
+        "reset-second-factor", help="remove a lost second factor; it is set up again at login"
+    )
+    p.add_argument("--username", required=True)
+    db_arg(p)
+    p.set_defaults(func=_reset_second_factor)
 
     assess = sub.add_parser(
         "assess", help='read {"id","text"} JSON lines, write {"id","labels"} JSON lines'

@@ -60,6 +60,15 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     log_level: str = "INFO"
     secret_key: Secret = field(default_factory=lambda: Secret(""))
+    # ---- access ----
+    # Staff sign in with a second factor (TOTP): "required" (the first login enrols it)
+    # or "optional" (only those who enrolled are asked).
+    staff_second_factor: str = "required"
+    # Staff sessions are shorter than members' (shared workstations, wider access).
+    staff_session_idle_seconds: int = 30 * 60
+    staff_session_absolute_seconds: int = 12 * 3600
+    # How long an admin's break-glass read access to a room lasts.
+    break_glass_minutes: int = 60
 
     @property
     def tls(self) -> bool:

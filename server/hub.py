@@ -45,6 +45,9 @@ class Connection:
         "user",
         "session",
         "touched",
+        "deadline",
+        "active",
+        "observing",
         "position",
         "rooms",
         "_wire",
@@ -59,6 +62,11 @@ class Connection:
         # The digest of the session that opened it: ending the session closes it.
         self.session = session
         self.touched = 0.0
+        # When its session reaches its absolute limit, and the last frame it sent.
+        self.deadline = float("inf")
+        self.active = 0.0
+        # Rooms heard under break-glass: read only, and not shown as present.
+        self.observing: set[int] = set()
         # Highest event sequence sent, per resumed room.
         self.position: dict[int, int] = {}
         # The rooms this connection hears (the hub keeps it in step with its index).
@@ -181,7 +189,7 @@ class Hub:
         """Who is here now, leaving out those who hide their presence."""
         seen: dict[int, str] = {}
         for conn in self._rooms.get(room, ()):
-            if not conn.user.hide_presence:
+            if not conn.user.hide_presence and room not in conn.observing:
                 seen[conn.user.id] = conn.user.display_name
         return sorted(seen.items(), key=lambda p: p[1].casefold())
 

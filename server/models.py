@@ -243,6 +243,52 @@ class AuditEntry:
     detail: str
 
 
+# ---- access (second factor, break-glass, disclosures) ----
+
+
+@dataclass(frozen=True)
+class TotpState:
+    secret: str
+    confirmed: bool
+    last_step: int
+
+
+@dataclass(frozen=True)
+class BreakGlass:
+    """An admin's time-boxed read access to a room they are not a member of."""
+
+    id: int
+    room_id: int
+    room_name: str
+    user: Author
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One entry of the disclosure ledger: who disclosed what, to whom, why, when."""
+
+    id: int
+    at: datetime
+    actor: Author
+    subject_type: str
+    subject_id: int
+    subject_name: str
+    recipient: str
+    purpose: str
+    format: str
+
+
+@dataclass(frozen=True)
+class AuthoredMessage:
+    room_id: int
+    room_name: str
+    message: Message
+
+
 # ---- discharge and alumni ----------------------------------------------------------
 
 

@@ -203,6 +203,154 @@ AUDIT = _obj(
     },
     ["id", "at", "actor", "action", "subject_type", "subject", "room", "detail"],
 )
+# ---- access ----
+CHALLENGE = _obj(
+    {"second_factor": _obj({"challenge": STR, "enrol": BOOL, "expires_at": STR})},
+    ["second_factor"],
+)
+ENROLMENT = _obj({"secret": STR, "uri": STR}, ["secret", "uri"])
+RECOVERY = _obj({"recovery_codes": {"type": "array", "items": STR}}, ["recovery_codes"])
+GRANT = _obj(
+    {
+        "id": ID,
+        "room": ID,
+        "room_name": STR,
+        "admin": AUTHOR,
+        "reason": STR,
+        "created_at": STR,
+        "expires_at": STR,
+        "ended": BOOL,
+    },
+    ["id", "room", "room_name", "admin", "reason", "created_at", "expires_at", "ended"],
+)
+DISCLOSURE = _obj(
+    {
+        "id": ID,
+        "at": STR,
+        "by": AUTHOR,
+        "what": _obj({"type": STR, "id": ID, "name": STR}),
+        "recipient": STR,
+        "purpose": STR,
+        "format": {"enum": ["json", "html"]},
+    },
+    ["id", "at", "by", "what", "recipient", "purpose", "format"],
+)
+LEDGER = _obj({"disclosures": {"type": "array", "items": DISCLOSURE}}, ["disclosures"])
+EXPORT_DOC = {
+    "description": "The document, as a download (Content-Disposition: attachment)",
+    "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "text/html": {"schema": {"type": "string"}},
+    },
+}
+FORMAT = {"enum": ["json", "html"]}
+CODE_BODY = _obj({"code": STR}, ["code"])
+
+
+def _access_paths() -> S:
+    return {
+        "/api/session/totp/setup": {
+            "post": _op(
+                "During a login that must enrol: a new TOTP secret and otpauth URI",
+                {"200": _json(ENROLMENT)},
+                body=_obj({"challenge": STR}, ["challenge"]),
+                auth=False,
+            )
+        },
+        "/api/session/totp": {
+            "post": _op(
+                "The second step of a login: a TOTP or a recovery code",
+                {
+                    "200": _json(
+                        _obj(
+                            {"user": USER, "recovery_codes": {"type": "array", "items": STR}},
+                            ["user"],
+                        )
+                    )
+                },
+                body=_obj({"challenge": STR, "code": STR}, ["challenge", "code"]),
+                auth=False,
+            )
+        },
+        "/api/me/access": {
+            "get": _op(
+                "Second factor, privacy-officer flag, break-glass grants, session limits",
+                {"200": _json({"type": "object"})},
+            )
+        },
+        "/api/me/totp": {
+            "post": _op("Start TOTP enrolment", {"201": _json(ENROLMENT)}, body=_obj({}))
+        },
+        "/api/me/totp/confirm": {
+            "post": _op(
+                "Confirm TOTP enrolment with a first code", {"200": _json(RECOVERY)}, body=CODE_BODY
+            )
+        },
+        "/api/me/totp/recovery-codes": {
+            "post": _op(
+                "New recovery codes (needs a code)", {"200": _json(RECOVERY)}, body=CODE_BODY
+            )
+        },
+        "/api/staff/{user}/privacy-officer": {
+            "put": _op(
+                "Name or unname a privacy officer (admins)",
+                {"200": _json(_obj({"user": ID, "privacy_officer": BOOL}))},
+                body=_obj({"enabled": BOOL}, ["enabled"]),
+                params=[_path("user")],
+            )
+        },
+        "/api/privacy-officers": {
+            "get": _op(
+                "The ids of the privacy officers (admins)",
+                {"200": _json(_obj({"users": {"type": "array", "items": ID}}, ["users"]))},
+            )
+        },
+        "/api/rooms/{room}/break-glass": {
+            "post": _op(
+                "Break-glass: time-boxed read access for an admin, with a reason",
+                {"201": _json(_obj({"access": GRANT}, ["access"]))},
+                body=_obj({"reason": STR}, ["reason"]),
+                params=[_path("room")],
+            )
+        },
+        "/api/break-glass": {
+            "get": _op(
+                "Break-glass accesses (admins and privacy officers)",
+                {"200": _json(_obj({"access": {"type": "array", "items": GRANT}}, ["access"]))},
+            )
+        },
+        "/api/me/export": {
+            "get": _op(
+                "Download your own messages and account data",
+                {"200": EXPORT_DOC},
+                params=[_query("format", FORMAT)],
+            )
+        },
+        "/api/me/disclosures": {
+            "get": _op("Disclosures that carried your records", {"200": _json(LEDGER)})
+        },
+        "/api/disclosures": {
+            "get": _op(
+                "The disclosure ledger (admins and privacy officers)", {"200": _json(LEDGER)}
+            ),
+            "post": _op(
+                "Export a room or a member for a lawful disclosure (admins); ledgered",
+                {"200": EXPORT_DOC},
+                body=_obj(
+                    {
+                        "subject": {"enum": ["room", "member"]},
+                        "id": ID,
+                        "recipient": STR,
+                        "purpose": STR,
+                        "format": FORMAT,
+                    },
+                    ["subject", "id", "recipient", "purpose"],
+                ),
+            ),
+        },
+    }
+
+
 ERROR = _obj(
     {
         "error": _obj(
@@ -528,8 +676,8 @@ def openapi_document() -> S:
             },
             "/api/session": {
                 "post": _op(
-                    "Log in",
-                    {"200": _json(_obj({"user": USER}, ["user"]))},
+                    "Log in; 202 when the login waits for a second factor",
+                    {"200": _json(_obj({"user": USER}, ["user"])), "202": _json(CHALLENGE)},
                     body=_obj({"username": STR, "password": STR}, ["username", "password"]),
                     auth=False,
                 ),
@@ -807,5 +955,6 @@ def openapi_document() -> S:
                 ),
             },
             **_alumni_paths(),
+            **_access_paths(),
         },
     }

@@ -65,6 +65,9 @@ def fast_passwords() -> Passwords:
 async def start_server(
     tmp_path: Path, clock: Clock, **overrides: Any
 ) -> tuple[Server, web.AppRunner]:
+    # Existing suites sign staff in with a password alone; tests/e2e/test_access.py runs
+    # the default, where staff must pass a second factor.
+    overrides.setdefault("staff_second_factor", "optional")
     settings = Settings(database=f"sqlite:///{tmp_path / 'hearth.db'}", port=0, **overrides)
     app = make_app(settings, clock=clock, passwords=fast_passwords())
     runner = web.AppRunner(app, access_log=None)

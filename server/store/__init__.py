@@ -21,10 +21,13 @@ from ..models import (
     AlumniCategory,
     AlumniRoom,
     AuditEntry,
+    AuthoredMessage,
+    BreakGlass,
     Cohort,
     Consent,
     ConsentDecision,
     Discharge,
+    Disclosure,
     Event,
     Held,
     HoldState,
@@ -36,6 +39,7 @@ from ..models import (
     Role,
     RoomState,
     RoomSummary,
+    TotpState,
     User,
 )
 
@@ -237,6 +241,70 @@ class Store(Protocol):
         room_id: int | None = None,
         detail: str = "{}",
     ) -> None: ...
+
+    # ---- access ----
+    async def get_totp(self, user_id: int) -> TotpState | None: ...
+    async def start_totp(self, user_id: int, secret: str) -> None:
+        """Set an unconfirmed secret, unless a confirmed one exists (then Conflict)."""
+
+    async def confirm_totp(
+        self, user_id: int, step: int, recovery_hashes: Sequence[bytes], now: float
+    ) -> bool:
+        """Confirm the secret with a first good code; False if that step was used."""
+
+    async def use_totp_step(self, user_id: int, step: int) -> bool:
+        """Record `step` as used; False if it (or a later one) was used already."""
+
+    async def use_recovery_code(self, user_id: int, code_hash: bytes, now: float) -> bool: ...
+    async def replace_recovery_codes(self, user_id: int, hashes: Sequence[bytes]) -> None: ...
+    async def recovery_codes_left(self, user_id: int) -> int: ...
+    async def remove_totp(self, user_id: int) -> None: ...
+    async def create_challenge(
+        self, token_hash: bytes, user_id: int, expires_at: float
+    ) -> None: ...
+    async def get_challenge(self, token_hash: bytes) -> tuple[int, float, int] | None:
+        """(user id, expires at, failed attempts)."""
+
+    async def fail_challenge(self, token_hash: bytes) -> None: ...
+    async def delete_challenge(self, token_hash: bytes) -> None: ...
+    async def set_privacy_officer(self, user_id: int, on: bool) -> None: ...
+    async def privacy_officers(self) -> list[int]: ...
+    async def delete_expired_sessions(
+        self, staff_cutoffs: tuple[float, float], member_cutoffs: tuple[float, float]
+    ) -> list[tuple[bytes, int]]:
+        """Delete sessions idle since, or created before, the cutoffs of their owner's
+        role (staff or member); returns (token hash, user id) of each."""
+
+    async def create_break_glass(
+        self, room_id: int, user_id: int, reason: str, now: float, expires_at: float
+    ) -> BreakGlass: ...
+    async def active_break_glass(self, user_id: int, now: float) -> list[BreakGlass]: ...
+    async def list_break_glass(self, limit: int) -> list[BreakGlass]: ...
+    async def end_break_glass(self, now: float) -> list[BreakGlass]:
+        """Mark every grant past its end as ended; returns those just ended."""
+
+    async def messages_by_author(self, user_id: int) -> list[AuthoredMessage]: ...
+    async def unshared_by_author(self, user_id: int) -> list[Held]:
+        """A person's messages that never reached a room (held, rejected, blocked)."""
+
+    async def room_messages(self, room_id: int) -> list[Message]: ...
+    async def agreement_acceptances(self, user_id: int) -> list[tuple[int, int, float]]:
+        """(room id, version, accepted at) of every acceptance."""
+
+    async def user_created_at(self, user_id: int) -> float | None: ...
+    async def add_disclosure(
+        self,
+        actor_id: int,
+        subject_type: str,
+        subject_id: int,
+        recipient: str,
+        purpose: str,
+        format: str,
+        subject_user_ids: Sequence[int],
+        now: float,
+    ) -> Disclosure: ...
+    async def disclosures(self, about_user: int | None, limit: int) -> list[Disclosure]:
+        """The ledger, newest first: all of it, or the entries that carried one person."""
 
     # ---- discharge and alumni ----
     async def cohort_grace_days(self, cohort_id: int) -> int: ...

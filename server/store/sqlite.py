@@ -37,10 +37,13 @@ from ..models import (
     AlumniRoom,
     AuditEntry,
     Author,
+    AuthoredMessage,
+    BreakGlass,
     Cohort,
     Consent,
     ConsentDecision,
     Discharge,
+    Disclosure,
     Event,
     EventKind,
     Held,
@@ -55,6 +58,7 @@ from ..models import (
     RoomKind,
     RoomState,
     RoomSummary,
+    TotpState,
     User,
 )
 from . import CommitListener, Membership, Posted, SessionRow
@@ -1805,6 +1809,335 @@ class SqliteStore:
             return cur.rowcount > 0, []
 
         return await self._write(job)
+
+    # ---- access ----------------------------------------------------------------------
+
+    async def get_totp(self, user_id: int) -> TotpState | None:
+        row = await self._one(
+            self._r,
+            "SELECT secret, confirmed_at, last_step FROM totp WHERE user_id = ?",
+            (user_id,),
+        )
+        return None if row is None else TotpState(row[0], row[1] is not None, row[2])
+
+    async def start_totp(self, user_id: int, secret: str) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            row = self._one_now(db, "SELECT confirmed_at FROM totp WHERE user_id = ?", (user_id,))
+            if row is not None and row[0] is not None:
+                raise Conflict("a second factor is already set up")
+            db.execute(
+                "INSERT INTO totp(user_id, secret) VALUES (?, ?)"
+                " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, last_step = 0",
+                (user_id, secret),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def confirm_totp(
+        self, user_id: int, step: int, recovery_hashes: Sequence[bytes], now: float
+    ) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "UPDATE totp SET confirmed_at = ?, last_step = ?"
+                " WHERE user_id = ? AND confirmed_at IS NULL AND last_step < ?",
+                (now, step, user_id, step),
+            )
+            if cur.rowcount != 1:
+                return False, []
+            self._replace_codes(db, user_id, recovery_hashes)
+            return True, []
+
+        return await self._write(job)
+
+    @staticmethod
+    def _replace_codes(db: sqlite3.Connection, user_id: int, hashes: Sequence[bytes]) -> None:
+        db.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
+        db.executemany(
+            "INSERT INTO recovery_codes(user_id, code_hash) VALUES (?, ?)",
+            [(user_id, h) for h in hashes],
+        )
+
+    async def use_totp_step(self, user_id: int, step: int) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "UPDATE totp SET last_step = ? WHERE user_id = ? AND last_step < ?"
+                " AND confirmed_at IS NOT NULL",
+                (step, user_id, step),
+            )
+            return cur.rowcount == 1, []
+
+        return await self._write(job)
+
+    async def use_recovery_code(self, user_id: int, code_hash: bytes, now: float) -> bool:
+        def job(db: sqlite3.Connection) -> tuple[bool, list[Event]]:
+            cur = db.execute(
+                "UPDATE recovery_codes SET used_at = ?"
+                " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                (now, user_id, code_hash),
+            )
+            return cur.rowcount == 1, []
+
+        return await self._write(job)
+
+    async def replace_recovery_codes(self, user_id: int, hashes: Sequence[bytes]) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            self._replace_codes(db, user_id, hashes)
+            return None, []
+
+        await self._write(job)
+
+    async def recovery_codes_left(self, user_id: int) -> int:
+        row = await self._one(
+            self._r,
+            "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+            (user_id,),
+        )
+        return int(row[0])
+
+    async def remove_totp(self, user_id: int) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("DELETE FROM totp WHERE user_id = ?", (user_id,))
+            db.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
+            return None, []
+
+        await self._write(job)
+
+    async def create_challenge(self, token_hash: bytes, user_id: int, expires_at: float) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            # A person has one login waiting at a time; stale ones go with it.
+            db.execute("DELETE FROM login_challenges WHERE user_id = ?", (user_id,))
+            db.execute(
+                "INSERT INTO login_challenges(token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash, user_id, expires_at),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def get_challenge(self, token_hash: bytes) -> tuple[int, float, int] | None:
+        row = await self._one(
+            self._r,
+            "SELECT user_id, expires_at, attempts FROM login_challenges WHERE token_hash = ?",
+            (token_hash,),
+        )
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def fail_challenge(self, token_hash: bytes) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
+                "UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = ?",
+                (token_hash,),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def delete_challenge(self, token_hash: bytes) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("DELETE FROM login_challenges WHERE token_hash = ?", (token_hash,))
+            return None, []
+
+        await self._write(job)
+
+    async def set_privacy_officer(self, user_id: int, on: bool) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute("UPDATE users SET privacy_officer = ? WHERE id = ?", (int(on), user_id))
+            return None, []
+
+        await self._write(job)
+
+    async def privacy_officers(self) -> list[int]:
+        rows = await self._r.execute_fetchall(
+            "SELECT id FROM users WHERE privacy_officer = 1 AND suspended = 0 ORDER BY id"
+        )
+        return [r[0] for r in rows]
+
+    async def delete_expired_sessions(
+        self, staff_cutoffs: tuple[float, float], member_cutoffs: tuple[float, float]
+    ) -> list[tuple[bytes, int]]:
+        staff = (Role.ADMIN.value, Role.FACILITATOR.value)
+
+        def job(db: sqlite3.Connection) -> tuple[list[tuple[bytes, int]], list[Event]]:
+            rows = _fetchall(
+                db,
+                "DELETE FROM sessions WHERE token_hash IN (SELECT s.token_hash FROM sessions s"
+                " JOIN users u ON u.id = s.user_id WHERE CASE WHEN u.role IN (?, ?)"
+                " THEN s.last_seen_at < ? OR s.created_at < ?"
+                " ELSE s.last_seen_at < ? OR s.created_at < ? END)"
+                " RETURNING token_hash, user_id",
+                (*staff, *staff_cutoffs, *member_cutoffs),
+            )
+            return [(bytes(r[0]), r[1]) for r in rows], []
+
+        return await self._write(job)
+
+    _GRANT_SQL = (
+        "SELECT g.id, g.room_id, r.name, g.user_id, u.display_name, g.reason, g.created_at,"
+        " g.expires_at, g.ended_at FROM break_glass g JOIN rooms r ON r.id = g.room_id"
+        " JOIN users u ON u.id = g.user_id "
+    )
+
+    @staticmethod
+    def _grant(r: Sequence[Any]) -> BreakGlass:
+        return BreakGlass(
+            id=r[0],
+            room_id=r[1],
+            room_name=r[2],
+            user=Author(r[3], r[4]),
+            reason=r[5],
+            created_at=datetime.fromtimestamp(r[6], UTC),
+            expires_at=datetime.fromtimestamp(r[7], UTC),
+            ended=r[8] is not None,
+        )
+
+    async def create_break_glass(
+        self, room_id: int, user_id: int, reason: str, now: float, expires_at: float
+    ) -> BreakGlass:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
+                "INSERT INTO break_glass(room_id, user_id, reason, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (room_id, user_id, reason, now, expires_at),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid, []
+
+        grant_id = await self._write(job)
+        row = await self._one(self._r, self._GRANT_SQL + "WHERE g.id = ?", (grant_id,))
+        return self._grant(row)
+
+    async def active_break_glass(self, user_id: int, now: float) -> list[BreakGlass]:
+        rows = await self._r.execute_fetchall(
+            self._GRANT_SQL + "WHERE g.user_id = ? AND g.expires_at > ? AND g.ended_at IS NULL"
+            " ORDER BY g.id",
+            (user_id, now),
+        )
+        return [self._grant(r) for r in rows]
+
+    async def list_break_glass(self, limit: int) -> list[BreakGlass]:
+        rows = await self._r.execute_fetchall(
+            self._GRANT_SQL + "ORDER BY g.id DESC LIMIT ?", (limit,)
+        )
+        return [self._grant(r) for r in rows]
+
+    async def end_break_glass(self, now: float) -> list[BreakGlass]:
+        def job(db: sqlite3.Connection) -> tuple[list[int], list[Event]]:
+            rows = _fetchall(
+                db,
+                "UPDATE break_glass SET ended_at = ? WHERE ended_at IS NULL AND expires_at <= ?"
+                " RETURNING id",
+                (now, now),
+            )
+            return [r[0] for r in rows], []
+
+        ended = await self._write(job)
+        if not ended:
+            return []
+        rows = await self._r.execute_fetchall(
+            self._GRANT_SQL + f"WHERE g.id IN ({','.join('?' * len(ended))})", tuple(ended)
+        )
+        return [self._grant(r) for r in rows]
+
+    async def messages_by_author(self, user_id: int) -> list[AuthoredMessage]:
+        rooms = await self._r.execute_fetchall(
+            "SELECT DISTINCT m.room_id, r.name FROM messages m JOIN rooms r ON r.id = m.room_id"
+            " WHERE m.author_id = ? ORDER BY m.room_id",
+            (user_id,),
+        )
+        out: list[AuthoredMessage] = []
+        for room_id, name in rooms:
+            for m in await self._messages(
+                self._r,
+                "WHERE m.room_id = ? AND m.author_id = ? ORDER BY m.seq",
+                (room_id, user_id),
+            ):
+                out.append(AuthoredMessage(room_id, name, m))
+        return out
+
+    async def unshared_by_author(self, user_id: int) -> list[Held]:
+        rows = await self._r.execute_fetchall(
+            self.HELD_SQL + "WHERE h.author_id = ? AND h.message_seq IS NULL ORDER BY h.id",
+            (user_id,),
+        )
+        return [self._held(r) for r in rows]
+
+    async def room_messages(self, room_id: int) -> list[Message]:
+        return await self._messages(self._r, "WHERE m.room_id = ? ORDER BY m.seq", (room_id,))
+
+    async def agreement_acceptances(self, user_id: int) -> list[tuple[int, int, float]]:
+        rows = await self._r.execute_fetchall(
+            "SELECT room_id, version, accepted_at FROM agreement_acceptances WHERE user_id = ?"
+            " ORDER BY accepted_at",
+            (user_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def user_created_at(self, user_id: int) -> float | None:
+        row = await self._one(self._r, "SELECT created_at FROM users WHERE id = ?", (user_id,))
+        return None if row is None else float(row[0])
+
+    _DISCLOSURE_SQL = (
+        "SELECT d.id, d.at, d.actor_id, a.display_name, d.subject_type, d.subject_id,"
+        " CASE d.subject_type WHEN 'room' THEN (SELECT name FROM rooms WHERE id = d.subject_id)"
+        " ELSE (SELECT display_name FROM users WHERE id = d.subject_id) END,"
+        " d.recipient, d.purpose, d.format FROM disclosures d JOIN users a ON a.id = d.actor_id "
+    )
+
+    @staticmethod
+    def _disclosure(r: Sequence[Any]) -> Disclosure:
+        return Disclosure(
+            id=r[0],
+            at=datetime.fromtimestamp(r[1], UTC),
+            actor=Author(r[2], r[3]),
+            subject_type=r[4],
+            subject_id=r[5],
+            subject_name=r[6] or "",
+            recipient=r[7],
+            purpose=r[8],
+            format=r[9],
+        )
+
+    async def add_disclosure(
+        self,
+        actor_id: int,
+        subject_type: str,
+        subject_id: int,
+        recipient: str,
+        purpose: str,
+        format: str,
+        subject_user_ids: Sequence[int],
+        now: float,
+    ) -> Disclosure:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            cur = db.execute(
+                "INSERT INTO disclosures(at, actor_id, subject_type, subject_id, recipient,"
+                " purpose, format) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now, actor_id, subject_type, subject_id, recipient, purpose, format),
+            )
+            assert cur.lastrowid is not None
+            db.executemany(
+                "INSERT OR IGNORE INTO disclosure_subjects(disclosure_id, user_id) VALUES (?, ?)",
+                [(cur.lastrowid, uid) for uid in subject_user_ids],
+            )
+            return cur.lastrowid, []
+
+        disclosure_id = await self._write(job)
+        row = await self._one(self._r, self._DISCLOSURE_SQL + "WHERE d.id = ?", (disclosure_id,))
+        return self._disclosure(row)
+
+    async def disclosures(self, about_user: int | None, limit: int) -> list[Disclosure]:
+        if about_user is None:
+            rows = await self._r.execute_fetchall(
+                self._DISCLOSURE_SQL + "ORDER BY d.id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._r.execute_fetchall(
+                self._DISCLOSURE_SQL + "JOIN disclosure_subjects s ON s.disclosure_id = d.id"
+                " WHERE s.user_id = ? ORDER BY d.id DESC LIMIT ?",
+                (about_user, limit),
+            )
+        return [self._disclosure(r) for r in rows]
 
 
 def _clip(text: str | None) -> str | None:

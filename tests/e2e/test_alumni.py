@@ -22,7 +22,12 @@ DAY = 86_400
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
     """Sessions that outlast the grace periods these tests move the clock through."""
     srv, runner = await start_server(
-        tmp_path, clock, session_idle_seconds=90 * DAY, session_absolute_seconds=90 * DAY
+        tmp_path,
+        clock,
+        session_idle_seconds=90 * DAY,
+        session_absolute_seconds=90 * DAY,
+        staff_session_idle_seconds=90 * DAY,
+        staff_session_absolute_seconds=90 * DAY,
     )
     yield srv
     await runner.cleanup()

@@ -31,7 +31,13 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, db: Path, port: int, log: Path) -> None:
-        self.env = {**os.environ, "HEARTH_DATABASE": f"sqlite:///{db}", "HEARTH_PORT": str(port)}
+        self.env = {
+            **os.environ,
+            "HEARTH_DATABASE": f"sqlite:///{db}",
+            "HEARTH_PORT": str(port),
+            # Durability is the point here; staff sign in with a password alone.
+            "HEARTH_STAFF_SECOND_FACTOR": "optional",
+        }
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
