@@ -32,6 +32,7 @@ from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import TokenBuckets
+from .retention import Retention
 from .store import Membership, Posted, Store
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ class Chat:
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
+        self.retention = Retention(self)
         store.on_commit(bus.publish_events)
 
     # ---- accounts and sessions ---------------------------------------------------
@@ -199,6 +201,7 @@ class Chat:
             or row.user.suspended
         ):
             await self._end_sessions([digest], "session expired")
+            await self.audit(row.user, "session.expire")
             raise Unauthenticated("your session has ended; please log in again")
         if now - row.last_seen_at > TOUCH_INTERVAL:
             await self.store.touch_session(digest, now)
@@ -220,6 +223,8 @@ class Chat:
         )
         for conn in self.hub.connections_of_sessions(ended):
             conn.end(CLOSE_SESSION_ENDED, "session expired")
+        if ended:
+            await self.audit(None, "session.expire", detail={"sessions": len(ended)})
         return len(ended)
 
     async def _end_sessions(self, digests: list[bytes], reason: str) -> None:

@@ -57,9 +57,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _first_start_hint(settings: Settings) -> None:
-    from .store import open_store
+    from .store import open_store_for
 
-    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    store = open_store_for(settings)
     await store.open()
     try:
         admins = await store.count_users(Role.ADMIN)
@@ -98,9 +98,9 @@ async def _with_chat(settings: Settings, work: Callable[[Chat], Awaitable[int]])
     from .bus import LocalBus
     from .chat import Chat
     from .hub import Hub
-    from .store import open_store
+    from .store import open_store_for
 
-    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    store = open_store_for(settings)
     await store.open()
     try:
         hub = Hub()
@@ -128,6 +128,142 @@ def _users(args: argparse.Namespace) -> int:
         for user in await chat.store.list_users():
             state = " (suspended)" if user.suspended else ""
             print(f"{user.id:>6}  {user.role.value:<12} {user.username}{state}")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+# ---- retention, audit chain, keys ----
+
+
+def _when(text: str) -> float:
+    """An ISO 8601 time (UTC unless it says otherwise) or UNIX seconds."""
+    from datetime import UTC, datetime
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"not a time: {text!r} (use ISO 8601, e.g. 2026-11-01T09:00)") from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    head = None
+    if args.head:
+        hid, _, digest = args.head.partition(":")
+        head = (int(hid), digest.lower())
+
+    async def work(chat: Chat) -> int:
+        check = await chat.store.verify_audit(head)
+        if check.broken_at is not None:
+            print(
+                f"audit log BROKEN at entry {check.broken_at}: {check.problem}"
+                f" ({check.checked} entries before it verified)"
+            )
+            return 2
+        top = await chat.store.audit_head()
+        print(
+            f"audit log verified: {check.checked} entries, head {top[0]}:{top[1]}"
+            if top
+            else "audit log verified: empty"
+        )
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _audit_touched(args: argparse.Namespace) -> int:
+    from .retention import touched_line
+
+    async def work(chat: Chat) -> int:
+        found = await chat.store.find_login(args.staff)
+        if found is None:
+            print(f"error: no account '{args.staff}'", file=sys.stderr)
+            return 1
+        since, until = _when(args.since), _when(args.until)
+        people = await chat.retention.touched(found[0].id, since, until)
+        for t in people:
+            print(touched_line(t))
+        await chat.audit(
+            None,
+            "audit.touched",
+            subject_type="user",
+            subject_id=found[0].id,
+            detail={"since": since, "until": until, "members": len(people)},
+        )
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _purge(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        purged = await chat.retention.purge()
+        for p in purged:
+            print(f"room {p.room_id}: {p.messages} messages, {p.held} held messages removed")
+        print(f"purge done: {sum(p.messages for p in purged)} messages removed")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import database_path
+    from .store.sealing import default_key_file, rotate_key_file
+
+    settings = _settings(args)
+    if str(settings.data_key):
+        print(
+            "error: keys come from HEARTH_DATA_KEY; put a new key (python -c 'import base64,"
+            "os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') first in it",
+            file=sys.stderr,
+        )
+        return 1
+    path = (
+        Path(settings.key_file)
+        if settings.key_file
+        else default_key_file(database_path(settings.database))
+    )
+    kid = rotate_key_file(path)
+    print(f"new primary key {kid.hex()} written to {path}; older keys kept to open old rows.")
+    if args.now:
+
+        async def work(chat: Chat) -> int:
+            n = await chat.retention.reseal_all()
+            print(f"resealed {n} rows")
+            return 0
+
+        return asyncio.run(_with_chat(_settings(args), work))
+    print("Restart the server: it reseals old rows in the background (or run with --now).")
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import database_path
+    from .store.sealing import default_key_file, retire_keys
+
+    async def work(chat: Chat) -> int:
+        usage = await chat.store.key_usage()
+        for kid, n in sorted(usage.items()):
+            print(f"{kid:>8}  {n} rows")
+        settings = _settings(args)
+        if args.retire and not str(settings.data_key):
+            path = (
+                Path(settings.key_file)
+                if settings.key_file
+                else default_key_file(database_path(settings.database))
+            )
+            in_use = {bytes.fromhex(k) for k in usage if k != "plain"}
+            for gone in retire_keys(path, in_use):
+                print(f"retired key {gone.hex()} (no row uses it)")
         return 0
 
     return asyncio.run(_with_chat(_settings(args), work))
@@ -175,6 +311,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("users", help="list accounts (ids, roles, usernames)")
     db_arg(p)
     p.set_defaults(func=_users)
+
+    # ---- retention, audit chain, keys ----
+    audit = sub.add_parser("audit", help="check the audit log; breach response")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    p = audit_sub.add_parser("verify", help="check the hash chain; exit 2 if broken")
+    p.add_argument("--head", help="ID:HASH of a head logged earlier that must still be there")
+    db_arg(p)
+    p.set_defaults(func=_audit_verify)
+    p = audit_sub.add_parser(
+        "touched", help="members whose records a staff account touched between two times"
+    )
+    p.add_argument("--staff", required=True, help="the staff account's username")
+    p.add_argument("--since", required=True, help="ISO 8601 time (UTC) or UNIX seconds")
+    p.add_argument("--until", required=True, help="ISO 8601 time (UTC) or UNIX seconds")
+    db_arg(p)
+    p.set_defaults(func=_audit_touched)
+    p = sub.add_parser("purge", help="remove expired messages now (the server does it hourly)")
+    db_arg(p)
+    p.set_defaults(func=_purge)
+    p = sub.add_parser("rotate-key", help="make a new data key the one that seals")
+    p.add_argument("--now", action="store_true", help="reseal old rows now (server stopped)")
+    db_arg(p)
+    p.set_defaults(func=_rotate_key)
+    p = sub.add_parser("keys", help="rows per data key; --retire drops unused old keys")
+    p.add_argument("--retire", action="store_true")
+    db_arg(p)
+    p.set_defaults(func=_keys)
 
     assess = sub.add_parser(
         "assess", help='read {"id","text"} JSON lines, write {"id","labels"} JSON lines'
