@@ -1664,7 +1664,8 @@ class SqliteStore:
                     " AND user_id IS NOT NULL",
                 )
             ]
-            spare = ",".join("?" * len(held_users)) or "NULL"
+            # Authors under a hold are spared (an empty list spares nobody).
+            spare = ",".join("?" * len(held_users))
             out: list[Purged] = []
             for room_id, kind, days in _fetchall(db, "SELECT id, kind, retention_days FROM rooms"):
                 if room_id in held_rooms:
