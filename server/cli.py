@@ -345,7 +345,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     assess.set_defaults(func=_assess)
 
     args = parser.parse_args(argv)
-    result: int = args.func(args)
+    from .store.sealing import SealError
+
+    try:
+        result: int = args.func(args)
+    except SealError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return result
 
 
