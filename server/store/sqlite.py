@@ -56,6 +56,19 @@ from .sealing import Keyring, SealError, load_keyring
 log = logging.getLogger(__name__)
 
 
+class _NoStatementLogs(logging.Filter):
+    """aiosqlite logs every statement with its parameters at DEBUG (usernames, and any
+    text a query carries); whatever the log level, those records are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_AIOSQLITE_LOG = logging.getLogger("aiosqlite")
+if not any(isinstance(f, _NoStatementLogs) for f in _AIOSQLITE_LOG.filters):
+    _AIOSQLITE_LOG.addFilter(_NoStatementLogs())
+
+
 class _Failed:
     """A job that failed on the writer thread, carried back to its writer."""
 
