@@ -10,12 +10,13 @@ they would stay in the WAL.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
-from server.models import Role
+from server.models import AuditEntry, Role
 from server.store.sealing import VERSION
-from tests.conftest import PASSWORD, Api, Socket, World, enrol
+from tests.conftest import PASSWORD, Api, Clock, Socket, World, enrol, start_server
 
 DAY = 86400.0
 CANARY = "canary-9c1e lighthouse keeper"
@@ -350,3 +351,47 @@ async def test_touched_lists_the_members_a_staff_account_could_see(world: World)
     assert dan.user["id"] not in by_id  # gail's cohort
     gail_touched = await retention.touched(gail_user.id, start - 10, server.clock.now)
     assert {t.user.id for t in gail_touched} == {dan.user["id"]}
+
+
+async def test_a_new_key_reseals_old_rows_in_the_background(tmp_path: Path, clock: Clock) -> None:
+    import asyncio
+
+    from server.config import Secret
+    from server.store.sealing import encode_key, key_id, new_key
+
+    old, new = new_key(), new_key()
+    server, runner = await start_server(tmp_path, clock, data_key=Secret(encode_key(old)))
+    fran = await server.chat.create_account(None, "fran", "Fran", PASSWORD, Role.FACILITATOR)
+    cohort = await server.chat.create_cohort(fran, "Group", "", [], None)
+    for i in range(5):
+        await server.chat.store.add_message(
+            cohort.room_id, fran, f"c{i}", f"note {i}", None, clock()
+        )
+    await runner.cleanup()
+
+    rotated = Secret(f"{encode_key(new)},{encode_key(old)}")
+    server, runner = await start_server(tmp_path, clock, data_key=rotated)
+    try:
+        store = server.chat.store
+        deadline = asyncio.get_running_loop().time() + 10
+
+        async def resealed() -> list[AuditEntry]:
+            return [e for e in await store.audit_entries(None, 100) if e.action == "keys.reseal"]
+
+        while not await resealed():
+            assert asyncio.get_running_loop().time() < deadline, await store.key_usage()
+            await asyncio.sleep(0.01)
+        assert set(await store.key_usage()) == {key_id(new).hex()}
+        assert [m.text for m in await store.history(cohort.room_id, None, 10)][-1] == "note 4"
+        (entry,) = await resealed()
+        assert json.loads(entry.detail)["rows"] >= 5
+        assert (await store.verify_audit()).broken_at is None
+    finally:
+        await runner.cleanup()
+    # The old key can go now.
+    server, runner = await start_server(tmp_path, clock, data_key=Secret(encode_key(new)))
+    try:
+        history = await server.chat.store.history(cohort.room_id, None, 10)
+        assert [m.text for m in history] == [f"note {i}" for i in range(5)]
+    finally:
+        await runner.cleanup()
