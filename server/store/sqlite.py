@@ -927,6 +927,11 @@ class SqliteStore:
             db.execute(
                 "DELETE FROM reactions WHERE room_id = ? AND message_seq = ?", (room_id, seq)
             )
+            # A message that waited for review was approved from a copy: clear it too.
+            db.execute(
+                "UPDATE held_messages SET body = '' WHERE room_id = ? AND message_seq = ?",
+                (room_id, seq),
+            )
             self._checkpoint_due = True
 
         return await self._change(room_id, seq, author_id, EventKind.DELETED, now, apply)
@@ -1744,25 +1749,48 @@ class SqliteStore:
         prev, expected_id, checked = GENESIS, 1, 0
         after = 0
         while True:
-            rows = list(
-                await self._r.execute_fetchall(
-                    "SELECT id, at, actor_id, action, subject_type, subject_id, room_id, detail,"
-                    " prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-                    (after,),
+            try:
+                rows = list[Any](
+                    await self._r.execute_fetchall(
+                        "SELECT id, at, actor_id, action, subject_type, subject_id, room_id,"
+                        " detail, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id"
+                        " LIMIT 1000",
+                        (after,),
+                    )
                 )
-            )
+            except (sqlite3.Error, ValueError):
+                # Bytes that are not text where text belongs (written outside Hearth):
+                # read one entry at a time to name it.
+                rows = []
+                for (entry_id,) in await self._r.execute_fetchall(
+                    "SELECT id FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000", (after,)
+                ):
+                    try:
+                        rows += await self._r.execute_fetchall(
+                            "SELECT id, at, actor_id, action, subject_type, subject_id,"
+                            " room_id, detail, prev_hash, hash FROM audit_log WHERE id = ?",
+                            (entry_id,),
+                        )
+                    except (sqlite3.Error, ValueError):
+                        rows.append((entry_id, *([None] * 9)))
+                        break
             if not rows:
                 break
             for r in rows:
                 if r[0] != expected_id:
                     return AuditCheck(checked, expected_id, f"entry {expected_id} is missing")
+                if r[1] is None:
+                    return AuditCheck(checked, r[0], "it is unreadable")
                 if r[8] is None or bytes(r[8]) != prev:
                     return AuditCheck(checked, r[0], "does not follow the entry before it")
                 try:
                     detail = self.keys.open(r[7], f"a|{r[0]}") or "{}"
                 except SealError:
                     return AuditCheck(checked, r[0], "its detail was altered")
-                digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+                try:
+                    digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+                except (TypeError, ValueError):  # a field of the wrong type
+                    return AuditCheck(checked, r[0], "its content was altered")
                 if r[9] is None or bytes(r[9]) != digest:
                     return AuditCheck(checked, r[0], "its content was altered")
                 if head is not None and r[0] == head[0] and digest.hex() != head[1]:

@@ -74,6 +74,8 @@ def test_an_intact_log_verifies_and_prints_its_head(built: Path, tmp_path: Path)
         ("UPDATE audit_log SET actor_id = 2 WHERE id = 2", 2, "altered"),
         ("UPDATE audit_log SET at = at + 1 WHERE id = 4", 4, "altered"),
         ("DELETE FROM audit_log WHERE id = 2", 2, "missing"),
+        ("UPDATE audit_log SET action = x'ff' WHERE id = 3", 3, "altered"),
+        ("UPDATE audit_log SET action = CAST(x'ff' AS TEXT) WHERE id = 4", 4, "unreadable"),
         (
             "UPDATE audit_log SET detail = CAST(substr(detail, 1, 30) || x'00'"
             " || substr(detail, 32) AS BLOB) WHERE id = 3",

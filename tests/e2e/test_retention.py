@@ -198,6 +198,22 @@ async def test_own_delete_removes_the_text_from_the_files(world: World) -> None:
     assert sealed not in raw_bytes(world) and sealed[-16:] not in raw_bytes(world)
 
 
+async def test_own_delete_of_an_approved_message_clears_the_reviewed_copy(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    held = await alice.post(room, f"{CANARY} call me at 555-123-4567")
+    done = await fran.answer({"type": "moderate", "action": "approve", "held": held["hold"]})
+    assert done["type"] == "done"
+    (seq,) = peek(world, "SELECT message_seq FROM held_messages WHERE id = ?", (held["hold"],))[0]
+    copies = [bytes(r[0]) for r in peek(world, "SELECT body FROM held_messages")]  # type: ignore[arg-type]
+    await alice.answer({"type": "delete", "room": room, "message": seq})
+    await alice.close()
+    await fran.close()
+    assert peek(world, "SELECT body FROM held_messages") == [("",)]
+    raw = raw_bytes(world)
+    assert all(c not in raw and c[-16:] not in raw for c in copies)
+
+
 async def test_removed_originals_follow_the_room_s_retention(world: World) -> None:
     room = world.a.room
     await world.admin.call("PUT", f"/api/rooms/{room}/retention", {"days": 2}, expect=200)
