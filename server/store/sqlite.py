@@ -1710,11 +1710,25 @@ class SqliteStore:
                             f"DELETE FROM {table} WHERE room_id = ? AND {col} IN ({marks})",
                             (room_id, *chunk),
                         )
-                held = db.execute(
-                    "DELETE FROM held_messages WHERE room_id = ? AND sent_at < ?"
-                    f" AND author_id NOT IN ({spare})",
-                    (room_id, cutoff, *held_users),
-                ).rowcount
+                held_ids = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "DELETE FROM held_messages WHERE room_id = ? AND sent_at < ?"
+                        f" AND author_id NOT IN ({spare}) RETURNING id",
+                        (room_id, cutoff, *held_users),
+                    )
+                ]
+                held = len(held_ids)
+                # Alerts about what is gone go with it (labels tie a person to a
+                # crisis); the audit log keeps that an alert was raised and handled.
+                for column, ids in (("message_seq", seqs), ("held_id", held_ids)):
+                    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                        db.execute(
+                            f"DELETE FROM alerts WHERE room_id = ? AND {column} IN"
+                            f" ({','.join('?' * len(chunk))})",
+                            (room_id, *chunk),
+                        )
                 if seqs or held:
                     detail = json.dumps(
                         {"messages": len(seqs), "held": held, "before": _iso(cutoff)}

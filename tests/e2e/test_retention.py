@@ -145,12 +145,16 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     alice, carol = await world.alice.connect(), await world.carol.connect()
     for i in range(3):
         await alice.post(room, f"{CANARY} number {i}")
+    await alice.post(room, f"{CANARY} text me at 555-123-4567")  # held, with no alert
+    await alice.post(room, f"{CANARY} i cant do this anymore, ending it tonight")  # alert
     await alice.answer({"type": "react", "room": room, "message": 1, "reaction": "heart"})
     await carol.post(other, "kept by the program default")
     await alice.close()
     await carol.close()
     sealed = sealed_bodies(world, room)
-    assert len(sealed) == 3
+    sealed += [bytes(r[0]) for r in peek(world, "SELECT body FROM held_messages")]  # type: ignore[arg-type]
+    assert len(sealed) == 5
+    assert peek(world, "SELECT count(*) FROM alerts WHERE room_id = ?", (room,)) == [(1,)]
     assert await server.chat.store.checkpoint()
     assert all(s in raw_bytes(world) for s in sealed)  # the scan can see them
 
@@ -158,11 +162,10 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     assert await server.chat.retention.purge() == []  # not yet
     server.clock.advance(DAY)
     purged = await server.chat.retention.purge()
-    assert [(p.room_id, p.messages) for p in purged] == [(room, 3)]
+    assert [(p.room_id, p.messages, p.held) for p in purged] == [(room, 4, 1)]
 
-    assert peek(world, "SELECT count(*) FROM messages WHERE room_id = ?", (room,)) == [(0,)]
-    assert peek(world, "SELECT count(*) FROM events WHERE room_id = ?", (room,)) == [(0,)]
-    assert peek(world, "SELECT count(*) FROM reactions WHERE room_id = ?", (room,)) == [(0,)]
+    for table in ("messages", "events", "reactions", "held_messages", "alerts"):
+        assert peek(world, f"SELECT count(*) FROM {table} WHERE room_id = ?", (room,)) == [(0,)]
     raw = raw_bytes(world)
     for s in sealed:
         assert s not in raw and s[-16:] not in raw  # not the row, not even its tag
@@ -173,10 +176,10 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     assert page["messages"] == []
     (entry,) = await audit(world, "retention.purge")
     assert entry["room"] == room and entry["actor"] is None
-    assert entry["detail"]["messages"] == 3 and entry["detail"]["before"]
+    assert entry["detail"]["messages"] == 4 and entry["detail"]["held"] == 1
     # The room goes on: new messages continue the sequence.
     alice = await world.alice.connect()
-    assert (await alice.post(room, "a new day"))["seq"] == 5
+    assert (await alice.post(room, "a new day"))["seq"] == 6
     await alice.close()
 
 
