@@ -9,6 +9,11 @@ goes through one writer task that takes all writes waiting at that moment and co
 them in one transaction (one fsync for the lot). If any write in a batch fails, the
 batch is rolled back and each write is replayed in a transaction of its own, so one bad
 write never fails its neighbours.
+
+Confidentiality: bodies and staff notes are sealed on the way in and opened on the way
+out (`sealing.py`), so nothing above the store sees ciphertext and nothing on disk is
+plain text; `secure_delete` and a WAL checkpoint after any removal leave no deleted
+text in the files; audit entries are hash-chained on the writer thread (`chain.py`).
 """
 
 from __future__ import annotations

@@ -414,3 +414,20 @@ async def test_a_new_key_reseals_old_rows_in_the_background(tmp_path: Path, cloc
         assert [m.text for m in history] == [f"note {i}" for i in range(5)]
     finally:
         await runner.cleanup()
+
+
+async def test_the_audit_log_outlives_every_retention(world: World) -> None:
+    server = world.server
+    store = server.chat.store
+    await world.admin.call("PUT", f"/api/rooms/{world.a.room}/retention", {"days": 1}, expect=200)
+    alice = await world.alice.connect()
+    await alice.post(world.a.room, "soon gone")
+    await alice.close()
+    before = await store.audit_entries(None, 10_000)
+    server.clock.advance(7 * 365 * DAY)
+    await server.chat.retention.purge()
+    after = await store.audit_entries(None, 10_000)
+    assert [e.id for e in after[-len(before) :]] == [e.id for e in before]
+    assert {e.action for e in after} >= {"retention.purge", "login", "enrol", "cohort.create"}
+    check = await store.verify_audit()
+    assert check.broken_at is None and check.checked == len(after)
