@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
@@ -269,6 +270,49 @@ def _keys(args: argparse.Namespace) -> int:
     return asyncio.run(_with_chat(_settings(args), work))
 
 
+def _hold(args: argparse.Namespace) -> int:
+    from .retention import hold_dict
+
+    async def work(chat: Chat) -> int:
+        retention = chat.retention
+        if args.hold_command == "list":
+            for hold in await retention.holds(None, active_only=not args.all):
+                print(json.dumps(hold_dict(hold)))
+            return 0
+        if args.hold_command == "release":
+            hold = await retention.release_hold(None, args.id, args.reason)
+            print(f"legal hold {hold.id} released")
+            return 0
+        user_id = None
+        if args.user is not None:
+            found = await chat.store.find_login(args.user)
+            if found is None:
+                print(f"error: no account '{args.user}'", file=sys.stderr)
+                return 1
+            user_id = found[0].id
+        hold = await retention.place_hold(None, args.room, user_id, args.reason)
+        print(f"legal hold {hold.id} placed; purging of what it covers is suspended")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _retention(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        if args.days is not None or args.default:
+            shown = await chat.retention.set_room_retention(
+                None, args.room, None if args.default else args.days
+            )
+        else:
+            shown = await chat.retention.room_retention(None, args.room)
+        source = "set for this room" if shown["days"] is not None else "the program default"
+        hold = "; a legal hold suspends purging" if shown["on_hold"] else ""
+        print(f"room {args.room} keeps messages {shown['effective_days']} days ({source}){hold}")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
 def _assess(args: argparse.Namespace) -> int:
     from moderation.__main__ import main as assess_main
 
@@ -338,6 +382,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--retire", action="store_true")
     db_arg(p)
     p.set_defaults(func=_keys)
+
+    hold = sub.add_parser("hold", help="legal holds: suspend purging for a room or member")
+    hold_sub = hold.add_subparsers(dest="hold_command", required=True)
+    p = hold_sub.add_parser("place", help="place a legal hold")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--room", type=int, help="room id")
+    target.add_argument("--user", help="the member's username")
+    p.add_argument("--reason", required=True)
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = hold_sub.add_parser("release", help="release a legal hold")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = hold_sub.add_parser("list", help="active legal holds (JSON lines)")
+    p.add_argument("--all", action="store_true", help="include released ones")
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = sub.add_parser("retention", help="show or set how long a room keeps messages")
+    p.add_argument("--room", type=int, required=True)
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--days", type=int)
+    change.add_argument("--default", action="store_true", help="follow the program default")
+    db_arg(p)
+    p.set_defaults(func=_retention)
 
     assess = sub.add_parser(
         "assess", help='read {"id","text"} JSON lines, write {"id","labels"} JSON lines'

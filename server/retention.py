@@ -54,8 +54,9 @@ class Retention:
 
     # ---- retention ------------------------------------------------------------------
 
-    async def room_retention(self, actor: User, room: int) -> dict[str, Any]:
-        if actor.role is not Role.ADMIN:
+    async def room_retention(self, actor: User | None, room: int) -> dict[str, Any]:
+        """`actor=None` is the operator at the terminal."""
+        if actor is not None and actor.role is not Role.ADMIN:
             membership = await self.chat.member(actor, room)
             if membership.role is not Role.FACILITATOR:
                 raise Forbidden("only staff see a room's retention")
@@ -72,9 +73,12 @@ class Retention:
             "on_hold": any(h.room_id == room for h in holds),
         }
 
-    async def set_room_retention(self, actor: User, room: int, days: int | None) -> dict[str, Any]:
+    async def set_room_retention(
+        self, actor: User | None, room: int, days: int | None
+    ) -> dict[str, Any]:
         """Set a room's retention in days (`None`: the program default for its kind)."""
-        self._admin(actor, "set retention")
+        if actor is not None:
+            self._admin(actor, "set retention")
         if days is not None and not 1 <= days <= MAX_DAYS:
             raise ProtocolError(f"retention is 1 to {MAX_DAYS} days")
         before = await self.room_retention(actor, room)

@@ -153,3 +153,42 @@ def test_touched_answers_in_one_command(built: Path, tmp_path: Path) -> None:
     assert [json.loads(line) for line in out.stdout.splitlines()] == []  # staff only so far
     missing = run(db, "audit", "touched", "--staff", "nobody", "--since", "0", "--until", "1")
     assert missing.returncode == 1
+
+
+def test_operator_sets_retention_and_legal_holds_at_the_terminal(
+    built: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from server.models import Role
+    from server.store import open_store
+
+    db = copy(built, tmp_path / "ops")
+
+    async def make_room() -> int:
+        store = open_store(f"sqlite:///{db}")
+        await store.open()
+        try:
+            fiona = next(u for u in await store.list_users(Role.FACILITATOR))
+            cohort = await store.create_cohort("Group", "", [fiona.id], "rules", fiona.id, 0.0)
+            return cohort.room_id
+        finally:
+            await store.close()
+
+    room = str(asyncio.run(make_room()))
+    assert "365 days (the program default)" in run(db, "retention", "--room", room).stdout
+    assert (
+        "30 days (set for this room)" in run(db, "retention", "--room", room, "--days", "30").stdout
+    )
+    assert run(db, "retention", "--room", room, "--days", "0").returncode == 1
+    placed = run(db, "hold", "place", "--room", room, "--reason", "subpoena 7")
+    assert placed.returncode == 0, placed.stderr
+    assert "legal hold suspends" in run(db, "retention", "--room", room).stdout
+    assert run(db, "hold", "place", "--user", "nobody", "--reason", "x").returncode == 1
+    (listed,) = [json.loads(line) for line in run(db, "hold", "list").stdout.splitlines()]
+    assert listed["room"] == int(room) and listed["reason"] == "subpoena 7"
+    assert run(db, "hold", "release", str(listed["id"]), "--reason", "closed").returncode == 0
+    assert run(db, "hold", "list").stdout == ""
+    assert len(run(db, "hold", "list", "--all").stdout.splitlines()) == 1
+    verified = run(db, "audit", "verify")
+    assert verified.returncode == 0 and "verified: 8 entries" in verified.stdout
