@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_DAYS = 100 * 365
 REASON_CHARS = 500
 RESEAL_BATCH = 200
+PURGE_BATCH = 2000
 
 
 class Retention:
@@ -95,7 +96,16 @@ class Retention:
 
     async def purge(self) -> list[Purged]:
         """Remove every expired message now (the store audits each room's purge)."""
-        purged = await self.store.purge_expired(self.clock(), self.defaults)
+        now = self.clock()
+        totals: dict[int, Purged] = {}
+        # In bounded transactions, so sends wait for none of them for long.
+        while batch := await self.store.purge_expired(now, self.defaults, PURGE_BATCH):
+            for p in batch:
+                before = totals.get(p.room_id, Purged(p.room_id, 0, 0))
+                totals[p.room_id] = Purged(
+                    p.room_id, before.messages + p.messages, before.held + p.held
+                )
+        purged = list(totals.values())
         for p in purged:
             log.info("purged room %d: %d messages, %d held", p.room_id, p.messages, p.held)
         head = await self.store.audit_head()

@@ -152,6 +152,8 @@ class SqliteStore:
         self._audit_head: tuple[int, bytes] | None = None
         # Set by a job that removed text: checkpoint the WAL right after its commit.
         self._checkpoint_due = False
+        # Where the resealer stopped in each sealed column (None: nothing left there).
+        self._reseal_after: dict[tuple[str, str], int | None] = {}
         self._writer: sqlite3.Connection | None = None
         self._thread: ThreadPoolExecutor | None = None
         self._reader: aiosqlite.Connection | None = None
@@ -342,6 +344,7 @@ class SqliteStore:
         self._log_rows.clear()
         self._audit_head = None
         self._checkpoint_due = False
+        self._reseal_after.clear()
         try:
             db.execute("ROLLBACK")
         except sqlite3.Error:
@@ -1665,10 +1668,14 @@ class SqliteStore:
             for r in rows
         ]
 
-    async def purge_expired(self, now: float, default_days: Mapping[RoomKind, int]) -> list[Purged]:
-        """Physically remove every message past its room's retention (with its log
-        rows, reactions, reports and held copies), except what a legal hold covers;
-        audit each room's purge in the same transaction; then checkpoint the WAL."""
+    async def purge_expired(
+        self, now: float, default_days: Mapping[RoomKind, int], limit: int = 2000
+    ) -> list[Purged]:
+        """Physically remove messages past their room's retention (with their log
+        rows, reactions, reports and alerts) and expired held messages, except what a
+        legal hold covers; at most `limit` of each per room, so the writer is never
+        held long (call again until nothing is left); audit each room's purge in the
+        same transaction; then checkpoint the WAL."""
 
         def job(db: sqlite3.Connection) -> tuple[list[Purged], list[Event]]:
             held_rooms = {
@@ -1699,9 +1706,10 @@ class SqliteStore:
                     r[0]
                     for r in _fetchall(
                         db,
-                        "DELETE FROM messages WHERE room_id = ? AND sent_at < ?"
-                        f" AND author_id NOT IN ({spare}) RETURNING seq",
-                        (room_id, cutoff, *held_users),
+                        "DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages"
+                        " WHERE room_id = ? AND sent_at < ?"
+                        f" AND author_id NOT IN ({spare}) LIMIT ?) RETURNING seq",
+                        (room_id, cutoff, *held_users, limit),
                     )
                 ]
                 for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
@@ -1719,9 +1727,10 @@ class SqliteStore:
                     r[0]
                     for r in _fetchall(
                         db,
-                        "DELETE FROM held_messages WHERE room_id = ? AND sent_at < ?"
-                        f" AND author_id NOT IN ({spare}) RETURNING id",
-                        (room_id, cutoff, *held_users),
+                        "DELETE FROM held_messages WHERE id IN (SELECT id FROM held_messages"
+                        " WHERE room_id = ? AND sent_at < ?"
+                        f" AND author_id NOT IN ({spare}) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, *held_users, limit),
                     )
                 ]
                 held = len(held_ids)
@@ -1918,12 +1927,20 @@ class SqliteStore:
         def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
             done = 0
             for table, column in SEALED_COLUMNS:
+                # A cursor per column, so each pass reads on from where the last stopped:
+                # resealing a big table is one scan, not one scan per batch.
+                after = self._reseal_after.get((table, column), 0)
+                if after is None:
+                    continue
                 aad_cols = ", ".join(SEALED_AAD[(table, column)][0])
+                want = batch - done
                 rows = _fetchall(
                     db,
-                    f"SELECT rowid, {column}, {aad_cols} FROM {table} WHERE {column} IS NOT NULL"
-                    f" AND (typeof({column}) != 'blob' OR substr({column}, 2, 4) != ?) LIMIT ?",
-                    (self.keys.primary_id, batch - done),
+                    f"SELECT rowid, {column}, {aad_cols} FROM {table} WHERE rowid > ?"
+                    f" AND {column} IS NOT NULL"
+                    f" AND (typeof({column}) != 'blob' OR substr({column}, 2, 4) != ?)"
+                    " ORDER BY rowid LIMIT ?",
+                    (after, self.keys.primary_id, want),
                 )
                 make = SEALED_AAD[(table, column)][1]
                 for r in rows:
@@ -1933,11 +1950,14 @@ class SqliteStore:
                         f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
                         (self.keys.seal_opt(text, aad), r[0]),
                     )
+                self._reseal_after[(table, column)] = rows[-1][0] if len(rows) == want else None
                 done += len(rows)
                 if done >= batch:
                     break
             if done:
                 self._checkpoint_due = True
+            else:
+                self._reseal_after.clear()  # all done; a later rotation starts over
             return done, []
 
         return await self._write(job)
