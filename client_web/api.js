@@ -79,6 +79,12 @@ export const api = {
   setAgreement: (room, text) => request("PUT", `/api/rooms/${enc(room)}/agreement`, { text }),
   original: (room, seq) => request("GET", `/api/rooms/${enc(room)}/messages/${enc(seq)}/original`),
   audit: (room) => request("GET", `/api/audit${room != null ? `?room=${enc(room)}` : ""}`),
+  // Records (admins): retention and legal holds.
+  retention: (room) => request("GET", `/api/rooms/${enc(room)}/retention`),
+  setRetention: (room, days) => request("PUT", `/api/rooms/${enc(room)}/retention`, { days }),
+  holds: () => request("GET", "/api/holds"),
+  placeHold: (body) => request("POST", "/api/holds", body),
+  releaseHold: (id, reason) => request("POST", `/api/holds/${enc(id)}/release`, { reason }),
   // ---- access: second factor, break-glass, the disclosure ledger (issue 7) ----
   loginSetup: (challenge) => request("POST", "/api/session/totp/setup", { challenge }),
   loginCode: (challenge, code) => request("POST", "/api/session/totp", { challenge, code }),

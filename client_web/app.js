@@ -13,6 +13,7 @@ import { Socket, SocketState } from "./socket.js";
 import { RoomView } from "./room.js";
 import { Facilitation } from "./facilitation.js";
 import { FacilitatorPanel } from "./panel.js";
+import { recordsSection } from "./records.js";
 import * as V from "./view.js";
 import * as notify from "./notify.js";
 import * as sound from "./sound.js";
@@ -640,6 +641,7 @@ class App {
       },
       onInvite: (cohort) => api.createInvite(cohort),
       onBack: () => { location.hash = "#/"; },
+      extra: this.profile.role === "admin" ? recordsSection({ cohorts }) : null,
     });
     screen.insertBefore(dischargeSection({ cohorts }), screen.lastElementChild);
     this.show("staff", screen);

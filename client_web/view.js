@@ -540,7 +540,8 @@ export function settingsScreen({ profile, notifications, onPrivacy, onNotificati
 }
 
 /** Staff tools: create a cohort, issue invite links. */
-export function staffScreen({ profile, cohorts, facilitators, onCreateCohort, onInvite, onBack }) {
+export function staffScreen({ profile, cohorts, facilitators, onCreateCohort, onInvite, onBack,
+  extra = null }) {
   const msg = formMessage();
   const name = field({ label: "Cohort name", name: "cohort_name", maxlength: 80 });
   const schedule = field({ label: "Schedule (optional)", name: "schedule", required: false,
@@ -575,6 +576,7 @@ export function staffScreen({ profile, cohorts, facilitators, onCreateCohort, on
     list,
     h("h2", { text: "New cohort" }),
     form,
+    extra,
     h("div", { class: "row" },
       h("button", { type: "button", class: "button", text: "Back to chat", on: { click: onBack } })),
   );

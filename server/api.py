@@ -906,6 +906,58 @@ async def disclose(request: web.Request) -> web.Response:
     return _download(doc, fmt, f"hearth-disclosure-{doc['disclosure']['id']}")
 
 
+# ---- retention and legal holds (admins) -----------------------------------------------
+
+
+@routes.get("/api/rooms/{room}/retention")
+async def room_retention(request: web.Request) -> web.Response:
+    user = await _user(request)
+    shown = await request.app[CHAT].retention.room_retention(user, _path_id(request, "room"))
+    return web.json_response(shown)
+
+
+@routes.put("/api/rooms/{room}/retention")
+async def set_room_retention(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"days": ((int, type(None)), True)})
+    shown = await request.app[CHAT].retention.set_room_retention(user, room, body["days"])
+    return web.json_response(shown)
+
+
+@routes.get("/api/holds")
+async def legal_holds(request: web.Request) -> web.Response:
+    from .retention import hold_dict
+
+    user = await _user(request)
+    holds = await request.app[CHAT].retention.holds(user, active_only=not _flag(request, "all"))
+    return web.json_response({"holds": [hold_dict(h) for h in holds]})
+
+
+@routes.post("/api/holds")
+async def place_hold(request: web.Request) -> web.Response:
+    from .retention import hold_dict
+
+    user = await _user(request)
+    body = await _body(request, {"room": (int, False), "user": (int, False), "reason": (str, True)})
+    hold = await request.app[CHAT].retention.place_hold(
+        user, body.get("room"), body.get("user"), body["reason"]
+    )
+    return web.json_response({"hold": hold_dict(hold)}, status=201)
+
+
+@routes.post("/api/holds/{hold}/release")
+async def release_hold(request: web.Request) -> web.Response:
+    from .retention import hold_dict
+
+    user = await _user(request)
+    body = await _body(request, {"reason": (str, True)})
+    hold = await request.app[CHAT].retention.release_hold(
+        user, _path_id(request, "hold"), body["reason"]
+    )
+    return web.json_response({"hold": hold_dict(hold)})
+
+
 # ---- the browser client ------------------------------------------------------------
 
 

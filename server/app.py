@@ -23,7 +23,7 @@ from .bus import LocalBus
 from .chat import Chat
 from .config import Settings
 from .hub import Hub
-from .store import open_store
+from .store import open_store_for
 from .ws import allowed_origin, websocket
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def make_app(
     add_client_routes(app)
 
     async def chat_ctx(app: web.Application) -> AsyncIterator[None]:
-        store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+        store = open_store_for(settings)
         await store.open()
         hub = Hub()
         app[CHAT] = Chat(settings, store, hub, LocalBus(hub), clock=clock, passwords=passwords)
@@ -120,8 +120,16 @@ def make_app(
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
+    async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_retention_loop(app), name="retention")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.cleanup_ctx.append(chat_ctx)
     app.cleanup_ctx.append(sweeper_ctx)
+    app.cleanup_ctx.append(retention_ctx)
     app.cleanup_ctx.append(grace_sweeper_ctx)
     app.on_shutdown.append(_close_sockets)
     return app
@@ -150,6 +158,22 @@ async def _sweep(app: web.Application) -> None:
             await sweep_sessions(app)
         except Exception:
             log.exception("session sweep failed")
+
+
+async def _retention_loop(app: web.Application) -> None:
+    """Reseal rows an older key sealed (after a key rotation), then purge expired
+    messages now and every `purge_interval_seconds`."""
+    retention = app[CHAT].retention
+    try:
+        await retention.reseal_all()
+    except Exception:
+        log.exception("reseal failed")
+    while True:
+        try:
+            await retention.purge()
+        except Exception:
+            log.exception("retention purge failed")
+        await asyncio.sleep(app[SETTINGS].purge_interval_seconds)
 
 
 async def _sweep_grace(app: web.Application) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
@@ -57,9 +58,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _first_start_hint(settings: Settings) -> None:
-    from .store import open_store
+    from .store import open_store_for
 
-    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    store = open_store_for(settings)
     await store.open()
     try:
         admins = await store.count_users(Role.ADMIN)
@@ -98,9 +99,9 @@ async def _with_chat(settings: Settings, work: Callable[[Chat], Awaitable[int]])
     from .bus import LocalBus
     from .chat import Chat
     from .hub import Hub
-    from .store import open_store
+    from .store import open_store_for
 
-    store = open_store(settings.database, synchronous=settings.sqlite_synchronous)
+    store = open_store_for(settings)
     await store.open()
     try:
         hub = Hub()
@@ -128,6 +129,185 @@ def _users(args: argparse.Namespace) -> int:
         for user in await chat.store.list_users():
             state = " (suspended)" if user.suspended else ""
             print(f"{user.id:>6}  {user.role.value:<12} {user.username}{state}")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+# ---- retention, audit chain, keys ----
+
+
+def _when(text: str) -> float:
+    """An ISO 8601 time (UTC unless it says otherwise) or UNIX seconds."""
+    from datetime import UTC, datetime
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"not a time: {text!r} (use ISO 8601, e.g. 2026-11-01T09:00)") from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    head = None
+    if args.head:
+        hid, _, digest = args.head.partition(":")
+        head = (int(hid), digest.lower())
+
+    async def work(chat: Chat) -> int:
+        check = await chat.store.verify_audit(head)
+        if check.broken_at is not None:
+            print(
+                f"audit log BROKEN at entry {check.broken_at}: {check.problem}"
+                f" ({check.checked} entries before it verified)"
+            )
+            return 2
+        top = await chat.store.audit_head()
+        print(
+            f"audit log verified: {check.checked} entries, head {top[0]}:{top[1]}"
+            if top
+            else "audit log verified: empty"
+        )
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _audit_touched(args: argparse.Namespace) -> int:
+    from .retention import touched_line
+
+    async def work(chat: Chat) -> int:
+        found = await chat.store.find_login(args.staff)
+        if found is None:
+            print(f"error: no account '{args.staff}'", file=sys.stderr)
+            return 1
+        since, until = _when(args.since), _when(args.until)
+        people = await chat.retention.touched(found[0].id, since, until)
+        for t in people:
+            print(touched_line(t))
+        await chat.audit(
+            None,
+            "audit.touched",
+            subject_type="user",
+            subject_id=found[0].id,
+            detail={"since": since, "until": until, "members": len(people)},
+        )
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _purge(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        purged = await chat.retention.purge()
+        for p in purged:
+            print(f"room {p.room_id}: {p.messages} messages, {p.held} held messages removed")
+        print(f"purge done: {sum(p.messages for p in purged)} messages removed")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _rotate_key(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import database_path
+    from .store.sealing import default_key_file, rotate_key_file
+
+    settings = _settings(args)
+    if str(settings.data_key):
+        print(
+            "error: keys come from HEARTH_DATA_KEY; put a new key (python -c 'import base64,"
+            "os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') first in it",
+            file=sys.stderr,
+        )
+        return 1
+    path = (
+        Path(settings.key_file)
+        if settings.key_file
+        else default_key_file(database_path(settings.database))
+    )
+    kid = rotate_key_file(path)
+    print(f"new primary key {kid.hex()} written to {path}; older keys kept to open old rows.")
+    if args.now:
+
+        async def work(chat: Chat) -> int:
+            n = await chat.retention.reseal_all()
+            print(f"resealed {n} rows")
+            return 0
+
+        return asyncio.run(_with_chat(_settings(args), work))
+    print("Restart the server: it reseals old rows in the background (or run with --now).")
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .store import database_path
+    from .store.sealing import default_key_file, retire_keys
+
+    async def work(chat: Chat) -> int:
+        usage = await chat.store.key_usage()
+        for kid, n in sorted(usage.items()):
+            print(f"{kid:>8}  {n} rows")
+        settings = _settings(args)
+        if args.retire and not str(settings.data_key):
+            path = (
+                Path(settings.key_file)
+                if settings.key_file
+                else default_key_file(database_path(settings.database))
+            )
+            in_use = {bytes.fromhex(k) for k in usage if k != "plain"}
+            for gone in retire_keys(path, in_use):
+                print(f"retired key {gone.hex()} (no row uses it)")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _hold(args: argparse.Namespace) -> int:
+    from .retention import hold_dict
+
+    async def work(chat: Chat) -> int:
+        retention = chat.retention
+        if args.hold_command == "list":
+            for hold in await retention.holds(None, active_only=not args.all):
+                print(json.dumps(hold_dict(hold)))
+            return 0
+        if args.hold_command == "release":
+            hold = await retention.release_hold(None, args.id, args.reason)
+            print(f"legal hold {hold.id} released")
+            return 0
+        user_id = None
+        if args.user is not None:
+            found = await chat.store.find_login(args.user)
+            if found is None:
+                print(f"error: no account '{args.user}'", file=sys.stderr)
+                return 1
+            user_id = found[0].id
+        hold = await retention.place_hold(None, args.room, user_id, args.reason)
+        print(f"legal hold {hold.id} placed; purging of what it covers is suspended")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
+def _retention(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        if args.days is not None or args.default:
+            shown = await chat.retention.set_room_retention(
+                None, args.room, None if args.default else args.days
+            )
+        else:
+            shown = await chat.retention.room_retention(None, args.room)
+        source = "set for this room" if shown["days"] is not None else "the program default"
+        hold = "; a legal hold suspends purging" if shown["on_hold"] else ""
+        print(f"room {args.room} keeps messages {shown['effective_days']} days ({source}){hold}")
         return 0
 
     return asyncio.run(_with_chat(_settings(args), work))
@@ -199,6 +379,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_arg(p)
     p.set_defaults(func=_users)
 
+    # ---- retention, audit chain, keys ----
+    audit = sub.add_parser("audit", help="check the audit log; breach response")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    p = audit_sub.add_parser("verify", help="check the hash chain; exit 2 if broken")
+    p.add_argument("--head", help="ID:HASH of a head logged earlier that must still be there")
+    db_arg(p)
+    p.set_defaults(func=_audit_verify)
+    p = audit_sub.add_parser(
+        "touched", help="members whose records a staff account touched between two times"
+    )
+    p.add_argument("--staff", required=True, help="the staff account's username")
+    p.add_argument("--since", required=True, help="ISO 8601 time (UTC) or UNIX seconds")
+    p.add_argument("--until", required=True, help="ISO 8601 time (UTC) or UNIX seconds")
+    db_arg(p)
+    p.set_defaults(func=_audit_touched)
+    p = sub.add_parser("purge", help="remove expired messages now (the server does it hourly)")
+    db_arg(p)
+    p.set_defaults(func=_purge)
+    p = sub.add_parser("rotate-key", help="make a new data key the one that seals")
+    p.add_argument("--now", action="store_true", help="reseal old rows now (server stopped)")
+    db_arg(p)
+    p.set_defaults(func=_rotate_key)
+    p = sub.add_parser("keys", help="rows per data key; --retire drops unused old keys")
+    p.add_argument("--retire", action="store_true")
+    db_arg(p)
+    p.set_defaults(func=_keys)
+
+    hold = sub.add_parser("hold", help="legal holds: suspend purging for a room or member")
+    hold_sub = hold.add_subparsers(dest="hold_command", required=True)
+    p = hold_sub.add_parser("place", help="place a legal hold")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--room", type=int, help="room id")
+    target.add_argument("--user", help="the member's username")
+    p.add_argument("--reason", required=True)
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = hold_sub.add_parser("release", help="release a legal hold")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = hold_sub.add_parser("list", help="active legal holds (JSON lines)")
+    p.add_argument("--all", action="store_true", help="include released ones")
+    db_arg(p)
+    p.set_defaults(func=_hold)
+    p = sub.add_parser("retention", help="show or set how long a room keeps messages")
+    p.add_argument("--room", type=int, required=True)
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--days", type=int)
+    change.add_argument("--default", action="store_true", help="follow the program default")
+    db_arg(p)
+    p.set_defaults(func=_retention)
+
     p = sub.add_parser(
         "privacy-officer", help="name a staff account a privacy officer (told of break-glass)"
     )
@@ -220,7 +453,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     assess.set_defaults(func=_assess)
 
     args = parser.parse_args(argv)
-    result: int = args.func(args)
+    from .store.sealing import SealError
+
+    try:
+        result: int = args.func(args)
+    except SealError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return result
 
 

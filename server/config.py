@@ -60,6 +60,14 @@ class Settings:
     sqlite_synchronous: str = "FULL"
     log_level: str = "INFO"
     secret_key: Secret = field(default_factory=lambda: Secret(""))
+    # Data keys that seal bodies and staff notes: HEARTH_DATA_KEY (base64 keys,
+    # comma-separated, first seals) or a key file; default `<database>.key`.
+    data_key: Secret = field(default_factory=lambda: Secret(""))
+    key_file: str = ""
+    # Retention in days, per room kind unless a room overrides it; how often to purge.
+    retention_days: int = 365
+    alumni_retention_days: int = 3 * 365
+    purge_interval_seconds: float = 3600.0
     # ---- access ----
     # Staff sign in with a second factor (TOTP): "required" (the first login enrols it)
     # or "optional" (only those who enrolled are asked).
@@ -92,7 +100,7 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else None
             if f.name == "allowed_origins":
                 values[f.name] = _origins(raw)
-            elif f.name == "secret_key":
+            elif f.name in ("secret_key", "data_key"):
                 values[f.name] = Secret(raw)
             elif isinstance(default, bool):
                 values[f.name] = _bool(raw)

@@ -404,6 +404,31 @@ def _query(name: str, schema: S) -> S:
 
 NO_CONTENT = {"description": "Done"}
 
+RETENTION = _obj(
+    {
+        "room": ID,
+        "days": NULLABLE_ID,
+        "default_days": INT,
+        "effective_days": INT,
+        "on_hold": BOOL,
+    },
+    ["room", "days", "default_days", "effective_days", "on_hold"],
+)
+HOLD = _obj(
+    {
+        "id": ID,
+        "room": NULLABLE_ID,
+        "user": NULLABLE_ID,
+        "reason": STR,
+        "created_by": NULLABLE_ID,
+        "created_at": STR,
+        "released_at": {"type": ["string", "null"]},
+    },
+    ["id", "room", "user", "reason", "created_by", "created_at", "released_at"],
+)
+HOLD_BODY = _obj({"hold": HOLD}, ["hold"])
+REASON_BODY = _obj({"reason": {"type": "string", "minLength": 1, "maxLength": 500}}, ["reason"])
+
 
 # ---- discharge and alumni ----
 NULL_STR = {"type": ["string", "null"]}
@@ -952,6 +977,51 @@ def openapi_document() -> S:
                     {"204": NO_CONTENT},
                     body=_obj({"version": INT}, ["version"]),
                     params=[_path("room")],
+                ),
+            },
+            # ---- retention and legal holds ----
+            "/api/rooms/{room}/retention": {
+                "get": _op(
+                    "How long the room keeps messages (admins, the room's facilitators)",
+                    {"200": _json(RETENTION)},
+                    params=[_path("room")],
+                ),
+                "put": _op(
+                    "Set the room's retention in days; null follows the program default"
+                    " (admins; audited)",
+                    {"200": _json(RETENTION)},
+                    body=_obj(
+                        {"days": {"type": ["integer", "null"], "minimum": 1, "maximum": 36500}},
+                        ["days"],
+                    ),
+                    params=[_path("room")],
+                ),
+            },
+            "/api/holds": {
+                "get": _op(
+                    "Legal holds (admins); all=true includes released ones",
+                    {"200": _json(_obj({"holds": {"type": "array", "items": HOLD}}, ["holds"]))},
+                    params=[_query("all", {"enum": ["true", "false"]})],
+                ),
+                "post": _op(
+                    "Place a legal hold on a room or a member: purging stops (admins; audited)",
+                    {"201": _json(HOLD_BODY)},
+                    body=_obj(
+                        {
+                            "room": ID,
+                            "user": ID,
+                            "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+                        },
+                        ["reason"],
+                    ),
+                ),
+            },
+            "/api/holds/{hold}/release": {
+                "post": _op(
+                    "Release a legal hold (admins; audited)",
+                    {"200": _json(HOLD_BODY)},
+                    body=REASON_BODY,
+                    params=[_path("hold")],
                 ),
             },
             **_alumni_paths(),

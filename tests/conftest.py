@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,58 @@ from server.models import Role
 TIMEOUT = 5.0
 ANSWERS = ("ack", "held", "done", "pong", "error")
 PASSWORD = "correct horse battery"
+
+
+# ---- logs carry no secrets -------------------------------------------------------------
+# Every test runs with the server's loggers (and its libraries') at DEBUG; the
+# helpers below register what is secret (passwords, session tokens, invite tokens,
+# message texts, display names and usernames); a test whose logs contain any of them
+# fails at teardown.
+SECRETS: set[str] = set()
+SERVER_LOGGERS = ("server", "moderation", "aiohttp", "aiosqlite", "asyncio")
+SECRET_MIN = 5  # shorter strings ("hi", "Bob") occur in ordinary log words
+
+
+def secret(value: str) -> str:
+    """Mark `value` as something no log line may contain; returns it."""
+    if len(value) >= SECRET_MIN:
+        SECRETS.add(value)
+    return value
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(autouse=True)
+def logs_carry_no_secrets() -> Iterator[None]:
+    capture = _Capture()
+    loggers = [logging.getLogger(name) for name in SERVER_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.DEBUG)
+        lg.addHandler(capture)
+    SECRETS.clear()
+    secret(PASSWORD)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.removeHandler(capture)
+            lg.setLevel(level)
+    logged = "\n".join(capture.lines)
+    leaked = sorted(s for s in SECRETS if s in logged)
+    if leaked:
+        lines = [line for line in capture.lines if any(s in line for s in leaked)]
+        for s in leaked:
+            lines = [line.replace(s, "<secret>") for line in lines]
+        pytest.fail(f"{len(leaked)} secret(s) reached the logs, e.g.: {lines[0][:200]}")
 
 
 class Clock:
@@ -127,6 +180,10 @@ class Api:
             "POST", "/api/session", {"username": username, "password": password}, expect=200
         )
         self.user = data["user"]
+        secret(self.token)
+        secret(self.user["name"])
+        secret(username)
+        secret(password)
         return self
 
     async def connect(self, **kw: Any) -> Socket:
@@ -216,6 +273,7 @@ class Socket:
     async def post(
         self, room: int, text: str, client_id: str | None = None, **extra: Any
     ) -> dict[str, Any]:
+        secret(text)
         return await self.answer(
             {
                 "type": "send",
@@ -253,6 +311,9 @@ class World:
 
 async def enrol(server: Server, staff: Api, cohort_id: int, username: str, name: str) -> Api:
     _, invite = await staff.call("POST", f"/api/cohorts/{cohort_id}/invites", {}, expect=201)
+    secret(invite["token"])
+    secret(username)
+    secret(name)
     api = Api(server)
     _, info = await api.call("GET", f"/api/invites/{invite['token']}", expect=200)
     _, data = await api.call(
@@ -268,6 +329,7 @@ async def enrol(server: Server, staff: Api, cohort_id: int, username: str, name:
         expect=201,
     )
     api.user = data["user"]
+    secret(api.token)
     return api
 
 

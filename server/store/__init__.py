@@ -7,9 +7,10 @@ the use cases see only the protocol, so a PostgreSQL engine can sit beside SQLit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import HearthError
 from ..models import (
@@ -37,11 +38,16 @@ from ..models import (
     Report,
     ReportState,
     Role,
+    RoomKind,
     RoomState,
     RoomSummary,
     TotpState,
     User,
 )
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from .sealing import Keyring
 
 CommitListener = Callable[[Sequence[Event]], None]
 
@@ -75,6 +81,44 @@ class Posted:
 
     event: Event
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class LegalHold:
+    """A legal hold on a room or on one member: while active, nothing it covers is
+    purged."""
+
+    id: int
+    room_id: int | None
+    user_id: int | None
+    reason: str
+    created_by: int | None
+    created_at: datetime
+    released_by: int | None = None
+    released_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Purged:
+    room_id: int
+    messages: int
+    held: int
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """The outcome of walking the audit chain: `broken_at` is the first entry id that
+    does not fit (None when the whole chain holds)."""
+
+    checked: int
+    broken_at: int | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Touched:
+    user: User
+    reasons: tuple[str, ...]
 
 
 class Store(Protocol):
@@ -240,7 +284,27 @@ class Store(Protocol):
         subject_id: int | None = None,
         room_id: int | None = None,
         detail: str = "{}",
-    ) -> None: ...
+    ) -> None:
+        """Append to the audit log. Every entry is chained to the one before by a hash
+        (see `chain.py`) and its detail is sealed; callers need do nothing for that."""
+
+    # ---- retention, legal holds, audit chain, key rotation ----
+    async def set_room_retention(self, room_id: int, days: int | None) -> None: ...
+    async def room_retention(self, room_id: int) -> tuple[RoomKind, int | None] | None: ...
+    async def place_hold(
+        self, room_id: int | None, user_id: int | None, reason: str, by: int | None, now: float
+    ) -> int: ...
+    async def release_hold(self, hold_id: int, by: int | None, now: float) -> LegalHold: ...
+    async def list_holds(self, active_only: bool) -> list[LegalHold]: ...
+    async def purge_expired(
+        self, now: float, default_days: Mapping[RoomKind, int], limit: int = 2000
+    ) -> list[Purged]: ...
+    async def checkpoint(self) -> bool: ...
+    async def audit_head(self) -> tuple[int, str] | None: ...
+    async def verify_audit(self, head: tuple[int, str] | None = None) -> AuditCheck: ...
+    async def staff_touched(self, staff_id: int, since: float, until: float) -> list[Touched]: ...
+    async def key_usage(self) -> dict[str, int]: ...
+    async def reseal(self, batch: int = 200) -> int: ...
 
     # ---- access ----
     async def get_totp(self, user_id: int) -> TotpState | None: ...
@@ -372,11 +436,27 @@ class UnsupportedDatabase(HearthError):
     pass
 
 
-def open_store(url: str, *, synchronous: str = "FULL") -> Store:
-    """Pick the engine for a database URL (`sqlite:///path` or `sqlite:///:memory:`)."""
+def open_store(url: str, *, synchronous: str = "FULL", keyring: Keyring | None = None) -> Store:
+    """Pick the engine for a database URL (`sqlite:///path` or `sqlite:///:memory:`).
+    Without a keyring, the key file beside the database is used (created if absent)."""
     if url.startswith("sqlite://"):
         from .sqlite import SqliteStore
 
         path = url.removeprefix("sqlite://").removeprefix("/") or ":memory:"
-        return SqliteStore(path, synchronous=synchronous)
+        return SqliteStore(path, synchronous=synchronous, keyring=keyring)
     raise UnsupportedDatabase(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
+
+
+def database_path(url: str) -> str:
+    return url.removeprefix("sqlite://").removeprefix("/") or ":memory:"
+
+
+def open_store_for(settings: Settings) -> Store:
+    """The store the settings describe, with its data keys (`HEARTH_DATA_KEY`, or
+    `HEARTH_KEY_FILE`, or `<database>.key` beside the database)."""
+    from .sealing import load_keyring
+
+    keyring = load_keyring(
+        database_path(settings.database), settings.key_file, str(settings.data_key)
+    )
+    return open_store(settings.database, synchronous=settings.sqlite_synchronous, keyring=keyring)

@@ -9,6 +9,11 @@ goes through one writer task that takes all writes waiting at that moment and co
 them in one transaction (one fsync for the lot). If any write in a batch fails, the
 batch is rolled back and each write is replayed in a transaction of its own, so one bad
 write never fails its neighbours.
+
+Confidentiality: bodies and staff notes are sealed on the way in and opened on the way
+out (`sealing.py`), so nothing above the store sees ciphertext and nothing on disk is
+plain text; `secure_delete` and a WAL checkpoint after any removal leave no deleted
+text in the files; audit entries are hash-chained on the writer thread (`chain.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib import resources
@@ -61,9 +66,24 @@ from ..models import (
     TotpState,
     User,
 )
-from . import CommitListener, Membership, Posted, SessionRow
+from . import AuditCheck, CommitListener, LegalHold, Membership, Posted, Purged, SessionRow, Touched
+from .chain import GENESIS, entry_hash
+from .sealing import Keyring, SealError, load_keyring
 
 log = logging.getLogger(__name__)
+
+
+class _NoStatementLogs(logging.Filter):
+    """aiosqlite logs every statement with its parameters at DEBUG (usernames, and any
+    text a query carries); whatever the log level, those records are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_AIOSQLITE_LOG = logging.getLogger("aiosqlite")
+if not any(isinstance(f, _NoStatementLogs) for f in _AIOSQLITE_LOG.filters):
+    _AIOSQLITE_LOG.addFilter(_NoStatementLogs())
 
 
 class _Failed:
@@ -133,9 +153,19 @@ class SqliteStore:
     not per statement.
     """
 
-    def __init__(self, path: str, *, synchronous: str = "FULL") -> None:
+    def __init__(
+        self, path: str, *, synchronous: str = "FULL", keyring: Keyring | None = None
+    ) -> None:
         self.path = path
         self.synchronous = synchronous
+        # Bodies and staff notes are sealed with these keys (see sealing.py).
+        self.keys = keyring if keyring is not None else load_keyring(path)
+        # The audit chain's last (id, hash), owned by the writer thread.
+        self._audit_head: tuple[int, bytes] | None = None
+        # Set by a job that removed text: checkpoint the WAL right after its commit.
+        self._checkpoint_due = False
+        # Where the resealer stopped in each sealed column (None: nothing left there).
+        self._reseal_after: dict[tuple[str, str], int | None] = {}
         self._writer: sqlite3.Connection | None = None
         self._thread: ThreadPoolExecutor | None = None
         self._reader: aiosqlite.Connection | None = None
@@ -162,7 +192,11 @@ class SqliteStore:
         db.execute(f"PRAGMA synchronous={self.synchronous}")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
+        # Deleted text is overwritten with zeros, not left in free pages.
+        db.execute("PRAGMA secure_delete=ON")
         self._migrate(db)
+        self._check_keys(db)
+        self._chain_unchained(db)
         return db
 
     async def open(self) -> None:
@@ -174,6 +208,7 @@ class SqliteStore:
         self._reader = await aiosqlite.connect(self._uri, uri=True, isolation_level=None)
         await self._reader.execute("PRAGMA busy_timeout=5000")
         await self._reader.execute("PRAGMA query_only=ON")
+        await self._reader.execute("PRAGMA secure_delete=ON")
         self._writer_task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:
@@ -292,6 +327,8 @@ class SqliteStore:
         outcomes = [job(db) for job in jobs]
         self._flush_log(db)
         db.execute("COMMIT")
+        if self._checkpoint_due:
+            self._checkpoint(db)
         return outcomes
 
     def _log(
@@ -317,6 +354,9 @@ class SqliteStore:
     def _rollback(self, db: sqlite3.Connection) -> None:
         self._latest.clear()
         self._log_rows.clear()
+        self._audit_head = None
+        self._checkpoint_due = False
+        self._reseal_after.clear()
         try:
             db.execute("ROLLBACK")
         except sqlite3.Error:
@@ -719,7 +759,7 @@ class SqliteStore:
                 accepted_version=r[3],
                 agreement_version=r[4],
                 muted_until=r[5],
-                mute_reason=r[6],
+                mute_reason=self.keys.open(r[6], _aad_mute(r[0], user_id)),
                 access_until=r[7],
                 closed=r[8] is not None,
                 moderator=bool(r[9]),
@@ -756,7 +796,7 @@ class SqliteStore:
                 locked=bool(r[9]),
                 slow_mode_seconds=r[10],
                 muted_until=_dt(r[11]),
-                mute_reason=r[12],
+                mute_reason=self.keys.open(r[12], _aad_mute(r[0], user_id)),
                 closed=r[13] is not None,
                 read_only_until=_dt(r[14]),
                 moderator=bool(r[15]),
@@ -818,7 +858,15 @@ class SqliteStore:
                     " sent_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-                    (room_id, seq, author.id, client_id, text, reply_to, now),
+                    (
+                        room_id,
+                        seq,
+                        author.id,
+                        client_id,
+                        self.keys.seal(text, _aad_body(room_id, seq)),
+                        reply_to,
+                        now,
+                    ),
                 )
             )
             if not rows:
@@ -891,7 +939,7 @@ class SqliteStore:
             self._own_live_message(db, room_id, seq, author_id)
             db.execute(
                 "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
-                (text, now, room_id, seq),
+                (self.keys.seal(text, _aad_body(room_id, seq)), now, room_id, seq),
             )
 
         return await self._change(room_id, seq, author_id, EventKind.EDITED, now, apply)
@@ -907,6 +955,12 @@ class SqliteStore:
             db.execute(
                 "DELETE FROM reactions WHERE room_id = ? AND message_seq = ?", (room_id, seq)
             )
+            # A message that waited for review was approved from a copy: clear it too.
+            db.execute(
+                "UPDATE held_messages SET body = '' WHERE room_id = ? AND message_seq = ?",
+                (room_id, seq),
+            )
+            self._checkpoint_due = True
 
         return await self._change(room_id, seq, author_id, EventKind.DELETED, now, apply)
 
@@ -948,17 +1002,16 @@ class SqliteStore:
         if not rows:
             return []
         sql, args = _reactions_query(params[0], rows)
-        return _build_messages(params[0], rows, await db.execute_fetchall(sql, args))
+        return _build_messages(self.keys, params[0], rows, await db.execute_fetchall(sql, args))
 
-    @staticmethod
-    def _message_now(db: sqlite3.Connection, room_id: int, seq: int) -> Message | None:
+    def _message_now(self, db: sqlite3.Connection, room_id: int, seq: int) -> Message | None:
         """The same as `_message`, inside the writer's transaction."""
         rows = db.execute(MESSAGE_SQL + "WHERE m.room_id = ? AND m.seq = ?", (room_id, seq))
         found = rows.fetchall()
         if not found:
             return None
         sql, args = _reactions_query(room_id, found)
-        return _build_messages(room_id, found, db.execute(sql, args).fetchall())[0]
+        return _build_messages(self.keys, room_id, found, db.execute(sql, args).fetchall())[0]
 
     async def events_after(self, room_id: int, after_seq: int, limit: int) -> list[Event]:
         rows = list(
@@ -1059,7 +1112,7 @@ class SqliteStore:
             cur = db.execute(
                 "UPDATE room_members SET muted_until = ?, mute_reason = ?"
                 " WHERE room_id = ? AND user_id = ?",
-                (until, reason, room_id, user_id),
+                (until, self.keys.seal_opt(reason, _aad_mute(room_id, user_id)), room_id, user_id),
             )
             if cur.rowcount == 0:
                 raise NotFound("that person is not a member of this room")
@@ -1100,7 +1153,7 @@ class SqliteStore:
             db.execute(
                 "UPDATE messages SET deleted_at = ?, removed_by = ?, removal_reason = ?"
                 " WHERE room_id = ? AND seq = ?",
-                (now, by, reason, room_id, seq),
+                (now, by, self.keys.seal(reason, f"mr|{room_id}|{seq}"), room_id, seq),
             )
 
         return await self._change(room_id, seq, by, EventKind.REMOVED, now, apply)
@@ -1111,19 +1164,18 @@ class SqliteStore:
         " FROM held_messages h JOIN users u ON u.id = h.author_id "
     )
 
-    @staticmethod
-    def _held(r: Sequence[Any]) -> Held:
+    def _held(self, r: Sequence[Any]) -> Held:
         return Held(
             id=r[0],
             room_id=r[1],
             author=Author(r[2], r[3]),
             client_id=r[4],
-            text=r[5],
+            text=self.keys.open(r[5], _aad_held(r[1], r[2], r[4])) or "",
             reply_to=r[6],
             sent_at=datetime.fromtimestamp(r[7], UTC),
             labels=tuple(json.loads(r[8])),
             state=HoldState(r[9]),
-            note=r[10],
+            note=self.keys.open(r[10], f"hn|{r[0]}"),
             message_seq=r[11],
         )
 
@@ -1149,7 +1201,7 @@ class SqliteStore:
                         room_id,
                         author.id,
                         client_id,
-                        text,
+                        self.keys.seal(text, _aad_held(room_id, author.id, client_id)),
                         reply_to,
                         now,
                         json.dumps(list(labels)),
@@ -1199,7 +1251,7 @@ class SqliteStore:
                     seq,
                     held.author.id,
                     held.client_id,
-                    held.text,
+                    self.keys.seal(held.text, _aad_body(held.room_id, seq)),
                     held.reply_to,
                     held.sent_at.timestamp(),
                 ),
@@ -1225,7 +1277,14 @@ class SqliteStore:
             cur = db.execute(
                 "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?, note = ?"
                 " WHERE id = ? AND state = ?",
-                (HoldState.REJECTED.value, by, now, note, held_id, HoldState.HELD.value),
+                (
+                    HoldState.REJECTED.value,
+                    by,
+                    now,
+                    self.keys.seal(note, f"hn|{held_id}"),
+                    held_id,
+                    HoldState.HELD.value,
+                ),
             )
             if cur.rowcount == 0:
                 raise NotFound("no such message waiting for review")
@@ -1346,18 +1405,17 @@ class SqliteStore:
         " FROM reports r JOIN users u ON u.id = r.reporter_id "
     )
 
-    @staticmethod
-    def _report(r: Sequence[Any]) -> Report:
+    def _report(self, r: Sequence[Any]) -> Report:
         return Report(
             id=r[0],
             room_id=r[1],
             message_seq=r[2],
             reporter=Author(r[3], r[4]),
-            reason=r[5],
+            reason=self.keys.open(r[5], _aad_report(r[1], r[2], r[3])) or "",
             state=ReportState(r[6]),
             created_at=datetime.fromtimestamp(r[7], UTC),
             handled_by=r[8],
-            note=r[9],
+            note=self.keys.open(r[9], f"rn|{r[0]}"),
         )
 
     async def create_report(
@@ -1367,7 +1425,14 @@ class SqliteStore:
             cur = db.execute(
                 "INSERT INTO reports(room_id, message_seq, reporter_id, reason, state,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (room_id, message_seq, reporter_id, reason, ReportState.OPEN.value, now),
+                (
+                    room_id,
+                    message_seq,
+                    reporter_id,
+                    self.keys.seal(reason, _aad_report(room_id, message_seq, reporter_id)),
+                    ReportState.OPEN.value,
+                    now,
+                ),
             )
             assert cur.lastrowid is not None
             return cur.lastrowid, []
@@ -1400,7 +1465,7 @@ class SqliteStore:
             db.execute(
                 "UPDATE reports SET state = ?, handled_by = ?, handled_at = ?, note = ?"
                 " WHERE id = ?",
-                (state.value, by, now, note, report_id),
+                (state.value, by, now, self.keys.seal(note, f"rn|{report_id}"), report_id),
             )
             return None, []
 
@@ -1431,7 +1496,7 @@ class SqliteStore:
                 subject_type=r[4],
                 subject_id=r[5],
                 room_id=r[6],
-                detail=r[7],
+                detail=self.keys.open(r[7], f"a|{r[0]}") or "{}",
             )
             for r in rows
         ]
@@ -1450,11 +1515,7 @@ class SqliteStore:
         detail: str = "{}",
     ) -> None:
         def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
-            db.execute(
-                "INSERT INTO audit_log(at, actor_id, action, subject_type, subject_id, room_id,"
-                " detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now, actor_id, action, subject_type, subject_id, room_id, detail),
-            )
+            self._append_audit(db, now, actor_id, action, subject_type, subject_id, room_id, detail)
             return None, []
 
         await self._write(job)
@@ -2139,6 +2200,504 @@ class SqliteStore:
             )
         return [self._disclosure(r) for r in rows]
 
+    def _append_audit(
+        self,
+        db: sqlite3.Connection,
+        now: float,
+        actor_id: int | None,
+        action: str,
+        subject_type: str | None,
+        subject_id: int | None,
+        room_id: int | None,
+        detail: str,
+    ) -> int:
+        """On the writer thread: append one entry to the hash chain (its detail sealed)."""
+        if self._audit_head is None:
+            row = self._one_now(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            self._audit_head = (0, GENESIS) if row is None else (row[0], bytes(row[1]))
+        prev_id, prev_hash = self._audit_head
+        entry_id = prev_id + 1
+        digest = entry_hash(
+            prev_hash, entry_id, now, actor_id, action, subject_type, subject_id, room_id, detail
+        )
+        db.execute(
+            "INSERT INTO audit_log(id, at, actor_id, action, subject_type, subject_id, room_id,"
+            " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry_id,
+                now,
+                actor_id,
+                action,
+                subject_type,
+                subject_id,
+                room_id,
+                self.keys.seal(detail, f"a|{entry_id}"),
+                prev_hash,
+                digest,
+            ),
+        )
+        self._audit_head = (entry_id, digest)
+        return entry_id
+
+    def _chain_unchained(self, db: sqlite3.Connection) -> None:
+        """On open: chain entries written before the chain existed (migration 5)."""
+        rows = _fetchall(
+            db,
+            "SELECT id, at, actor_id, action, subject_type, subject_id, room_id, detail"
+            " FROM audit_log WHERE hash IS NULL ORDER BY id",
+        )
+        if not rows:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        before = self._one_now(
+            db, "SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1", (rows[0][0],)
+        )
+        prev = GENESIS if before is None or before[0] is None else bytes(before[0])
+        for r in rows:
+            detail = self.keys.open(r[7], f"a|{r[0]}") or "{}"
+            digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+            db.execute(
+                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r[0])
+            )
+            prev = digest
+        db.execute("COMMIT")
+        log.info("audit chain: %d earlier entries chained", len(rows))
+
+    def _checkpoint(self, db: sqlite3.Connection) -> bool:
+        """Copy the WAL into the database and truncate it, so text removed from the
+        database is not left in the log. Returns whether it completed."""
+        self._checkpoint_due = False
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("wal checkpoint incomplete (readers busy); retried at the next purge")
+            self._checkpoint_due = True
+        return not busy
+
+    def _check_keys(self, db: sqlite3.Connection) -> None:
+        """Refuse to start with keys that cannot open what is stored (a lost or wrong
+        key file), rather than failing on every read later."""
+        for table, column in SEALED_COLUMNS:
+            for order in ("ASC", "DESC"):
+                row = self._one_now(
+                    db,
+                    f"SELECT {column} FROM {table} WHERE typeof({column}) = 'blob'"
+                    f" ORDER BY rowid {order} LIMIT 1",
+                )
+                if row is not None and not self.keys.knows(bytes(row[0])):
+                    raise SealError(
+                        f"{table}.{column} holds rows sealed under key"
+                        f" {bytes(row[0])[1:5].hex()}, which is not in the key file or"
+                        " HEARTH_DATA_KEY"
+                    )
+
+    # ---- retention, legal holds, audit chain, key rotation ----------------------
+
+    async def set_room_retention(self, room_id: int, days: int | None) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            cur = db.execute("UPDATE rooms SET retention_days = ? WHERE id = ?", (days, room_id))
+            if cur.rowcount == 0:
+                raise NotFound("no such room")
+            return None, []
+
+        await self._write(job)
+
+    async def room_retention(self, room_id: int) -> tuple[RoomKind, int | None] | None:
+        row = await self._one(
+            self._r, "SELECT kind, retention_days FROM rooms WHERE id = ?", (room_id,)
+        )
+        return None if row is None else (RoomKind(row[0]), row[1])
+
+    async def place_hold(
+        self, room_id: int | None, user_id: int | None, reason: str, by: int | None, now: float
+    ) -> int:
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            if room_id is not None and not self._one_now(
+                db, "SELECT 1 FROM rooms WHERE id = ?", (room_id,)
+            ):
+                raise NotFound("no such room")
+            if user_id is not None and not self._one_now(
+                db, "SELECT 1 FROM users WHERE id = ?", (user_id,)
+            ):
+                raise NotFound("no such user")
+            cur = db.execute(
+                "INSERT INTO legal_holds(room_id, user_id, created_by, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (room_id, user_id, by, now),
+            )
+            hold_id = cur.lastrowid
+            assert hold_id is not None
+            db.execute(
+                "UPDATE legal_holds SET reason = ? WHERE id = ?",
+                (self.keys.seal(reason, f"lh|{hold_id}"), hold_id),
+            )
+            return hold_id, []
+
+        return await self._write(job)
+
+    async def release_hold(self, hold_id: int, by: int | None, now: float) -> LegalHold:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            cur = db.execute(
+                "UPDATE legal_holds SET released_by = ?, released_at = ?"
+                " WHERE id = ? AND released_at IS NULL",
+                (by, now, hold_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFound("no such active legal hold")
+            return None, []
+
+        await self._write(job)
+        return next(h for h in await self.list_holds(active_only=False) if h.id == hold_id)
+
+    async def list_holds(self, active_only: bool) -> list[LegalHold]:
+        where = " WHERE released_at IS NULL" if active_only else ""
+        rows = await self._r.execute_fetchall(
+            "SELECT id, room_id, user_id, reason, created_by, created_at, released_by,"
+            f" released_at FROM legal_holds{where} ORDER BY id"
+        )
+        return [
+            LegalHold(
+                id=r[0],
+                room_id=r[1],
+                user_id=r[2],
+                reason=self.keys.open(r[3], f"lh|{r[0]}") or "",
+                created_by=r[4],
+                created_at=datetime.fromtimestamp(r[5], UTC),
+                released_by=r[6],
+                released_at=_dt(r[7]),
+            )
+            for r in rows
+        ]
+
+    async def purge_expired(
+        self, now: float, default_days: Mapping[RoomKind, int], limit: int = 2000
+    ) -> list[Purged]:
+        """Physically remove messages past their room's retention (with their log
+        rows, reactions, reports and alerts) and expired held messages, except what a
+        legal hold covers; at most `limit` of each per room, so the writer is never
+        held long (call again until nothing is left); audit each room's purge in the
+        same transaction; then checkpoint the WAL."""
+
+        def job(db: sqlite3.Connection) -> tuple[list[Purged], list[Event]]:
+            held_rooms = {
+                r[0]
+                for r in _fetchall(
+                    db,
+                    "SELECT room_id FROM legal_holds WHERE released_at IS NULL"
+                    " AND room_id IS NOT NULL",
+                )
+            }
+            held_users = [
+                r[0]
+                for r in _fetchall(
+                    db,
+                    "SELECT user_id FROM legal_holds WHERE released_at IS NULL"
+                    " AND user_id IS NOT NULL",
+                )
+            ]
+            # Authors under a hold are spared (an empty list spares nobody).
+            spare = ",".join("?" * len(held_users))
+            out: list[Purged] = []
+            for room_id, kind, days in _fetchall(db, "SELECT id, kind, retention_days FROM rooms"):
+                if room_id in held_rooms:
+                    continue
+                keep = days if days is not None else default_days[RoomKind(kind)]
+                cutoff = now - keep * 86400
+                seqs = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "DELETE FROM messages WHERE rowid IN (SELECT rowid FROM messages"
+                        " WHERE room_id = ? AND sent_at < ?"
+                        f" AND author_id NOT IN ({spare}) LIMIT ?) RETURNING seq",
+                        (room_id, cutoff, *held_users, limit),
+                    )
+                ]
+                for chunk in (seqs[i : i + 500] for i in range(0, len(seqs), 500)):
+                    marks = ",".join("?" * len(chunk))
+                    for table, col in (
+                        ("reactions", "message_seq"),
+                        ("events", "message_seq"),
+                        ("reports", "message_seq"),
+                    ):
+                        db.execute(
+                            f"DELETE FROM {table} WHERE room_id = ? AND {col} IN ({marks})",
+                            (room_id, *chunk),
+                        )
+                held_ids = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "DELETE FROM held_messages WHERE id IN (SELECT id FROM held_messages"
+                        " WHERE room_id = ? AND sent_at < ?"
+                        f" AND author_id NOT IN ({spare}) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, *held_users, limit),
+                    )
+                ]
+                held = len(held_ids)
+                # Alerts about what is gone go with it (labels tie a person to a
+                # crisis); the audit log keeps that an alert was raised and handled.
+                for column, ids in (("message_seq", seqs), ("held_id", held_ids)):
+                    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+                        db.execute(
+                            f"DELETE FROM alerts WHERE room_id = ? AND {column} IN"
+                            f" ({','.join('?' * len(chunk))})",
+                            (room_id, *chunk),
+                        )
+                if seqs or held:
+                    detail = json.dumps(
+                        {"messages": len(seqs), "held": held, "before": _iso(cutoff)}
+                    )
+                    self._append_audit(
+                        db, now, None, "retention.purge", None, None, room_id, detail
+                    )
+                    out.append(Purged(room_id=room_id, messages=len(seqs), held=held))
+            if out:
+                self._checkpoint_due = True
+            return out, []
+
+        return await self._write(job)
+
+    async def checkpoint(self) -> bool:
+        """Fold the WAL into the database file and truncate it."""
+
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            self._checkpoint_due = True
+            return None, []
+
+        await self._write(job)
+        return not self._checkpoint_due
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        row = await self._one(self._r, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        return None if row is None or row[1] is None else (row[0], bytes(row[1]).hex())
+
+    async def verify_audit(self, head: tuple[int, str] | None = None) -> AuditCheck:
+        """Walk the chain from the first entry; the first entry that does not fit is
+        reported. `head` is an (id, hash) seen earlier that must still be in the chain."""
+        prev, expected_id, checked = GENESIS, 1, 0
+        after = 0
+        while True:
+            try:
+                rows = list[Any](
+                    await self._r.execute_fetchall(
+                        "SELECT id, at, actor_id, action, subject_type, subject_id, room_id,"
+                        " detail, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id"
+                        " LIMIT 1000",
+                        (after,),
+                    )
+                )
+            except (sqlite3.Error, ValueError):
+                # Bytes that are not text where text belongs (written outside Hearth):
+                # read one entry at a time to name it.
+                rows = []
+                for (entry_id,) in await self._r.execute_fetchall(
+                    "SELECT id FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000", (after,)
+                ):
+                    try:
+                        rows += await self._r.execute_fetchall(
+                            "SELECT id, at, actor_id, action, subject_type, subject_id,"
+                            " room_id, detail, prev_hash, hash FROM audit_log WHERE id = ?",
+                            (entry_id,),
+                        )
+                    except (sqlite3.Error, ValueError):
+                        rows.append((entry_id, *([None] * 9)))
+                        break
+            if not rows:
+                break
+            for r in rows:
+                if r[0] != expected_id:
+                    return AuditCheck(checked, expected_id, f"entry {expected_id} is missing")
+                if r[1] is None:
+                    return AuditCheck(checked, r[0], "it is unreadable")
+                if r[8] is None or bytes(r[8]) != prev:
+                    return AuditCheck(checked, r[0], "does not follow the entry before it")
+                try:
+                    detail = self.keys.open(r[7], f"a|{r[0]}") or "{}"
+                except SealError:
+                    return AuditCheck(checked, r[0], "its detail was altered")
+                try:
+                    digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+                except (TypeError, ValueError):  # a field of the wrong type
+                    return AuditCheck(checked, r[0], "its content was altered")
+                if r[9] is None or bytes(r[9]) != digest:
+                    return AuditCheck(checked, r[0], "its content was altered")
+                if head is not None and r[0] == head[0] and digest.hex() != head[1]:
+                    return AuditCheck(checked, r[0], "differs from the recorded head")
+                prev, expected_id, checked = digest, r[0] + 1, checked + 1
+            after = rows[-1][0]
+        if head is not None and head[0] >= expected_id:
+            return AuditCheck(checked, expected_id, f"entries {expected_id}..{head[0]} are gone")
+        return AuditCheck(checked, None, None)
+
+    async def staff_touched(self, staff_id: int, since: float, until: float) -> list[Touched]:
+        """Members whose records `staff_id` touched in [since, until]: see
+        `server/retention.py` (`touched`) for what counts."""
+        reasons: dict[int, set[str]] = {}
+
+        def add(uid: int | None, why: str) -> None:
+            if uid is not None and uid != staff_id:
+                reasons.setdefault(uid, set()).add(why)
+
+        entries = list(
+            await self._r.execute_fetchall(
+                "SELECT action, subject_type, subject_id, room_id FROM audit_log"
+                " WHERE actor_id = ? AND at >= ? AND at <= ?",
+                (staff_id, since, until),
+            )
+        )
+        rooms: set[int] = set()
+        for action, stype, sid, room in entries:
+            if room is not None:
+                rooms.add(room)
+            if sid is None:
+                continue
+            if stype == "user":
+                add(sid, action)
+            elif stype == "message" and room is not None:
+                row = await self._one(
+                    self._r,
+                    "SELECT author_id FROM messages WHERE room_id = ? AND seq = ?",
+                    (room, sid),
+                )
+                add(row[0] if row else None, action)
+            elif stype == "held":
+                row = await self._one(
+                    self._r, "SELECT author_id FROM held_messages WHERE id = ?", (sid,)
+                )
+                add(row[0] if row else None, action)
+            elif stype == "alert":
+                row = await self._one(self._r, "SELECT subject_id FROM alerts WHERE id = ?", (sid,))
+                add(row[0] if row else None, action)
+            elif stype == "report":
+                row = await self._one(
+                    self._r,
+                    "SELECT r.reporter_id, m.author_id FROM reports r LEFT JOIN messages m"
+                    " ON m.room_id = r.room_id AND m.seq = r.message_seq WHERE r.id = ?",
+                    (sid,),
+                )
+                if row:
+                    add(row[0], action)
+                    add(row[1], action)
+        active = bool(entries) or bool(
+            await self._one(
+                self._r,
+                "SELECT 1 FROM sessions WHERE user_id = ? AND created_at <= ?"
+                " AND last_seen_at >= ?",
+                (staff_id, until, since),
+            )
+        )
+        if active:
+            # Staff read every message of the rooms they belong to: while signed in,
+            # each member of those rooms (now, or enrolled there before) was in view.
+            for r in await self._r.execute_fetchall(
+                "SELECT room_id FROM room_members WHERE user_id = ?", (staff_id,)
+            ):
+                rooms.add(r[0])
+        for room in sorted(rooms):
+            for r in await self._r.execute_fetchall(
+                "SELECT user_id FROM room_members WHERE room_id = ? AND role NOT IN (?, ?)"
+                " UNION SELECT actor_id FROM audit_log WHERE room_id = ? AND action = 'enrol'",
+                (room, Role.FACILITATOR.value, Role.ADMIN.value, room),
+            ):
+                add(r[0], f"room {room}")
+        out = []
+        for uid in sorted(reasons):
+            user = await self.get_user(uid)
+            if user is not None and not user.role.is_staff:
+                out.append(Touched(user=user, reasons=tuple(sorted(reasons[uid]))))
+        return out
+
+    async def key_usage(self) -> dict[str, int]:
+        """Rows per key id (hex) over every sealed column; `plain` for rows written
+        before sealing."""
+        usage: dict[str, int] = {}
+        for table, column in SEALED_COLUMNS:
+            rows = await self._r.execute_fetchall(
+                f"SELECT CASE typeof({column}) WHEN 'blob' THEN hex(substr({column}, 2, 4))"
+                f" ELSE 'plain' END, count(*) FROM {table} WHERE {column} IS NOT NULL GROUP BY 1"
+            )
+            for kid, n in rows:
+                usage[kid.lower()] = usage.get(kid.lower(), 0) + n
+        return usage
+
+    async def reseal(self, batch: int = 200) -> int:
+        """Reseal up to `batch` rows that an older key (or no key) sealed under the
+        primary key, in one short transaction; returns how many. Run it until 0."""
+
+        def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
+            done = 0
+            for table, column in SEALED_COLUMNS:
+                # A cursor per column, so each pass reads on from where the last stopped:
+                # resealing a big table is one scan, not one scan per batch.
+                after = self._reseal_after.get((table, column), 0)
+                if after is None:
+                    continue
+                aad_cols = ", ".join(SEALED_AAD[(table, column)][0])
+                want = batch - done
+                rows = _fetchall(
+                    db,
+                    f"SELECT rowid, {column}, {aad_cols} FROM {table} WHERE rowid > ?"
+                    f" AND {column} IS NOT NULL"
+                    f" AND (typeof({column}) != 'blob' OR substr({column}, 2, 4) != ?)"
+                    " ORDER BY rowid LIMIT ?",
+                    (after, self.keys.primary_id, want),
+                )
+                make = SEALED_AAD[(table, column)][1]
+                for r in rows:
+                    aad = make(*r[2:])
+                    text = self.keys.open(r[1], aad)
+                    db.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+                        (self.keys.seal_opt(text, aad), r[0]),
+                    )
+                self._reseal_after[(table, column)] = rows[-1][0] if len(rows) == want else None
+                done += len(rows)
+                if done >= batch:
+                    break
+            if done:
+                self._checkpoint_due = True
+            else:
+                self._reseal_after.clear()  # all done; a later rotation starts over
+            return done, []
+
+        return await self._write(job)
+
+
+SEALED_AAD: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., str]]] = {
+    ("messages", "body"): (("room_id", "seq"), lambda r, s: _aad_body(r, s)),
+    ("messages", "removal_reason"): (("room_id", "seq"), lambda r, s: f"mr|{r}|{s}"),
+    ("held_messages", "body"): (
+        ("room_id", "author_id", "client_id"),
+        lambda r, a, c: _aad_held(r, a, c),
+    ),
+    ("held_messages", "note"): (("id",), lambda i: f"hn|{i}"),
+    ("reports", "reason"): (
+        ("room_id", "message_seq", "reporter_id"),
+        lambda r, s, u: _aad_report(r, s, u),
+    ),
+    ("reports", "note"): (("id",), lambda i: f"rn|{i}"),
+    ("room_members", "mute_reason"): (("room_id", "user_id"), lambda r, u: _aad_mute(r, u)),
+    ("audit_log", "detail"): (("id",), lambda i: f"a|{i}"),
+    ("legal_holds", "reason"): (("id",), lambda i: f"lh|{i}"),
+}
+SEALED_COLUMNS = tuple(SEALED_AAD)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _aad_mute(room_id: int, user_id: int) -> str:
+    return f"mu|{room_id}|{user_id}"
+
+
+def _aad_held(room_id: int, author_id: int, client_id: str) -> str:
+    return f"h|{room_id}|{author_id}|{client_id}"
+
+
+def _aad_report(room_id: int, message_seq: int, reporter_id: int) -> str:
+    return f"rr|{room_id}|{message_seq}|{reporter_id}"
+
 
 def _clip(text: str | None) -> str | None:
     if text is None:
@@ -2159,8 +2718,15 @@ def _reactions_query(room_id: int, rows: Sequence[Sequence[Any]]) -> tuple[str, 
     )
 
 
+def _aad_body(room_id: int, seq: int) -> str:
+    return f"m|{room_id}|{seq}"
+
+
 def _build_messages(
-    room_id: int, rows: Iterable[Sequence[Any]], reaction_rows: Iterable[Sequence[Any]]
+    keys: Keyring,
+    room_id: int,
+    rows: Iterable[Sequence[Any]],
+    reaction_rows: Iterable[Sequence[Any]],
 ) -> list[Message]:
     reactions: dict[int, dict[str, list[int]]] = {}
     for mseq, uid, name in reaction_rows:
@@ -2169,14 +2735,16 @@ def _build_messages(
     for r in rows:
         reply = None
         if r[8] is not None and r[9] is not None:
-            excerpt = None if r[12] is not None else _clip(r[11])
+            excerpt = (
+                None if r[12] is not None else _clip(keys.open(r[11], _aad_body(room_id, r[8])))
+            )
             reply = ReplyRef(seq=r[8], author=Author(r[9], r[10]), excerpt=excerpt)
         out.append(
             Message(
                 room_id=room_id,
                 seq=r[0],
                 author=Author(r[1], r[2]),
-                text=r[3],
+                text=keys.open(r[3], _aad_body(room_id, r[0])),
                 sent_at=datetime.fromtimestamp(r[4], UTC),
                 client_id=r[5],
                 edited_at=_dt(r[6]),
