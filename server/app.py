@@ -140,3 +140,8 @@ async def _sweep(app: web.Application) -> None:
             await sweep_sessions(app)
         except Exception:
             log.exception("session sweep failed")
+        try:
+            # Milestone cards appear within a sweep of midnight in each room's zone.
+            await app[CHAT].routine.celebrate()
+        except Exception:
+            log.exception("milestone sweep failed")

@@ -32,6 +32,7 @@ from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import TokenBuckets
+from .routine import Routine
 from .store import Membership, Posted, Store
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ class Chat:
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
+        self.routine = Routine(self)
         store.on_commit(bus.publish_events)
 
     # ---- accounts and sessions ---------------------------------------------------

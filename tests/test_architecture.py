@@ -14,6 +14,7 @@ PURE = {
     "server/config.py",
     "server/ratelimit.py",
     "server/openapi.py",
+    "server/schedule.py",
 }
 EDGES = {"server/api.py", "server/ws.py", "server/app.py", "server/appkeys.py", "server/cli.py"}
 DRIVERS = {"aiosqlite", "sqlite3", "asyncpg", "psycopg"}

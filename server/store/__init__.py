@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import HearthError
 from ..models import (
@@ -17,17 +17,22 @@ from ..models import (
     Alert,
     AlertKind,
     AuditEntry,
+    CheckIn,
     Cohort,
     Event,
     Held,
     HoldState,
     Invite,
+    MemberActivity,
     Message,
+    MilestoneShare,
     Report,
     ReportState,
     Role,
     RoomState,
     RoomSummary,
+    ScheduleChangeRow,
+    ScheduleRow,
     User,
 )
 
@@ -193,6 +198,7 @@ class Store(Protocol):
         labels: Sequence[str],
         rules: Sequence[str],
         now: float,
+        checkin_id: int | None = None,
     ) -> Alert: ...
     async def get_alert(self, alert_id: int) -> Alert | None: ...
     async def acknowledge_alerts_for_held(
@@ -224,6 +230,62 @@ class Store(Protocol):
         room_id: int | None = None,
         detail: str = "{}",
     ) -> None: ...
+
+    # ---- routine ----
+    async def add_card(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        """Post a card to the room log; a re-sent `client_id` returns the original."""
+
+    async def add_checkin(
+        self,
+        room_id: int,
+        author: User,
+        day: str,
+        values: tuple[int, int, bool],
+        note: str,
+        shared: bool,
+        labels: Sequence[str],
+        card: dict[str, Any] | None,
+        now: float,
+    ) -> tuple[CheckIn, Event | None]:
+        """Raises `Conflict` when this member already checked in that day."""
+
+    async def get_checkin(self, checkin_id: int) -> CheckIn | None: ...
+    async def checkins(
+        self, room_id: int, user_id: int | None, since_day: str
+    ) -> list[CheckIn]: ...
+    async def member_activity(self, room_id: int) -> list[MemberActivity]: ...
+    async def get_schedule(self, room_id: int) -> ScheduleRow | None: ...
+    async def set_schedule(
+        self, room_id: int, time_zone: str, sessions: str, by: int, now: float
+    ) -> None: ...
+    async def schedule_changes(self, room_id: int, since: float) -> list[ScheduleChangeRow]: ...
+    async def add_schedule_change(
+        self,
+        room_id: int,
+        author: User,
+        occurrence_at: float,
+        kind: str,
+        new_start: float | None,
+        note: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> tuple[ScheduleChangeRow, Event]: ...
+    async def set_reminder(self, room_id: int, user_id: int, minutes: int | None) -> None: ...
+    async def get_reminder(self, room_id: int, user_id: int) -> int | None: ...
+    async def set_sobriety_date(self, user_id: int, since: str | None) -> None: ...
+    async def get_sobriety_date(self, user_id: int) -> str | None: ...
+    async def set_milestone_share(self, room_id: int, user_id: int, share: bool) -> None: ...
+    async def milestone_rooms(self, user_id: int) -> list[int]: ...
+    async def milestone_shares(self, room_id: int | None = None) -> list[MilestoneShare]:
+        """Opted-in members (still in the room) with a sobriety date, per room."""
 
 
 class UnsupportedDatabase(HearthError):
