@@ -223,7 +223,7 @@ class App {
       if (this.roomView && this.view === "room") this.roomView.say(e.detail.message || "Something went wrong.");
     });
     this.roomView = new RoomView({ store: this.store, socket: this.socket, profile: this.profile,
-      onAgreement: (room) => this.askAgreement(room) });
+      onAgreement: (room) => this.askAgreement(room), onHelp: (r) => this.openHelp(r) });
     this.socket.start();
     this.renderNav();
     this.route();

@@ -13,6 +13,8 @@ import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
 import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
 import { reportMessage, removeMessage, memberActions } from "./modtools.js";
+import { openCheckin, cardNode } from "./checkin.js";
+import { ScheduleStrip } from "./schedule.js";
 
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
@@ -50,7 +52,9 @@ export class RoomView {
    * @param {{store: import("./store.js").Store, socket: import("./socket.js").Socket,
    *   onAgreement: (room:number) => Promise<boolean>, profile: object}} deps
    */
-  constructor({ store, socket, onAgreement, profile }) {
+  constructor({ store, socket, onAgreement, profile, onHelp = () => {} }) {
+    this.onHelp = onHelp;
+    this.strip = new ScheduleStrip({ store });
     this.store = store;
     this.socket = socket;
     this.onAgreement = onAgreement;
@@ -98,6 +102,7 @@ export class RoomView {
     window.addEventListener("focus", this.onVisible);
     this.typingTimer = setInterval(() => this.renderTyping(), 1000);
     this.renderAll({ bottom: true });
+    this.strip.mount(roomId);
     this.enterRoom();
   }
 
@@ -107,6 +112,7 @@ export class RoomView {
     window.removeEventListener("focus", this.onVisible);
     clearInterval(this.typingTimer);
     clearTimeout(this.muteTimer);
+    this.strip.unmount();
     this.root = null;
   }
 
@@ -183,6 +189,10 @@ export class RoomView {
     this.agreementButton = h("button", { type: "button", class: "button small",
       text: "Agreement", attrs: { "aria-label": "Group agreement" },
       on: { click: () => this.openAgreement() } });
+    // The daily check-in, for the group's members (staff see the overview instead).
+    this.checkinButton = h("button", { type: "button", class: "button small primary checkin-open",
+      text: "Check in", hidden: true,
+      on: { click: () => openCheckin({ room: this.roomId, onHelp: this.onHelp }) } });
     this.peopleToggle = h("button", { type: "button", class: "button small people-toggle",
       attrs: { "aria-expanded": "false", "aria-controls": "sidebar" },
       on: { click: () => this.toggleSidebar() } });
@@ -201,7 +211,8 @@ export class RoomView {
     this.buildComposer();
     this.main = h("section", { class: "room", attrs: { "aria-labelledby": "room-title" } },
       h("div", { class: "room-header" }, h("div", { class: "room-heading" }, this.title, this.stateLine),
-        this.agreementButton, this.peopleToggle),
+        this.checkinButton, this.agreementButton, this.peopleToggle),
+      this.strip.el,
       h("div", { class: "scroll-wrap" }, this.scroller, this.jump),
       this.typing,
       this.notice,
@@ -301,6 +312,8 @@ export class RoomView {
     if (!online.length) this.onlineList.appendChild(h("li", { class: "hint", text: "Nobody else right now" }));
     this.onlineNote.textContent = this.profile.hide_presence ? "You are hidden from this list." : "";
     this.peopleToggle.textContent = `${online.length} online`;
+    const staff = this.profile.role === "admin" || this.profile.role === "facilitator";
+    this.checkinButton.hidden = !room || staff || room.role === "facilitator";
   }
 
   renderRooms() {
@@ -532,7 +545,7 @@ export class RoomView {
       m.reply_to ? this.quoteEl(m.reply_to) : null,
       m.deleted
         ? h("p", { class: "text tombstone", text: m.removed ? "Removed by a facilitator" : "message deleted" })
-        : h("p", { class: "text", text: m.text }),
+        : m.card ? cardNode(m, own) : h("p", { class: "text", text: m.text }),
       m.removed && this.facilitating ? this.originalEl(m) : null,
       m.deleted ? null : this.reactionsEl(m),
     );
@@ -602,7 +615,7 @@ export class RoomView {
             attrs: { "aria-pressed": String(mine), "aria-label": `React with ${name}` },
             text: REACTION_EMOJI[name] });
         })),
-      own ? h("button", { type: "button", class: "button small", text: "Edit", data: { action: "edit", seq: m.seq } }) : null,
+      own && !m.card ? h("button", { type: "button", class: "button small", text: "Edit", data: { action: "edit", seq: m.seq } }) : null,
       own ? h("button", { type: "button", class: "button small danger", text: "Delete", data: { action: "delete", seq: m.seq } }) : null,
       !own && !this.facilitating
         ? h("button", { type: "button", class: "button small", text: "Report", data: { action: "report", seq: m.seq } })
