@@ -175,8 +175,18 @@ export async function openCheckin({ room, onHelp }) {
   h("div", { class: "dialog-buttons" },
     h("button", { type: "button", class: "button quiet", text: "Not now", data: { close: "" } }),
     submit));
+  // The member's own history, without having to check in first.
+  const mine30 = h("details", { class: "my-days", on: { toggle: async () => {
+    if (!mine30.open || mine30.dataset.loaded) return;
+    mine30.dataset.loaded = "1";
+    try {
+      mine30.append(progressView(room, mine, await routineApi.milestones(room)));
+    } catch (err) {
+      mine30.append(h("p", { class: "form-message error", text: err.message }));
+    }
+  } } }, h("summary", { text: "My last 30 days and milestones" }));
   clear(body);
-  body.append(form);
+  body.append(form, mine30);
   mood.first.focus();
 }
 

@@ -16,7 +16,6 @@ protocol, models, errors.
 from __future__ import annotations
 
 import json
-import logging
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -31,8 +30,6 @@ from .store import Membership
 
 if TYPE_CHECKING:
     from .chat import Chat
-
-log = logging.getLogger(__name__)
 
 NOTE_CHARS = 500
 # A craving this high is worth a facilitator's reach-out even without a word said:
@@ -193,14 +190,7 @@ class Routine:
             frame = facilitation.crisis_help(room)
             facilitation.tell(user.id, frame)
             result["crisis_help"] = json.loads(frame)["resources"]
-        await self.chat.audit(
-            user,
-            "checkin",
-            subject_type="checkin",
-            subject_id=checkin.id,
-            room_id=room,
-            detail={"shared": to_room, "labels": labels},
-        )
+        # Like a message, a check-in is not an audited action; its alerts are.
         return result
 
     @staticmethod

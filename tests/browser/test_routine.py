@@ -107,6 +107,10 @@ async def test_checkin_is_one_screen_and_a_few_taps_on_a_phone(
     assert submit_box is not None and submit_box["y"] + submit_box["height"] <= PHONE["height"]
     assert await axe_violations(page) == []
     await page.screenshot(path=str(output_dir() / "routine-checkin-form-phone.png"))
+    # The member's history is there before checking in too.
+    await dialog.get_by_text("My last 30 days and milestones").tap()
+    await expect(dialog.locator(".my-days svg.chart")).to_be_visible()
+    await dialog.get_by_text("My last 30 days and milestones").tap()
 
     # Tap 2: mood. Tap 3: craving (the slider). Tap 4: check in. Plan and sharing keep
     # their defaults (on plan, my group); the line is optional.
