@@ -557,7 +557,7 @@ class App {
       profile: this.profile, cohorts, facilitators,
       onCreateCohort: async (body) => {
         const payload = { name: body.name };
-        if (body.schedule) payload.schedule = body.schedule;
+        if (body.schedule) payload.schedule = body.schedule; // {time_zone, sessions}
         if (body.facilitators.length) payload.facilitators = body.facilitators;
         // The server tells the live connection (a `joined` notice): no reconnect needed.
         await api.createCohort(payload);

@@ -301,7 +301,7 @@ async def create_cohort(request: web.Request) -> web.Response:
         request,
         {
             "name": (str, True),
-            "schedule": (str, False),
+            "schedule": (dict, False),
             "facilitators": (list, False),
             "agreement": (str, False),
         },
@@ -310,7 +310,7 @@ async def create_cohort(request: web.Request) -> web.Response:
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or len(ids) > 20:
         raise ProtocolError("'facilitators' must be a list of at most 20 user ids")
     cohort = await request.app[CHAT].create_cohort(
-        user, body["name"], body.get("schedule", ""), ids, body.get("agreement")
+        user, body["name"], body.get("schedule"), ids, body.get("agreement")
     )
     return web.json_response({"cohort": _cohort_dict(cohort)}, status=201)
 

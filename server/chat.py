@@ -251,7 +251,7 @@ class Chat:
         self,
         actor: User,
         name: str,
-        schedule: str,
+        schedule: Mapping[str, object] | None,
         facilitator_ids: Sequence[int],
         agreement: str | None,
     ) -> Cohort:
@@ -269,8 +269,9 @@ class Chat:
         text = (agreement or DEFAULT_AGREEMENT).strip()
         if len(text) > AGREEMENT_CHARS:
             raise ProtocolError(f"the agreement is over {AGREEMENT_CHARS} characters")
+        weekly = None if schedule is None else self.routine.parse_schedule(schedule)
         cohort = await self.store.create_cohort(
-            name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
+            name, weekly, facilitators, text, actor.id, self.clock()
         )
         for uid in facilitators:
             await self.joined(uid, cohort.room_id)

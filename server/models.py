@@ -140,7 +140,9 @@ class Agreement:
 class Cohort:
     id: int
     name: str
-    schedule: str
+    # The room's structured schedule `{time_zone, sessions}` (see server/schedule.py),
+    # or None before a facilitator sets one.
+    schedule: dict[str, Any] | None
     room_id: int
     facilitator_ids: tuple[int, ...]
     agreement_version: int

@@ -102,7 +102,8 @@ COHORT = _obj(
     {
         "id": ID,
         "name": STR,
-        "schedule": STR,
+        # The room's weekly sessions (see GET /api/rooms/{room}/schedule), or null.
+        "schedule": {"type": ["object", "null"]},
         "room": ID,
         "facilitators": {"type": "array", "items": ID},
         "agreement_version": INT,
@@ -648,7 +649,13 @@ def openapi_document() -> S:
                     body=_obj(
                         {
                             "name": STR,
-                            "schedule": STR,
+                            "schedule": _obj(
+                                {
+                                    "time_zone": STR,
+                                    "sessions": {"type": "array", "items": SESSION, "maxItems": 14},
+                                },
+                                ["time_zone"],
+                            ),
                             "facilitators": {"type": "array", "items": ID, "maxItems": 20},
                             "agreement": STR,
                         },

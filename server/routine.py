@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -382,26 +383,36 @@ class Routine:
             "reminder": {"minutes_before": reminder, "next_at": iso(reminder_at)},
         }
 
-    async def set_schedule(
-        self, actor: User, room: int, time_zone: str, sessions: list[Any]
-    ) -> dict[str, Any]:
-        await self._facilitator(actor, room)
+    @staticmethod
+    def parse_schedule(raw: Mapping[str, object]) -> tuple[str, str]:
+        """`{time_zone, sessions}` from a request, as the store keeps it (zone, JSON).
+
+        Raises:
+            ProtocolError: anything that cannot be a schedule, saying what.
+        """
+        unknown = set(raw) - {"time_zone", "sessions"}
+        if unknown:
+            raise ProtocolError(f"unexpected field '{sorted(unknown)[0]}' in a schedule")
+        time_zone, sessions = raw.get("time_zone"), raw.get("sessions", [])
+        if not isinstance(time_zone, str) or not isinstance(sessions, list):
+            raise ProtocolError("a schedule is {time_zone: an IANA zone, sessions: a list}")
         try:
             parsed = sched.parse_schedule(time_zone, sessions)
         except sched.ScheduleError as err:
             raise _bad(err) from None
-        await self.store.set_schedule(
-            room,
-            parsed.time_zone,
-            json.dumps([sched.session_dict(s) for s in parsed.sessions]),
-            actor.id,
-            self._now(),
-        )
+        return parsed.time_zone, json.dumps([sched.session_dict(s) for s in parsed.sessions])
+
+    async def set_schedule(
+        self, actor: User, room: int, time_zone: str, sessions: list[Any]
+    ) -> dict[str, Any]:
+        await self._facilitator(actor, room)
+        zone, weekly = self.parse_schedule({"time_zone": time_zone, "sessions": sessions})
+        await self.store.set_schedule(room, zone, weekly, actor.id, self._now())
         await self.chat.audit(
             actor,
             "schedule.set",
             room_id=room,
-            detail={"time_zone": parsed.time_zone, "sessions": len(parsed.sessions)},
+            detail={"time_zone": zone, "sessions": len(sessions)},
         )
         return await self.schedule(actor, room)
 

@@ -97,7 +97,7 @@ class Store(Protocol):
     async def create_cohort(
         self,
         name: str,
-        schedule: str,
+        schedule: tuple[str, str] | None,
         facilitator_ids: Sequence[int],
         agreement: str,
         created_by: int,

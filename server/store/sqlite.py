@@ -509,7 +509,7 @@ class SqliteStore:
     async def create_cohort(
         self,
         name: str,
-        schedule: str,
+        schedule: tuple[str, str] | None,
         facilitator_ids: Sequence[int],
         agreement: str,
         created_by: int,
@@ -527,10 +527,15 @@ class SqliteStore:
                 (room_id, agreement, created_by, now),
             )
             cur = db.execute(
-                "INSERT INTO cohorts(name, schedule, room_id, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (name, schedule, room_id, created_by, now),
+                "INSERT INTO cohorts(name, room_id, created_by, created_at) VALUES (?, ?, ?, ?)",
+                (name, room_id, created_by, now),
             )
+            if schedule is not None:
+                db.execute(
+                    "INSERT INTO room_schedules(room_id, time_zone, sessions, updated_by,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (room_id, schedule[0], schedule[1], created_by, now),
+                )
             cohort_id = cur.lastrowid
             assert cohort_id is not None
             for uid in dict.fromkeys(facilitator_ids):
@@ -548,17 +553,20 @@ class SqliteStore:
 
     async def _cohorts(self, where: str, params: tuple[Any, ...]) -> list[Cohort]:
         rows = await self._r.execute_fetchall(
-            "SELECT c.id, c.name, c.schedule, c.room_id, r.agreement_version,"
+            "SELECT c.id, c.name, rs.time_zone, c.room_id, r.agreement_version,"
             " (SELECT group_concat(user_id) FROM room_members WHERE room_id = c.room_id"
-            "  AND role = 'facilitator')"
-            f" FROM cohorts c JOIN rooms r ON r.id = c.room_id {where} ORDER BY c.id",
+            "  AND role = 'facilitator'), rs.sessions"
+            " FROM cohorts c JOIN rooms r ON r.id = c.room_id"
+            f" LEFT JOIN room_schedules rs ON rs.room_id = c.room_id {where} ORDER BY c.id",
             params,
         )
         return [
             Cohort(
                 id=r[0],
                 name=r[1],
-                schedule=r[2],
+                schedule=None
+                if r[2] is None
+                else {"time_zone": r[2], "sessions": json.loads(r[6])},
                 room_id=r[3],
                 agreement_version=r[4],
                 facilitator_ids=tuple(int(x) for x in (r[5] or "").split(",") if x),

@@ -421,3 +421,33 @@ async def test_a_removed_member_is_not_celebrated(world: World) -> None:
     await later(world, world.server.clock.now + DAY)  # day 7
     assert await world.server.chat.routine.celebrate() == 0
     await fran.close()
+
+
+async def test_a_cohort_is_created_with_its_structured_schedule(world: World) -> None:
+    _, made = await world.fran.call(
+        "POST",
+        "/api/cohorts",
+        {"name": "Monday and Wednesday", **{"schedule": SCHEDULE}},
+        expect=201,
+    )
+    cohort = made["cohort"]
+    assert cohort["schedule"]["time_zone"] == "America/New_York"
+    assert [s["weekday"] for s in cohort["schedule"]["sessions"]] == ["tuesday", "thursday"]
+    _, shown = await world.fran.call("GET", f"/api/rooms/{cohort['room']}/schedule", expect=200)
+    assert shown["sessions"] == cohort["schedule"]["sessions"]
+    _, listed = await world.fran.call("GET", "/api/cohorts", expect=200)
+    by_id = {c["id"]: c for c in listed["cohorts"]}
+    assert by_id[world.a.id]["schedule"] is None and by_id[cohort["id"]]["schedule"]
+    for bad in (
+        {"time_zone": "Nowhere/Land", "sessions": []},
+        {"time_zone": "UTC", "sessions": [{"weekday": "someday", "time": "18:00"}]},
+        {"time_zone": "UTC", "sessions": "tuesdays"},
+        {"time_zone": "UTC", "colour": "red"},
+        "Tue, Thu 6-9 pm",
+    ):
+        status, err = await world.fran.call(
+            "POST", "/api/cohorts", {"name": "Never made", "schedule": bad}
+        )
+        assert status == 400, (bad, err)
+    _, listed = await world.fran.call("GET", "/api/cohorts", expect=200)
+    assert "Never made" not in [c["name"] for c in listed["cohorts"]]

@@ -25,6 +25,8 @@ CREATE TABLE checkins (
 );
 CREATE INDEX checkins_room_day ON checkins(room_id, day);
 
+-- A room's structured schedule replaces the cohort's free-text `cohorts.schedule`
+-- (left in place, no longer written or read, so nothing anyone typed is lost).
 -- Weekly sessions as JSON [{weekday, time, duration_minutes, place}], local to time_zone.
 CREATE TABLE room_schedules (
     room_id INTEGER PRIMARY KEY REFERENCES rooms(id),
