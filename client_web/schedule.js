@@ -123,13 +123,15 @@ export class ScheduleStrip {
 
   async setReminder() {
     const value = this.remind.value;
-    if (value && notify.supported() && !notify.enabled()) await notify.enable();
     try {
       const { reminder } = await routineApi.reminder(this.roomId, value ? Number(value) : null);
       this.arm(reminder.next_at);
     } catch {
       this.load();
+      return;
     }
+    // The choice is saved; showing it on this device needs notifications on.
+    if (value && notify.supported() && !notify.enabled()) await notify.enable();
   }
 
   /** Show the reminder on this device when it is due (content-free). */

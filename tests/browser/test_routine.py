@@ -142,6 +142,24 @@ async def test_checkin_is_one_screen_and_a_few_taps_on_a_phone(
     await expect(card).to_contain_text("Craving 3/10")
     await other.screenshot(path=str(shots / "routine-card-phone.png"))
 
+    # A cancelled session is pinned in the room as soon as staff post it.
+    upcoming = program.staff.call("GET", f"/api/rooms/{room}/schedule")["upcoming"]
+    program.staff.call(
+        "POST",
+        f"/api/rooms/{room}/schedule/changes",
+        {"occurrence": upcoming[0]["start"], "kind": "cancelled", "note": "holiday week"},
+    )
+    await expect(other.locator(".schedule-pins .pin")).to_contain_text("Cancelled:")
+    await expect(other.locator(".schedule-pins .pin")).to_contain_text("holiday week")
+    await expect(other.locator(".schedule-card")).to_contain_text("Session cancelled")
+    # A reminder is one choice; the server says when it is due.
+    async with other.expect_response(lambda r: r.url.endswith("/schedule/reminder")) as got:
+        await other.get_by_label("Session reminder").select_option("60")
+    answer = await (await got.value).json()
+    assert answer["reminder"]["minutes_before"] == 60 and answer["reminder"]["next_at"]
+    assert kim.call("GET", f"/api/rooms/{room}/schedule")["reminder"]["minutes_before"] == 60
+    await other.screenshot(path=str(shots / "routine-pinned-change-phone.png"))
+
     # Reopening today shows progress, not a second form.
     await dialog.get_by_role("button", name="Close").click()
     await page.get_by_role("button", name="Check in").click()
@@ -188,3 +206,33 @@ async def test_facilitator_sees_todays_checkins_trends_and_quiet_members(
     )
     assert watch.errors == [] and watch.dialogs == []
     assert json.dumps(await page.evaluate("window.__csp")) == "[]"
+
+
+async def test_staff_create_a_cohort_with_its_weekly_sessions(
+    browser: Any, program: Program
+) -> None:
+    _, page, watch = await new_page(browser, program, rest=program.staff)
+    await wait_connected(page)
+    await page.goto(program.url + "/#/staff")
+    await page.get_by_label("Cohort name").fill("Monday Wednesday Thursday")
+    for day in ("Monday", "Wednesday", "Thursday"):
+        await page.get_by_label(day, exact=True).check()
+    await page.get_by_label("Starts at").fill("18:30")
+    await page.get_by_label("Time zone").fill("America/Denver")
+    assert await axe_violations(page) == []
+    await page.get_by_role("button", name="Create cohort").click()
+    item = page.locator("li.cohort", has_text="Monday Wednesday Thursday")
+    await expect(item.locator(".hint")).to_have_text("Mon, Wed, Thu 18:30 (America/Denver)")
+    cohort = next(
+        c
+        for c in program.staff.call("GET", "/api/cohorts")["cohorts"]
+        if c["name"] == "Monday Wednesday Thursday"
+    )
+    shown = program.staff.call("GET", f"/api/rooms/{cohort['room']}/schedule")
+    assert shown["time_zone"] == "America/Denver"
+    assert [(s["weekday"], s["time"], s["duration_minutes"]) for s in shown["sessions"]] == [
+        ("monday", "18:30", 180),
+        ("wednesday", "18:30", 180),
+        ("thursday", "18:30", 180),
+    ]
+    assert watch.errors == [] and watch.dialogs == []
