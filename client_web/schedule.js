@@ -225,10 +225,10 @@ export class ScheduleEditor {
         h("span", { text: o.cancelled ? `${label} (cancelled)` : o.moved ? `${label} (moved)` : label }),
         o.cancelled || o.moved ? null : h("span", { class: "item-actions" },
           h("button", { type: "button", class: "button small", text: "Cancel this one",
-            attrs: { "aria-label": `Cancel the session of ${label}` },
+            attrs: { "aria-label": `Cancel this one (${label})` },
             on: { click: () => this.changeOne(o, "cancelled", label) } }),
           h("button", { type: "button", class: "button small", text: "Move",
-            attrs: { "aria-label": `Move the session of ${label}` },
+            attrs: { "aria-label": `Move (${label})` },
             on: { click: () => this.changeOne(o, "moved", label) } }))));
     }
   }
