@@ -219,6 +219,7 @@ export class ScheduleEditor {
     clear(this.rows);
     for (const s of data.sessions) this.addRow(s);
     clear(this.upcoming);
+    if (!data.upcoming.length) this.upcoming.append(h("li", { class: "hint", text: "No sessions scheduled." }));
     for (const o of data.upcoming) {
       const label = sessionText(o, data.time_zone);
       this.upcoming.append(h("li", {},

@@ -201,9 +201,7 @@ async def test_facilitator_sees_todays_checkins_trends_and_quiet_members(
     await section.get_by_label("No post or check-in for at least").select_option("1")
     await expect(section.locator(".quiet-list")).to_contain_text("Nobody has gone quiet")
     await section.scroll_into_view_if_needed()
-    await section.locator(".routine-overview").screenshot(
-        path=str(output_dir() / "routine-overview.png")
-    )
+    await section.screenshot(path=str(output_dir() / "routine-overview.png"))
     assert watch.errors == [] and watch.dialogs == []
     assert json.dumps(await page.evaluate("window.__csp")) == "[]"
 
