@@ -79,6 +79,20 @@ export const api = {
   setAgreement: (room, text) => request("PUT", `/api/rooms/${enc(room)}/agreement`, { text }),
   original: (room, seq) => request("GET", `/api/rooms/${enc(room)}/messages/${enc(seq)}/original`),
   audit: (room) => request("GET", `/api/audit${room != null ? `?room=${enc(room)}` : ""}`),
+  // Routine: check-ins, the schedule, reminders, quiet members, milestones.
+  checkIn: (room, body) => request("POST", `/api/rooms/${enc(room)}/checkins`, body),
+  myCheckins: (room) => request("GET", `/api/rooms/${enc(room)}/checkins/mine`),
+  checkinOverview: (room) => request("GET", `/api/rooms/${enc(room)}/checkins`),
+  quiet: (room, days) => request("GET", `/api/rooms/${enc(room)}/quiet?days=${enc(days)}`),
+  schedule: (room) => request("GET", `/api/rooms/${enc(room)}/schedule`),
+  setSchedule: (room, body) => request("PUT", `/api/rooms/${enc(room)}/schedule`, body),
+  changeSession: (room, body) => request("POST", `/api/rooms/${enc(room)}/schedule/changes`, body),
+  setReminder: (room, minutes) =>
+    request("PUT", `/api/rooms/${enc(room)}/schedule/reminder`, { minutes_before: minutes }),
+  sobriety: () => request("GET", "/api/me/sobriety"),
+  setSobriety: (since) => request("PUT", "/api/me/sobriety", { since }),
+  milestones: (room) => request("GET", `/api/rooms/${enc(room)}/milestones`),
+  shareMilestones: (room, share) => request("PUT", `/api/rooms/${enc(room)}/milestones`, { share }),
   // Records (admins): retention and legal holds.
   retention: (room) => request("GET", `/api/rooms/${enc(room)}/retention`),
   setRetention: (room, days) => request("PUT", `/api/rooms/${enc(room)}/retention`, { days }),

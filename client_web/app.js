@@ -278,7 +278,7 @@ class App {
       if (this.roomView && this.view === "room") this.roomView.say(e.detail.message || "Something went wrong.");
     });
     this.roomView = new RoomView({ store: this.store, socket: this.socket, profile: this.profile,
-      onAgreement: (room) => this.askAgreement(room) });
+      onAgreement: (room) => this.askAgreement(room), onHelp: (r) => this.openHelp(r) });
     this.socket.start();
     this.renderNav();
     this.route();
@@ -633,7 +633,7 @@ class App {
       profile: this.profile, cohorts, facilitators,
       onCreateCohort: async (body) => {
         const payload = { name: body.name };
-        if (body.schedule) payload.schedule = body.schedule;
+        if (body.schedule) payload.schedule = body.schedule; // {time_zone, sessions}
         if (body.facilitators.length) payload.facilitators = body.facilitators;
         // The server tells the live connection (a `joined` notice): no reconnect needed.
         await api.createCohort(payload);

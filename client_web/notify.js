@@ -45,3 +45,19 @@ export function newMessage() {
     // Some platforms only allow notifications from a service worker; stay quiet.
   }
 }
+
+export const REMINDER_TEXT = "Reminder from Hearth";
+
+/** A session reminder the person opted in to: as content-free as every notification. */
+export function reminder() {
+  if (!enabled()) return;
+  try {
+    const n = new Notification(REMINDER_TEXT, { tag: "hearth-reminder" });
+    n.onclick = () => {
+      window.focus();
+      n.close();
+    };
+  } catch {
+    // Some platforms only allow notifications from a service worker; stay quiet.
+  }
+}

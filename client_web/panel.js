@@ -10,6 +10,8 @@ import { h, clear, reconcile, formDialog, formMessage, checkbox } from "./view.j
 import { LABELS, POLICY_ACTIONS } from "./protocol.js";
 import { api } from "./api.js";
 import * as sound from "./sound.js";
+import { RoutineOverview } from "./checkin.js";
+import { ScheduleEditor } from "./schedule.js";
 
 export const LABEL_NAMES = Object.freeze({
   crisis: "Crisis",
@@ -49,6 +51,7 @@ function alertTitle(a) {
     case "help": return `${who} asked for help now`;
     case "held": return `${who}: a message is waiting for review`;
     case "blocked": return `${who}: a message was blocked`;
+    case "checkin": return a.urgent ? `${who} may be in crisis (check-in)` : `${who}: a check-in to read`;
     default: return a.urgent ? `${who} may be in crisis` : `${who}: a message was flagged`;
   }
 }
@@ -155,6 +158,13 @@ export class FacilitatorPanel {
 
     this.buildRoomSettings(n);
     this.buildAudit();
+    this.overview = new RoutineOverview();
+    this.scheduleEditor = new ScheduleEditor();
+    [this.routineSection] = this.section("routine", "Check-ins and schedule",
+      h("p", { class: "hint", text: "For the room chosen under Room settings." }),
+      this.overview.el,
+      h("h3", { text: "Schedule" }),
+      this.scheduleEditor.el);
 
     this.root = h("div", { class: "panel", attrs: { "aria-labelledby": "panel-title" } },
       h("div", { class: "panel-head" },
@@ -165,6 +175,7 @@ export class FacilitatorPanel {
       this.alertsSection,
       h("div", { class: "panel-grid" }, this.heldSection, this.reportsSection),
       this.settingsSection,
+      this.routineSection,
       this.auditSection,
     );
   }
@@ -449,6 +460,9 @@ export class FacilitatorPanel {
     this.renderRoomState();
     this.loadPolicy();
     this.loadAudit();
+    // Room settings pick a room while the panel is still being built.
+    if (this.overview) this.overview.load(id);
+    if (this.scheduleEditor) this.scheduleEditor.load(id);
   }
 
   renderRoomState() {

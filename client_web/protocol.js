@@ -170,6 +170,7 @@ export function checkMessage(m) {
   need(typeof m.sent_at === "string", "message.sent_at");
   need(m.reply_to === null || m.reply_to === undefined || isObj(m.reply_to), "reply_to");
   need(m.reactions === undefined || isObj(m.reactions), "reactions");
+  need(m.card == null || (isObj(m.card) && typeof m.card.kind === "string"), "message.card");
   return m;
 }
 

@@ -13,6 +13,8 @@ import { REACTIONS, REACTION_EMOJI } from "./protocol.js";
 import { SendState, mutedNow } from "./store.js";
 import { api } from "./api.js";
 import { reportMessage, removeMessage, memberActions } from "./modtools.js";
+import { openCheckin, cardNode } from "./checkin.js";
+import { ScheduleStrip } from "./schedule.js";
 import { readOnlyBanner, muteToggle } from "./alumni.js";
 
 const BOTTOM_SLACK = 48;
@@ -51,7 +53,9 @@ export class RoomView {
    * @param {{store: import("./store.js").Store, socket: import("./socket.js").Socket,
    *   onAgreement: (room:number) => Promise<boolean>, profile: object}} deps
    */
-  constructor({ store, socket, onAgreement, profile }) {
+  constructor({ store, socket, onAgreement, profile, onHelp = () => {} }) {
+    this.onHelp = onHelp;
+    this.strip = new ScheduleStrip({ store });
     this.store = store;
     this.socket = socket;
     this.onAgreement = onAgreement;
@@ -105,6 +109,7 @@ export class RoomView {
     window.addEventListener("focus", this.onVisible);
     this.typingTimer = setInterval(() => this.renderTyping(), 1000);
     this.renderAll({ bottom: true });
+    this.strip.mount(roomId);
     this.enterRoom();
   }
 
@@ -114,6 +119,7 @@ export class RoomView {
     window.removeEventListener("focus", this.onVisible);
     clearInterval(this.typingTimer);
     clearTimeout(this.muteTimer);
+    this.strip.unmount();
     this.root = null;
   }
 
@@ -190,6 +196,10 @@ export class RoomView {
     this.agreementButton = h("button", { type: "button", class: "button small",
       text: "Agreement", attrs: { "aria-label": "Group agreement" },
       on: { click: () => this.openAgreement() } });
+    // The daily check-in, for the group's members (staff see the overview instead).
+    this.checkinButton = h("button", { type: "button", class: "button small primary checkin-open",
+      text: "Check in", hidden: true,
+      on: { click: () => openCheckin({ room: this.roomId, onHelp: this.onHelp }) } });
     this.peopleToggle = h("button", { type: "button", class: "button small people-toggle",
       attrs: { "aria-expanded": "false", "aria-controls": "sidebar" },
       on: { click: () => this.toggleSidebar() } });
@@ -208,8 +218,9 @@ export class RoomView {
     this.buildComposer();
     this.main = h("section", { class: "room", attrs: { "aria-labelledby": "room-title" } },
       h("div", { class: "room-header" }, h("div", { class: "room-heading" }, this.title, this.stateLine),
-        this.agreementButton, this.muteButton = muteToggle(this.store, () => this.room,
+        this.checkinButton, this.agreementButton, this.muteButton = muteToggle(this.store, () => this.room,
           (text) => this.say(text, "ok")), this.peopleToggle),
+      this.strip.el,
       h("div", { class: "scroll-wrap" }, this.scroller, this.jump),
       this.typing,
       this.notice,
@@ -310,6 +321,8 @@ export class RoomView {
     if (!online.length) this.onlineList.appendChild(h("li", { class: "hint", text: "Nobody else right now" }));
     this.onlineNote.textContent = this.profile.hide_presence ? "You are hidden from this list." : "";
     this.peopleToggle.textContent = `${online.length} online`;
+    const staff = this.profile.role === "admin" || this.profile.role === "facilitator";
+    this.checkinButton.hidden = !room || staff || room.role === "facilitator";
   }
 
   renderRooms() {
@@ -547,7 +560,7 @@ export class RoomView {
       m.reply_to ? this.quoteEl(m.reply_to) : null,
       m.deleted
         ? h("p", { class: "text tombstone", text: m.removed ? "Removed by a facilitator" : "message deleted" })
-        : h("p", { class: "text", text: m.text }),
+        : m.card ? cardNode(m, own) : h("p", { class: "text", text: m.text }),
       m.removed && this.facilitating ? this.originalEl(m) : null,
       m.deleted ? null : this.reactionsEl(m),
     );
@@ -617,7 +630,7 @@ export class RoomView {
             attrs: { "aria-pressed": String(mine), "aria-label": `React with ${name}` },
             text: REACTION_EMOJI[name] });
         })),
-      own ? h("button", { type: "button", class: "button small", text: "Edit", data: { action: "edit", seq: m.seq } }) : null,
+      own && !m.card ? h("button", { type: "button", class: "button small", text: "Edit", data: { action: "edit", seq: m.seq } }) : null,
       own ? h("button", { type: "button", class: "button small danger", text: "Delete", data: { action: "delete", seq: m.seq } }) : null,
       !own && !this.facilitating
         ? h("button", { type: "button", class: "button small", text: "Report", data: { action: "report", seq: m.seq } })

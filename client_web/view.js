@@ -544,8 +544,7 @@ export function staffScreen({ profile, cohorts, facilitators, onCreateCohort, on
   extra = null }) {
   const msg = formMessage();
   const name = field({ label: "Cohort name", name: "cohort_name", maxlength: 80 });
-  const schedule = field({ label: "Schedule (optional)", name: "schedule", required: false,
-    hint: "For example: Mon, Wed, Thu 6–9 pm" });
+  const schedule = scheduleFields();
   const picks = profile.role === "admin"
     ? facilitators.map((f) => checkbox({ label: f.name, name: `fac-${f.id}` }))
     : [];
@@ -555,7 +554,7 @@ export function staffScreen({ profile, cohorts, facilitators, onCreateCohort, on
     const chosen = profile.role === "admin"
       ? facilitators.filter((_, i) => picks[i].input.checked).map((f) => f.id) : [];
     try {
-      await onCreateCohort({ name: name.input.value.trim(), schedule: schedule.input.value.trim(),
+      await onCreateCohort({ name: name.input.value.trim(), schedule: schedule.value(),
         facilitators: chosen });
     } catch (err) {
       msg.error(err.message);
@@ -615,8 +614,48 @@ function cohortItem(cohort, onInvite) {
     } } });
   return h("li", { class: "cohort" },
     h("h3", { text: cohort.name }),
-    cohort.schedule ? h("p", { class: "hint", text: cohort.schedule }) : null,
+    cohort.schedule ? h("p", { class: "hint", text: scheduleSummary(cohort.schedule) }) : null,
     button, out, msg.el);
+}
+
+const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const DAY_SHORT = { monday: "Mon", tuesday: "Tue", wednesday: "Wed", thursday: "Thu", friday: "Fri",
+  saturday: "Sat", sunday: "Sun" };
+
+/** "Tue, Thu 18:00 (America/Chicago)": a cohort's weekly sessions in a line. */
+export function scheduleSummary(s) {
+  if (!s.sessions.length) return `No weekly sessions yet (${s.time_zone})`;
+  const byTime = new Map();
+  for (const x of s.sessions) {
+    const key = `${x.time}${x.place ? ` · ${x.place}` : ""}`;
+    byTime.set(key, [...(byTime.get(key) || []), DAY_SHORT[x.weekday]]);
+  }
+  return [...byTime].map(([t, days]) => `${days.join(", ")} ${t}`).join("; ") + ` (${s.time_zone})`;
+}
+
+/** The weekly sessions of a new cohort: days, a start time, a length, a time zone. */
+function scheduleFields() {
+  const zone = field({ label: "Time zone", name: "time_zone", required: false,
+    hint: "Where the group meets, e.g. America/Chicago" });
+  zone.input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const days = DAYS.map((d) => checkbox({ label: d[0].toUpperCase() + d.slice(1), name: `day-${d}` }));
+  const start = field({ label: "Starts at", name: "start", type: "time", required: false });
+  start.input.value = "18:00";
+  const minutes = field({ label: "Length in minutes", name: "minutes", type: "number", required: false });
+  minutes.input.value = "180";
+  const place = field({ label: "Place or video link (optional)", name: "place", required: false });
+  const wrap = h("fieldset", { class: "schedule-fields" },
+    h("legend", { text: "Weekly sessions (optional; facilitators can change them later)" }),
+    h("div", { class: "day-picks" }, days.map((d) => d.wrap)),
+    start.wrap, minutes.wrap, place.wrap, zone.wrap);
+  const value = () => {
+    const picked = DAYS.filter((_, i) => days[i].input.checked);
+    if (!picked.length) return null;
+    return { time_zone: zone.input.value.trim(), sessions: picked.map((weekday) => ({
+      weekday, time: start.input.value.slice(0, 5), duration_minutes: Number(minutes.input.value),
+      place: place.input.value.trim() })) };
+  };
+  return { wrap, value };
 }
 
 export function offlineScreen({ onRetry }) {

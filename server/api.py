@@ -306,7 +306,7 @@ async def create_cohort(request: web.Request) -> web.Response:
         request,
         {
             "name": (str, True),
-            "schedule": (str, False),
+            "schedule": (dict, False),
             "facilitators": (list, False),
             "agreement": (str, False),
         },
@@ -315,7 +315,7 @@ async def create_cohort(request: web.Request) -> web.Response:
     if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or len(ids) > 20:
         raise ProtocolError("'facilitators' must be a list of at most 20 user ids")
     cohort = await request.app[CHAT].create_cohort(
-        user, body["name"], body.get("schedule", ""), ids, body.get("agreement")
+        user, body["name"], body.get("schedule"), ids, body.get("agreement")
     )
     return web.json_response({"cohort": _cohort_dict(cohort)}, status=201)
 
@@ -956,6 +956,132 @@ async def release_hold(request: web.Request) -> web.Response:
         user, _path_id(request, "hold"), body["reason"]
     )
     return web.json_response({"hold": hold_dict(hold)})
+
+
+# ---- routine: check-ins, schedule, reminders, quiet members, milestones -----------
+
+
+@routes.post("/api/rooms/{room}/checkins")
+async def check_in(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(
+        request,
+        {
+            "mood": (int, True),
+            "craving": (int, True),
+            "on_plan": (bool, True),
+            "note": (str, False),
+            "shared": (bool, True),
+        },
+    )
+    result = await request.app[CHAT].routine.check_in(
+        user,
+        room,
+        mood=body["mood"],
+        craving=body["craving"],
+        on_plan=body["on_plan"],
+        note=body.get("note", ""),
+        shared=body["shared"],
+    )
+    return web.json_response(result, status=201)
+
+
+@routes.get("/api/rooms/{room}/checkins/mine")
+async def my_checkins(request: web.Request) -> web.Response:
+    user = await _user(request)
+    routine = request.app[CHAT].routine
+    return web.json_response(await routine.my_checkins(user, _path_id(request, "room")))
+
+
+@routes.get("/api/rooms/{room}/checkins")
+async def checkins_overview(request: web.Request) -> web.Response:
+    user = await _user(request)
+    routine = request.app[CHAT].routine
+    return web.json_response(await routine.overview(user, _path_id(request, "room")))
+
+
+@routes.get("/api/rooms/{room}/quiet")
+async def quiet_members(request: web.Request) -> web.Response:
+    user = await _user(request)
+    days = _int_param(request, "days", minimum=1, maximum=365) or 3
+    routine = request.app[CHAT].routine
+    return web.json_response(await routine.quiet(user, _path_id(request, "room"), days))
+
+
+@routes.get("/api/rooms/{room}/schedule")
+async def room_schedule(request: web.Request) -> web.Response:
+    user = await _user(request)
+    routine = request.app[CHAT].routine
+    return web.json_response(await routine.schedule(user, _path_id(request, "room")))
+
+
+@routes.put("/api/rooms/{room}/schedule")
+async def set_room_schedule(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"time_zone": (str, True), "sessions": (list, True)})
+    shown = await request.app[CHAT].routine.set_schedule(
+        user, room, body["time_zone"], body["sessions"]
+    )
+    return web.json_response(shown)
+
+
+@routes.post("/api/rooms/{room}/schedule/changes")
+async def change_session(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(
+        request,
+        {
+            "occurrence": (str, True),
+            "kind": (str, True),
+            "new_start": (str, False),
+            "note": (str, False),
+        },
+    )
+    change = await request.app[CHAT].routine.change_session(
+        user, room, body["occurrence"], body["kind"], body.get("new_start"), body.get("note", "")
+    )
+    return web.json_response({"change": change}, status=201)
+
+
+@routes.put("/api/rooms/{room}/schedule/reminder")
+async def set_reminder(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"minutes_before": ((int, type(None)), True)})
+    reminder = await request.app[CHAT].routine.set_reminder(user, room, body["minutes_before"])
+    return web.json_response({"reminder": reminder})
+
+
+@routes.get("/api/me/sobriety")
+async def sobriety(request: web.Request) -> web.Response:
+    user = await _user(request)
+    return web.json_response(await request.app[CHAT].routine.sobriety(user))
+
+
+@routes.put("/api/me/sobriety")
+async def set_sobriety(request: web.Request) -> web.Response:
+    user = await _user(request)
+    body = await _body(request, {"since": ((str, type(None)), True)})
+    return web.json_response(await request.app[CHAT].routine.set_sobriety(user, body["since"]))
+
+
+@routes.get("/api/rooms/{room}/milestones")
+async def milestones(request: web.Request) -> web.Response:
+    user = await _user(request)
+    routine = request.app[CHAT].routine
+    return web.json_response(await routine.milestones(user, _path_id(request, "room")))
+
+
+@routes.put("/api/rooms/{room}/milestones")
+async def share_milestones(request: web.Request) -> web.Response:
+    user = await _user(request)
+    room = _path_id(request, "room")
+    body = await _body(request, {"share": (bool, True)})
+    shown = await request.app[CHAT].routine.share_milestones(user, room, body["share"])
+    return web.json_response(shown)
 
 
 # ---- the browser client ------------------------------------------------------------

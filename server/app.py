@@ -151,6 +151,12 @@ async def sweep_sessions(app: web.Application) -> int:
     return await app[CHAT].expire_sessions()
 
 
+async def sweep_milestones(app: web.Application) -> int:
+    """Post today's milestone cards (by consent, in each room's time zone); a card
+    appears within one sweep of midnight there. Returns how many were new."""
+    return await app[CHAT].routine.celebrate()
+
+
 async def _sweep(app: web.Application) -> None:
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
@@ -158,6 +164,10 @@ async def _sweep(app: web.Application) -> None:
             await sweep_sessions(app)
         except Exception:
             log.exception("session sweep failed")
+        try:
+            await sweep_milestones(app)
+        except Exception:
+            log.exception("milestone sweep failed")
 
 
 async def _retention_loop(app: web.Application) -> None:

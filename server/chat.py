@@ -35,6 +35,7 @@ from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import TokenBuckets
 from .retention import Retention
+from .routine import Routine
 from .store import Membership, Posted, Store
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class Chat:
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
         self.facilitation = Facilitation(self)
+        self.routine = Routine(self)
         self.retention = Retention(self)
         self.access = Access(self)
         self.alumni = Alumni(self)
@@ -264,7 +266,7 @@ class Chat:
         self,
         actor: User,
         name: str,
-        schedule: str,
+        schedule: Mapping[str, object] | None,
         facilitator_ids: Sequence[int],
         agreement: str | None,
     ) -> Cohort:
@@ -282,8 +284,9 @@ class Chat:
         text = (agreement or DEFAULT_AGREEMENT).strip()
         if len(text) > AGREEMENT_CHARS:
             raise ProtocolError(f"the agreement is over {AGREEMENT_CHARS} characters")
+        weekly = None if schedule is None else self.routine.parse_schedule(schedule)
         cohort = await self.store.create_cohort(
-            name, schedule.strip()[:500], facilitators, text, actor.id, self.clock()
+            name, weekly, facilitators, text, actor.id, self.clock()
         )
         for uid in facilitators:
             await self.joined(uid, cohort.room_id)

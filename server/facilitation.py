@@ -13,7 +13,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from moderation import DEFAULT_POLICY, Action, Assessment, Context, Label, Policy, assess, decide
+from moderation import (
+    DEFAULT_POLICY,
+    Action,
+    Assessment,
+    Context,
+    Decision,
+    Label,
+    Policy,
+    assess,
+    decide,
+)
 
 from . import protocol as p
 from .errors import Code, Forbidden, HearthError, NotFound, NotMember, ProtocolError, RateLimited
@@ -121,12 +131,17 @@ class Facilitation:
 
     # ---- screening -------------------------------------------------------------------
 
+    async def assess(self, room: int, text: str) -> tuple[Assessment, Decision]:
+        """What a text says and what the room's policy does about it (messages, edits,
+        check-ins: one screening for every word a member shares)."""
+        state = await self.room_state(room)
+        assessment = assess(text, Context(room_kind=state.kind.value))
+        return assessment, decide(assessment, await self.policy(room))
+
     async def screen(self, user: User, frame: p.SendFrame) -> Posted | Held:
         """Assess a message and act on the room's policy: deliver, alert, hold, block."""
         room = frame.room
-        state = await self.room_state(room)
-        assessment = assess(frame.text, Context(room_kind=state.kind.value))
-        decision = decide(assessment, await self.policy(room))
+        assessment, decision = await self.assess(room, frame.text)
         now = self.chat.clock()
         labels = sorted(label.value for label in assessment.labels)
         if decision.action in (Action.hold, Action.block):
@@ -168,6 +183,10 @@ class Facilitation:
             " A facilitator will read it before it is shared."
         )
 
+    def why(self, assessment: Assessment, labels: frozenset[Label]) -> str:
+        """What the author is told when their words wait or are stopped."""
+        return self._why(assessment, labels)
+
     @staticmethod
     def _why(assessment: Assessment, labels: frozenset[Label]) -> str:
         for label in (Label.substance_acquisition, Label.contact_info, Label.harassment):
@@ -177,9 +196,7 @@ class Facilitation:
 
     async def screen_edit(self, user: User, frame: p.EditFrame) -> None:
         """An edit cannot smuggle in what a new message could not say."""
-        state = await self.room_state(frame.room)
-        assessment = assess(frame.text, Context(room_kind=state.kind.value))
-        decision = decide(assessment, await self.policy(frame.room))
+        assessment, decision = await self.assess(frame.room, frame.text)
         if decision.action in (Action.hold, Action.block):
             raise HearthError(
                 self._why(assessment, decision.alert_labels)
@@ -218,11 +235,21 @@ class Facilitation:
         message_seq: int | None,
         held_id: int | None,
         assessment: Assessment | None,
+        checkin_id: int | None = None,
     ) -> Alert:
         labels = sorted(label.value for label in assessment.labels) if assessment else []
         rules = sorted({e.rule for e in assessment.evidence}) if assessment else []
         alert = await self.store.create_alert(
-            room, kind, urgent, subject.id, message_seq, held_id, labels, rules, self.chat.clock()
+            room,
+            kind,
+            urgent,
+            subject.id,
+            message_seq,
+            held_id,
+            labels,
+            rules,
+            self.chat.clock(),
+            checkin_id=checkin_id,
         )
         await self._to_staff(room, p.alert_frame(alert, self._evidence(assessment)))
         await self.chat.audit(
@@ -240,6 +267,27 @@ class Facilitation:
             },
         )
         return alert
+
+    async def alert_checkin(
+        self,
+        room: int,
+        subject: User,
+        urgent: bool,
+        assessment: Assessment,
+        message_seq: int | None,
+        checkin_id: int | None,
+    ) -> Alert:
+        """The same alert a message would raise, for a check-in."""
+        return await self._alert(
+            room,
+            AlertKind.CHECKIN,
+            urgent,
+            subject,
+            message_seq,
+            None,
+            assessment,
+            checkin_id=checkin_id,
+        )
 
     @staticmethod
     def _evidence(assessment: Assessment | None) -> list[dict[str, str]]:
@@ -268,7 +316,10 @@ class Facilitation:
     async def alert_view(self, alert: Alert) -> dict[str, Any]:
         """An alert as staff see it, with the evidence recomputed from the message."""
         text: str | None = None
-        if alert.held_id is not None:
+        if alert.checkin_id is not None:
+            checkin = await self.store.get_checkin(alert.checkin_id)
+            text = checkin.note if checkin and checkin.note else None
+        elif alert.held_id is not None:
             held = await self.store.get_held(alert.held_id)
             text = held.text if held else None
         elif alert.message_seq is not None:
@@ -651,6 +702,10 @@ class Facilitation:
             held.id, actor.id, self.chat.clock()
         ):
             await self._to_staff(held.room_id, p.alert_frame(alert, []))
+
+    def tell(self, user_id: int, frame: str) -> None:
+        """A frame for one person, on every socket they have open."""
+        self._tell(user_id, frame)
 
     def _tell(self, user_id: int, frame: str) -> None:
         for conn in self.hub.connections_of(user_id):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -97,6 +98,8 @@ class Message:
     reply_to: ReplyRef | None = None
     reactions: dict[str, list[int]] = field(default_factory=dict)
     removed: bool = False
+    # A card (a shared check-in, a milestone, a schedule change), or None for a message.
+    card: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,9 @@ class Agreement:
 class Cohort:
     id: int
     name: str
-    schedule: str
+    # The room's structured schedule `{time_zone, sessions}` (see server/schedule.py),
+    # or None before a facilitator sets one.
+    schedule: dict[str, Any] | None
     room_id: int
     facilitator_ids: tuple[int, ...]
     agreement_version: int
@@ -169,6 +174,7 @@ class AlertKind(StrEnum):
     HELD = "held"  # waiting in the hold queue
     BLOCKED = "blocked"  # never reached the room
     HELP = "help"  # "I need help now", without a message
+    CHECKIN = "checkin"  # a daily check-in (shared or for facilitators only)
 
 
 class ReportState(StrEnum):
@@ -216,6 +222,7 @@ class Alert:
     created_at: datetime
     acknowledged_by: int | None = None
     acknowledged_at: datetime | None = None
+    checkin_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,65 @@ class AuditEntry:
     subject_id: int | None
     room_id: int | None
     detail: str
+
+
+# ---- routine ----
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A member's check-in for one local day of a room; `shared` with the room, or for
+    its facilitators only."""
+
+    id: int
+    room_id: int
+    user: Author
+    day: str  # YYYY-MM-DD in the room's time zone
+    mood: int  # 1 to 5
+    craving: int  # 0 to 10
+    on_plan: bool
+    note: str
+    shared: bool
+    labels: tuple[str, ...]
+    message_seq: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    time_zone: str
+    sessions: str  # JSON, see server/schedule.py
+
+
+@dataclass(frozen=True)
+class ScheduleChangeRow:
+    id: int
+    room_id: int
+    occurrence_at: float
+    kind: str
+    new_start: float | None
+    note: str
+    created_by: int
+    message_seq: int | None
+
+
+@dataclass(frozen=True)
+class MemberActivity:
+    """When a room member last showed up: joined, posted, checked in (UNIX seconds)."""
+
+    user: Author
+    role: Role
+    joined_at: float
+    last_post: float | None
+    last_checkin: float | None
+
+
+@dataclass(frozen=True)
+class MilestoneShare:
+    room_id: int
+    user: User
+    since: str  # YYYY-MM-DD
+    time_zone: str | None
 
 
 # ---- access (second factor, break-glass, disclosures) ----

@@ -53,9 +53,11 @@ MESSAGE = _obj(
         "reactions": {"type": "object", "additionalProperties": {"type": "array", "items": ID}},
         "client_id": STR,
         "removed": BOOL,
+        "card": {"type": ["object", "null"]},
     },
     [
         "removed",
+        "card",
         "seq",
         "author",
         "text",
@@ -104,7 +106,8 @@ COHORT = _obj(
     {
         "id": ID,
         "name": STR,
-        "schedule": STR,
+        # The room's weekly sessions (see GET /api/rooms/{room}/schedule), or null.
+        "schedule": {"type": ["object", "null"]},
         "room": ID,
         "facilitators": {"type": "array", "items": ID},
         "agreement_version": INT,
@@ -116,11 +119,12 @@ ALERT = _obj(
     {
         "id": ID,
         "room": ID,
-        "kind": {"enum": ["message", "held", "blocked", "help"]},
+        "kind": {"enum": ["message", "held", "blocked", "help", "checkin"]},
         "urgent": BOOL,
         "subject": AUTHOR,
         "message": NULLABLE_ID,
         "held": NULLABLE_ID,
+        "checkin": NULLABLE_ID,
         "labels": {"type": "array", "items": STR},
         "evidence": {
             "type": "array",
@@ -138,6 +142,7 @@ ALERT = _obj(
         "subject",
         "message",
         "held",
+        "checkin",
         "labels",
         "evidence",
         "created_at",
@@ -359,6 +364,275 @@ ERROR = _obj(
     },
     ["error"],
 )
+
+
+# ---- routine ----
+NULL_STR = {"type": ["string", "null"]}
+NULL_INT = {"type": ["integer", "null"]}
+CHECKIN = _obj(
+    {
+        "id": ID,
+        "user": AUTHOR,
+        "day": STR,
+        "mood": {"type": "integer", "minimum": 1, "maximum": 5},
+        "craving": {"type": "integer", "minimum": 0, "maximum": 10},
+        "on_plan": BOOL,
+        "note": NULL_STR,
+        "shared": BOOL,
+        "message": NULLABLE_ID,
+        "at": STR,
+    },
+    ["id", "user", "day", "mood", "craving", "on_plan", "note", "shared", "message", "at"],
+)
+SERIES = {
+    "type": "array",
+    "items": _obj(
+        {
+            "day": STR,
+            "mood": NULL_INT,
+            "craving": NULL_INT,
+            "on_plan": {"type": ["boolean", "null"]},
+        },
+        ["day", "mood", "craving", "on_plan"],
+    ),
+}
+CRISIS = _obj({"call": STR, "text": STR, "after_hours": NULL_STR}, ["call", "text", "after_hours"])
+CHECKIN_DONE = _obj({"checkin": CHECKIN, "kept_private": STR, "crisis_help": CRISIS}, ["checkin"])
+CHECKIN_BODY = _obj(
+    {
+        "mood": {"type": "integer", "minimum": 1, "maximum": 5},
+        "craving": {"type": "integer", "minimum": 0, "maximum": 10},
+        "on_plan": BOOL,
+        "note": {"type": "string", "maxLength": 500},
+        "shared": BOOL,
+    },
+    ["mood", "craving", "on_plan", "shared"],
+)
+MY_CHECKINS = _obj(
+    {
+        "room": ID,
+        "time_zone": STR,
+        "today": STR,
+        "checked_in_today": BOOL,
+        "checkin": {"oneOf": [{"type": "null"}, CHECKIN]},
+        "streak": INT,
+        "days_checked_in": INT,
+        "series": SERIES,
+    },
+    [
+        "room",
+        "time_zone",
+        "today",
+        "checked_in_today",
+        "checkin",
+        "streak",
+        "days_checked_in",
+        "series",
+    ],
+)
+ACTIVITY = {
+    "last_active": STR,
+    "quiet_days": INT,
+    "last_post": NULL_STR,
+    "last_checkin": NULL_STR,
+}
+OVERVIEW = _obj(
+    {
+        "room": ID,
+        "time_zone": STR,
+        "today": STR,
+        "members": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "user": AUTHOR,
+                    "checked_in_today": BOOL,
+                    "checkin": {"oneOf": [{"type": "null"}, CHECKIN]},
+                    "streak": INT,
+                    "series": SERIES,
+                    **ACTIVITY,
+                },
+                ["user", "checked_in_today", "checkin", "streak", "series", *ACTIVITY],
+            ),
+        },
+    },
+    ["room", "time_zone", "today", "members"],
+)
+QUIET = _obj(
+    {
+        "room": ID,
+        "days": INT,
+        "members": {
+            "type": "array",
+            "items": _obj({"user": AUTHOR, **ACTIVITY}, ["user", *ACTIVITY]),
+        },
+    },
+    ["room", "days", "members"],
+)
+SESSION = _obj(
+    {
+        "weekday": {
+            "enum": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        },
+        "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+        "duration_minutes": {"type": "integer", "minimum": 15, "maximum": 480},
+        "place": {"type": "string", "maxLength": 300},
+    },
+    ["weekday", "time"],
+)
+OCCURRENCE = _obj(
+    {
+        "start": STR,
+        "end": STR,
+        "local_start": STR,
+        "place": STR,
+        "original_start": STR,
+        "cancelled": BOOL,
+        "moved": BOOL,
+        "note": NULL_STR,
+    },
+    ["start", "end", "local_start", "place", "original_start", "cancelled", "moved", "note"],
+)
+CHANGE = _obj(
+    {
+        "id": ID,
+        "occurrence": STR,
+        "kind": {"enum": ["moved", "cancelled"]},
+        "new_start": NULL_STR,
+        "note": STR,
+    },
+    ["id", "occurrence", "kind", "new_start", "note"],
+)
+REMINDER = _obj({"minutes_before": NULL_INT, "next_at": NULL_STR}, ["minutes_before", "next_at"])
+SCHEDULE = _obj(
+    {
+        "room": ID,
+        "time_zone": NULL_STR,
+        "sessions": {"type": "array", "items": SESSION},
+        "next": {"oneOf": [{"type": "null"}, OCCURRENCE]},
+        "upcoming": {"type": "array", "items": OCCURRENCE},
+        "changes": {"type": "array", "items": CHANGE},
+        "reminder": REMINDER,
+    },
+    ["room", "time_zone", "sessions", "next", "upcoming", "changes", "reminder"],
+)
+SOBRIETY = _obj({"since": NULL_STR, "rooms": {"type": "array", "items": ID}}, ["since", "rooms"])
+MILESTONES = _obj(
+    {
+        "room": ID,
+        "since": NULL_STR,
+        "shared": BOOL,
+        "days": NULL_INT,
+        "next": {
+            "oneOf": [
+                {"type": "null"},
+                _obj({"day": STR, "label": STR, "key": STR}, ["day", "label", "key"]),
+            ]
+        },
+    },
+    ["room", "since", "shared", "days", "next"],
+)
+
+
+def _routine_paths() -> S:
+    room = [_path("room")]
+    return {
+        "/api/rooms/{room}/checkins": {
+            "post": _op(
+                "Today's check-in (members): shared as a card, or for facilitators only;"
+                " the note is screened like a message",
+                {"201": _json(CHECKIN_DONE)},
+                body=CHECKIN_BODY,
+                params=room,
+            ),
+            "get": _op(
+                "Who checked in today and each member's 30 days (the room's facilitators)",
+                {"200": _json(OVERVIEW)},
+                params=room,
+            ),
+        },
+        "/api/rooms/{room}/checkins/mine": {
+            "get": _op(
+                "My 30 days in this room: series, streak, today's check-in",
+                {"200": _json(MY_CHECKINS)},
+                params=room,
+            )
+        },
+        "/api/rooms/{room}/quiet": {
+            "get": _op(
+                "Members who neither posted nor checked in for `days` days (the room's"
+                " facilitators)",
+                {"200": _json(QUIET)},
+                params=[
+                    _path("room"),
+                    _query("days", {"type": "integer", "minimum": 1, "maximum": 365}),
+                ],
+            )
+        },
+        "/api/rooms/{room}/schedule": {
+            "get": _op(
+                "The room's weekly sessions, the next one, pinned changes, my reminder",
+                {"200": _json(SCHEDULE)},
+                params=room,
+            ),
+            "put": _op(
+                "Set the weekly sessions and time zone (the room's facilitators)",
+                {"200": _json(SCHEDULE)},
+                body=_obj(
+                    {
+                        "time_zone": STR,
+                        "sessions": {"type": "array", "items": SESSION, "maxItems": 14},
+                    },
+                    ["time_zone", "sessions"],
+                ),
+                params=room,
+            ),
+        },
+        "/api/rooms/{room}/schedule/changes": {
+            "post": _op(
+                "Move or cancel one session (the room's facilitators); pinned until it has passed",
+                {"201": _json(_obj({"change": CHANGE}, ["change"]))},
+                body=_obj(
+                    {
+                        "occurrence": STR,
+                        "kind": {"enum": ["moved", "cancelled"]},
+                        "new_start": STR,
+                        "note": {"type": "string", "maxLength": 300},
+                    },
+                    ["occurrence", "kind"],
+                ),
+                params=room,
+            )
+        },
+        "/api/rooms/{room}/schedule/reminder": {
+            "put": _op(
+                "Opt in to (or out of, with null) a reminder before each session",
+                {"200": _json(_obj({"reminder": REMINDER}, ["reminder"]))},
+                body=_obj(
+                    {"minutes_before": {"enum": [None, 15, 30, 60, 120, 1440]}},
+                    ["minutes_before"],
+                ),
+                params=room,
+            )
+        },
+        "/api/me/sobriety": {
+            "get": _op("My sobriety date (private to me)", {"200": _json(SOBRIETY)}),
+            "put": _op(
+                "Set or clear (null) my sobriety date",
+                {"200": _json(SOBRIETY)},
+                body=_obj({"since": {"type": ["string", "null"], "format": "date"}}, ["since"]),
+            ),
+        },
+        "/api/rooms/{room}/milestones": {
+            "get": _op("My milestones in this room", {"200": _json(MILESTONES)}, params=room),
+            "put": _op(
+                "Consent (or not) to celebrate my milestones in this room",
+                {"200": _json(MILESTONES)},
+                body=_obj({"share": BOOL}, ["share"]),
+                params=room,
+            ),
+        },
+    }
 
 
 # Errors are JSON, except where aiohttp's HTTP parser refuses a request before Hearth
@@ -767,7 +1041,13 @@ def openapi_document() -> S:
                     body=_obj(
                         {
                             "name": STR,
-                            "schedule": STR,
+                            "schedule": _obj(
+                                {
+                                    "time_zone": STR,
+                                    "sessions": {"type": "array", "items": SESSION, "maxItems": 14},
+                                },
+                                ["time_zone"],
+                            ),
                             "facilitators": {"type": "array", "items": ID, "maxItems": 20},
                             "agreement": STR,
                         },
@@ -1026,5 +1306,6 @@ def openapi_document() -> S:
             },
             **_alumni_paths(),
             **_access_paths(),
+            **_routine_paths(),
         },
     }

@@ -448,6 +448,7 @@ def message_dict(m: Message) -> dict[str, Any]:
         "reactions": m.reactions,
         "client_id": m.client_id,
         "removed": m.removed,
+        "card": None if m.deleted or m.removed else m.card,
     }
 
 
@@ -611,6 +612,7 @@ def alert_dict(a: Alert, evidence: list[dict[str, str]]) -> dict[str, Any]:
         "subject": {"id": a.subject.id, "name": a.subject.name},
         "message": a.message_seq,
         "held": a.held_id,
+        "checkin": a.checkin_id,
         "labels": list(a.labels),
         "evidence": evidence,
         "created_at": iso(a.created_at),

@@ -14,6 +14,7 @@ PURE = {
     "server/config.py",
     "server/ratelimit.py",
     "server/openapi.py",
+    "server/schedule.py",
     "server/totp.py",
     "server/export.py",
 }

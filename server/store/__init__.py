@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import HearthError
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     AuditEntry,
     AuthoredMessage,
     BreakGlass,
+    CheckIn,
     Cohort,
     Consent,
     ConsentDecision,
@@ -33,7 +34,9 @@ from ..models import (
     Held,
     HoldState,
     Invite,
+    MemberActivity,
     Message,
+    MilestoneShare,
     Outcome,
     Report,
     ReportState,
@@ -41,6 +44,8 @@ from ..models import (
     RoomKind,
     RoomState,
     RoomSummary,
+    ScheduleChangeRow,
+    ScheduleRow,
     TotpState,
     User,
 )
@@ -153,7 +158,7 @@ class Store(Protocol):
     async def create_cohort(
         self,
         name: str,
-        schedule: str,
+        schedule: tuple[str, str] | None,
         facilitator_ids: Sequence[int],
         agreement: str,
         created_by: int,
@@ -254,6 +259,7 @@ class Store(Protocol):
         labels: Sequence[str],
         rules: Sequence[str],
         now: float,
+        checkin_id: int | None = None,
     ) -> Alert: ...
     async def get_alert(self, alert_id: int) -> Alert | None: ...
     async def acknowledge_alerts_for_held(
@@ -430,6 +436,62 @@ class Store(Protocol):
     async def set_moderator(self, room_id: int, user_id: int, moderator: bool) -> bool: ...
     async def room_moderators(self, room_id: int) -> list[int]: ...
     async def set_notifications_muted(self, room_id: int, user_id: int, muted: bool) -> bool: ...
+
+    # ---- routine ----
+    async def add_card(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        """Post a card to the room log; a re-sent `client_id` returns the original."""
+
+    async def add_checkin(
+        self,
+        room_id: int,
+        author: User,
+        day: str,
+        values: tuple[int, int, bool],
+        note: str,
+        shared: bool,
+        labels: Sequence[str],
+        card: dict[str, Any] | None,
+        now: float,
+    ) -> tuple[CheckIn, Event | None]:
+        """Raises `Conflict` when this member already checked in that day."""
+
+    async def get_checkin(self, checkin_id: int) -> CheckIn | None: ...
+    async def checkins(
+        self, room_id: int, user_id: int | None, since_day: str
+    ) -> list[CheckIn]: ...
+    async def member_activity(self, room_id: int) -> list[MemberActivity]: ...
+    async def get_schedule(self, room_id: int) -> ScheduleRow | None: ...
+    async def set_schedule(
+        self, room_id: int, time_zone: str, sessions: str, by: int, now: float
+    ) -> None: ...
+    async def schedule_changes(self, room_id: int, since: float) -> list[ScheduleChangeRow]: ...
+    async def add_schedule_change(
+        self,
+        room_id: int,
+        author: User,
+        occurrence_at: float,
+        kind: str,
+        new_start: float | None,
+        note: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> tuple[ScheduleChangeRow, Event]: ...
+    async def set_reminder(self, room_id: int, user_id: int, minutes: int | None) -> None: ...
+    async def get_reminder(self, room_id: int, user_id: int) -> int | None: ...
+    async def set_sobriety_date(self, user_id: int, since: str | None) -> None: ...
+    async def get_sobriety_date(self, user_id: int) -> str | None: ...
+    async def set_milestone_share(self, room_id: int, user_id: int, share: bool) -> None: ...
+    async def milestone_rooms(self, user_id: int) -> list[int]: ...
+    async def milestone_shares(self, room_id: int | None = None) -> list[MilestoneShare]:
+        """Opted-in members (still in the room) with a sobriety date, per room."""
 
 
 class UnsupportedDatabase(HearthError):

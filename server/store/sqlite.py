@@ -44,6 +44,7 @@ from ..models import (
     Author,
     AuthoredMessage,
     BreakGlass,
+    CheckIn,
     Cohort,
     Consent,
     ConsentDecision,
@@ -54,7 +55,9 @@ from ..models import (
     Held,
     HoldState,
     Invite,
+    MemberActivity,
     Message,
+    MilestoneShare,
     Outcome,
     ReplyRef,
     Report,
@@ -63,6 +66,8 @@ from ..models import (
     RoomKind,
     RoomState,
     RoomSummary,
+    ScheduleChangeRow,
+    ScheduleRow,
     TotpState,
     User,
 )
@@ -128,7 +133,7 @@ USER_COLS = "u.id, u.username, u.display_name, u.role, u.hide_presence, u.hide_r
 MESSAGE_SQL = """
 SELECT m.seq, m.author_id, a.display_name, m.body, m.sent_at, m.client_id, m.edited_at,
        m.deleted_at, m.reply_to, r.author_id, ra.display_name, r.body, r.deleted_at,
-       m.removed_by
+       m.removed_by, m.card
 FROM messages m
 JOIN users a ON a.id = m.author_id
 LEFT JOIN messages r ON r.room_id = m.room_id AND r.seq = m.reply_to
@@ -556,7 +561,7 @@ class SqliteStore:
     async def create_cohort(
         self,
         name: str,
-        schedule: str,
+        schedule: tuple[str, str] | None,
         facilitator_ids: Sequence[int],
         agreement: str,
         created_by: int,
@@ -574,10 +579,15 @@ class SqliteStore:
                 (room_id, agreement, created_by, now),
             )
             cur = db.execute(
-                "INSERT INTO cohorts(name, schedule, room_id, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (name, schedule, room_id, created_by, now),
+                "INSERT INTO cohorts(name, room_id, created_by, created_at) VALUES (?, ?, ?, ?)",
+                (name, room_id, created_by, now),
             )
+            if schedule is not None:
+                db.execute(
+                    "INSERT INTO room_schedules(room_id, time_zone, sessions, updated_by,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (room_id, schedule[0], schedule[1], created_by, now),
+                )
             cohort_id = cur.lastrowid
             assert cohort_id is not None
             for uid in dict.fromkeys(facilitator_ids):
@@ -595,17 +605,20 @@ class SqliteStore:
 
     async def _cohorts(self, where: str, params: tuple[Any, ...]) -> list[Cohort]:
         rows = await self._r.execute_fetchall(
-            "SELECT c.id, c.name, c.schedule, c.room_id, r.agreement_version,"
+            "SELECT c.id, c.name, rs.time_zone, c.room_id, r.agreement_version,"
             " (SELECT group_concat(user_id) FROM room_members WHERE room_id = c.room_id"
-            "  AND role = 'facilitator')"
-            f" FROM cohorts c JOIN rooms r ON r.id = c.room_id {where} ORDER BY c.id",
+            "  AND role = 'facilitator'), rs.sessions"
+            " FROM cohorts c JOIN rooms r ON r.id = c.room_id"
+            f" LEFT JOIN room_schedules rs ON rs.room_id = c.room_id {where} ORDER BY c.id",
             params,
         )
         return [
             Cohort(
                 id=r[0],
                 name=r[1],
-                schedule=r[2],
+                schedule=None
+                if r[2] is None
+                else {"time_zone": r[2], "sessions": json.loads(r[6])},
                 room_id=r[3],
                 agreement_version=r[4],
                 facilitator_ids=tuple(int(x) for x in (r[5] or "").split(",") if x),
@@ -937,6 +950,10 @@ class SqliteStore:
     ) -> Event:
         def apply(db: sqlite3.Connection) -> None:
             self._own_live_message(db, room_id, seq, author_id)
+            if self._one_now(
+                db, "SELECT card FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
+            )[0]:
+                raise Forbidden("a card cannot be edited; delete it instead")
             db.execute(
                 "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
                 (self.keys.seal(text, _aad_body(room_id, seq)), now, room_id, seq),
@@ -1297,7 +1314,8 @@ class SqliteStore:
 
     ALERT_SQL = (
         "SELECT a.id, a.room_id, a.kind, a.urgent, a.subject_id, u.display_name, a.message_seq,"
-        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at"
+        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at,"
+        " a.checkin_id"
         " FROM alerts a JOIN users u ON u.id = a.subject_id "
     )
 
@@ -1316,6 +1334,7 @@ class SqliteStore:
             created_at=datetime.fromtimestamp(r[10], UTC),
             acknowledged_by=r[11],
             acknowledged_at=_dt(r[12]),
+            checkin_id=r[13],
         )
 
     async def create_alert(
@@ -1329,11 +1348,12 @@ class SqliteStore:
         labels: Sequence[str],
         rules: Sequence[str],
         now: float,
+        checkin_id: int | None = None,
     ) -> Alert:
         def job(db: sqlite3.Connection) -> tuple[int, list[Event]]:
             cur = db.execute(
                 "INSERT INTO alerts(room_id, kind, urgent, subject_id, message_seq, held_id,"
-                " labels, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " labels, rules, created_at, checkin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     room_id,
                     kind.value,
@@ -1344,6 +1364,7 @@ class SqliteStore:
                     json.dumps(list(labels)),
                     json.dumps(list(rules)),
                     now,
+                    checkin_id,
                 ),
             )
             assert cur.lastrowid is not None
@@ -2662,6 +2683,320 @@ class SqliteStore:
 
         return await self._write(job)
 
+    # ---- routine ----
+
+    def _card_now(
+        self,
+        db: sqlite3.Connection,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        """Inside a writer job: a card enters the room log like a message."""
+        seq = self._next_seq(db, room_id)
+        rows = _fetchall(
+            db,
+            "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at, card)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
+            (room_id, seq, author.id, client_id, text, now, json.dumps(card)),
+        )
+        if not rows:
+            self._latest[room_id] -= 1
+            row = self._one_now(
+                db,
+                "SELECT seq FROM messages WHERE room_id = ? AND author_id = ? AND client_id = ?",
+                (room_id, author.id, client_id),
+            )
+            original = self._message_now(db, room_id, row[0])
+            assert original is not None
+            return Posted(Event(room_id, original.seq, EventKind.POSTED, original), True)
+        self._log(room_id, seq, EventKind.POSTED, seq, author.id, now)
+        message = Message(
+            room_id=room_id,
+            seq=seq,
+            author=Author(author.id, author.display_name),
+            text=text,
+            sent_at=datetime.fromtimestamp(now, UTC),
+            client_id=client_id,
+            card=card,
+        )
+        return Posted(Event(room_id, seq, EventKind.POSTED, message), False)
+
+    async def add_card(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        def job(db: sqlite3.Connection) -> tuple[Posted, list[Event]]:
+            posted = self._card_now(db, room_id, author, client_id, text, card, now)
+            return posted, [] if posted.duplicate else [posted.event]
+
+        return await self._write(job)
+
+    CHECKIN_SQL = (
+        "SELECT c.id, c.room_id, c.user_id, u.display_name, c.day, c.mood, c.craving,"
+        " c.on_plan, c.note, c.shared, c.labels, c.message_seq, c.created_at"
+        " FROM checkins c JOIN users u ON u.id = c.user_id "
+    )
+
+    @staticmethod
+    def _checkin(r: Sequence[Any]) -> CheckIn:
+        return CheckIn(
+            id=r[0],
+            room_id=r[1],
+            user=Author(r[2], r[3]),
+            day=r[4],
+            mood=r[5],
+            craving=r[6],
+            on_plan=bool(r[7]),
+            note=r[8],
+            shared=bool(r[9]),
+            labels=tuple(json.loads(r[10])),
+            message_seq=r[11],
+            created_at=datetime.fromtimestamp(r[12], UTC),
+        )
+
+    async def add_checkin(
+        self,
+        room_id: int,
+        author: User,
+        day: str,
+        values: tuple[int, int, bool],
+        note: str,
+        shared: bool,
+        labels: Sequence[str],
+        card: dict[str, Any] | None,
+        now: float,
+    ) -> tuple[CheckIn, Event | None]:
+        mood, craving, on_plan = values
+
+        def job(db: sqlite3.Connection) -> tuple[tuple[int, Event | None], list[Event]]:
+            taken = self._one_now(
+                db,
+                "SELECT 1 FROM checkins WHERE room_id = ? AND user_id = ? AND day = ?",
+                (room_id, author.id, day),
+            )
+            if taken:
+                raise Conflict("you have already checked in today")
+            event: Event | None = None
+            if card is not None:
+                posted = self._card_now(db, room_id, author, f"checkin:{day}", note, card, now)
+                event = posted.event
+            cur = db.execute(
+                "INSERT INTO checkins(room_id, user_id, day, mood, craving, on_plan, note,"
+                " shared, labels, message_seq, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    room_id,
+                    author.id,
+                    day,
+                    mood,
+                    craving,
+                    int(on_plan),
+                    note,
+                    int(shared),
+                    json.dumps(list(labels)),
+                    None if event is None else event.seq,
+                    now,
+                ),
+            )
+            assert cur.lastrowid is not None
+            return (cur.lastrowid, event), [] if event is None else [event]
+
+        checkin_id, event = await self._write(job)
+        found = await self.get_checkin(checkin_id)
+        assert found is not None
+        return found, event
+
+    async def get_checkin(self, checkin_id: int) -> CheckIn | None:
+        row = await self._one(self._r, self.CHECKIN_SQL + "WHERE c.id = ?", (checkin_id,))
+        return None if row is None else self._checkin(row)
+
+    async def checkins(self, room_id: int, user_id: int | None, since_day: str) -> list[CheckIn]:
+        where = "WHERE c.room_id = ? AND c.day >= ?"
+        params: tuple[Any, ...] = (room_id, since_day)
+        if user_id is not None:
+            where += " AND c.user_id = ?"
+            params += (user_id,)
+        rows = await self._r.execute_fetchall(
+            self.CHECKIN_SQL + where + " ORDER BY c.day, c.user_id", params
+        )
+        return [self._checkin(r) for r in rows]
+
+    async def member_activity(self, room_id: int) -> list[MemberActivity]:
+        # (room_id, author_id, client_id) is indexed: the last post is an index walk.
+        rows = await self._r.execute_fetchall(
+            "SELECT rm.user_id, u.display_name, rm.role, rm.joined_at,"
+            " (SELECT max(sent_at) FROM messages m WHERE m.room_id = rm.room_id"
+            "  AND m.author_id = rm.user_id AND m.card IS NULL),"
+            " (SELECT max(created_at) FROM checkins c WHERE c.room_id = rm.room_id"
+            "  AND c.user_id = rm.user_id)"
+            " FROM room_members rm JOIN users u ON u.id = rm.user_id"
+            " WHERE rm.room_id = ? ORDER BY u.display_name COLLATE NOCASE",
+            (room_id,),
+        )
+        return [MemberActivity(Author(r[0], r[1]), Role(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    async def get_schedule(self, room_id: int) -> ScheduleRow | None:
+        row = await self._one(
+            self._r, "SELECT time_zone, sessions FROM room_schedules WHERE room_id = ?", (room_id,)
+        )
+        return None if row is None else ScheduleRow(row[0], row[1])
+
+    async def set_schedule(
+        self, room_id: int, time_zone: str, sessions: str, by: int, now: float
+    ) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            db.execute(
+                "INSERT INTO room_schedules(room_id, time_zone, sessions, updated_by, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET"
+                " time_zone = excluded.time_zone, sessions = excluded.sessions,"
+                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (room_id, time_zone, sessions, by, now),
+            )
+            return None, []
+
+        await self._write(job)
+
+    CHANGE_SQL = (
+        "SELECT id, room_id, occurrence_at, kind, new_start, note, created_by, message_seq"
+        " FROM schedule_changes "
+    )
+
+    async def schedule_changes(self, room_id: int, since: float) -> list[ScheduleChangeRow]:
+        rows = await self._r.execute_fetchall(
+            self.CHANGE_SQL + "WHERE room_id = ? AND max(occurrence_at, coalesce(new_start, 0))"
+            " >= ? ORDER BY occurrence_at",
+            (room_id, since),
+        )
+        return [ScheduleChangeRow(*r) for r in rows]
+
+    async def add_schedule_change(
+        self,
+        room_id: int,
+        author: User,
+        occurrence_at: float,
+        kind: str,
+        new_start: float | None,
+        note: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> tuple[ScheduleChangeRow, Event]:
+        def job(db: sqlite3.Connection) -> tuple[tuple[int, Event], list[Event]]:
+            if self._one_now(
+                db,
+                "SELECT 1 FROM schedule_changes WHERE room_id = ? AND occurrence_at = ?",
+                (room_id, occurrence_at),
+            ):
+                raise Conflict("that session already has a change")
+            posted = self._card_now(
+                db, room_id, author, f"schedule:{occurrence_at:.0f}", note, card, now
+            )
+            cur = db.execute(
+                "INSERT INTO schedule_changes(room_id, occurrence_at, kind, new_start, note,"
+                " created_by, created_at, message_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (room_id, occurrence_at, kind, new_start, note, author.id, now, posted.event.seq),
+            )
+            assert cur.lastrowid is not None
+            return (cur.lastrowid, posted.event), [posted.event]
+
+        change_id, event = await self._write(job)
+        row = await self._one(self._r, self.CHANGE_SQL + "WHERE id = ?", (change_id,))
+        return ScheduleChangeRow(*row), event
+
+    async def set_reminder(self, room_id: int, user_id: int, minutes: int | None) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            if minutes is None:
+                db.execute(
+                    "DELETE FROM session_reminders WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO session_reminders(room_id, user_id, minutes_before)"
+                    " VALUES (?, ?, ?) ON CONFLICT(room_id, user_id) DO UPDATE SET"
+                    " minutes_before = excluded.minutes_before",
+                    (room_id, user_id, minutes),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def get_reminder(self, room_id: int, user_id: int) -> int | None:
+        row = await self._one(
+            self._r,
+            "SELECT minutes_before FROM session_reminders WHERE room_id = ? AND user_id = ?",
+            (room_id, user_id),
+        )
+        return None if row is None else int(row[0])
+
+    async def set_sobriety_date(self, user_id: int, since: str | None) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            if since is None:
+                db.execute("DELETE FROM sobriety_dates WHERE user_id = ?", (user_id,))
+            else:
+                db.execute(
+                    "INSERT INTO sobriety_dates(user_id, since) VALUES (?, ?)"
+                    " ON CONFLICT(user_id) DO UPDATE SET since = excluded.since",
+                    (user_id, since),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def get_sobriety_date(self, user_id: int) -> str | None:
+        row = await self._one(
+            self._r, "SELECT since FROM sobriety_dates WHERE user_id = ?", (user_id,)
+        )
+        return None if row is None else str(row[0])
+
+    async def set_milestone_share(self, room_id: int, user_id: int, share: bool) -> None:
+        def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
+            if share:
+                db.execute(
+                    "INSERT OR IGNORE INTO milestone_shares(room_id, user_id) VALUES (?, ?)",
+                    (room_id, user_id),
+                )
+            else:
+                db.execute(
+                    "DELETE FROM milestone_shares WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def milestone_rooms(self, user_id: int) -> list[int]:
+        rows = await self._r.execute_fetchall(
+            "SELECT ms.room_id FROM milestone_shares ms JOIN room_members rm"
+            " ON rm.room_id = ms.room_id AND rm.user_id = ms.user_id"
+            " WHERE ms.user_id = ? ORDER BY ms.room_id",
+            (user_id,),
+        )
+        return [r[0] for r in rows]
+
+    async def milestone_shares(self, room_id: int | None = None) -> list[MilestoneShare]:
+        where = "" if room_id is None else " AND ms.room_id = ?"
+        rows = await self._r.execute_fetchall(
+            f"SELECT ms.room_id, {USER_COLS}, sd.since, rs.time_zone"
+            " FROM milestone_shares ms"
+            " JOIN room_members rm ON rm.room_id = ms.room_id AND rm.user_id = ms.user_id"
+            " JOIN sobriety_dates sd ON sd.user_id = ms.user_id"
+            " JOIN users u ON u.id = ms.user_id"
+            " LEFT JOIN room_schedules rs ON rs.room_id = ms.room_id"
+            f" WHERE u.suspended = 0{where} ORDER BY ms.room_id, u.id",
+            () if room_id is None else (room_id,),
+        )
+        return [MilestoneShare(r[0], _user(r[1:8]), r[8], r[9]) for r in rows]
+
 
 SEALED_AAD: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., str]]] = {
     ("messages", "body"): (("room_id", "seq"), lambda r, s: _aad_body(r, s)),
@@ -2752,6 +3087,7 @@ def _build_messages(
                 reply_to=reply,
                 reactions=reactions.get(r[0], {}),
                 removed=r[13] is not None,
+                card=json.loads(r[14]) if r[14] else None,
             )
         )
     return out

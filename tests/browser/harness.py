@@ -290,7 +290,18 @@ def make_program(server: Server) -> Program:
     )
     staff = Rest(server.url).login("rivera", STAFF_PASSWORD)
     cohort = staff.call(
-        "POST", "/api/cohorts", {"name": "Tuesday Evening IOP", "schedule": "Tue, Thu 6-9 pm"}
+        "POST",
+        "/api/cohorts",
+        {
+            "name": "Tuesday Evening IOP",
+            "schedule": {
+                "time_zone": "America/Chicago",
+                "sessions": [
+                    {"weekday": day, "time": "18:00", "duration_minutes": 180, "place": "Room 2"}
+                    for day in ("tuesday", "thursday")
+                ],
+            },
+        },
     )["cohort"]
     return Program(server, admin, staff, cohort)
 

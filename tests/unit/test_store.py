@@ -23,7 +23,7 @@ async def store(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 async def _room(store) -> tuple[object, int]:  # type: ignore[no-untyped-def]
     fran = await store.create_user("fran", "Fran", Role.FACILITATOR, "h", 0.0)
-    cohort = await store.create_cohort("Group", "", [fran.id], "agreement", fran.id, 0.0)
+    cohort = await store.create_cohort("Group", None, [fran.id], "agreement", fran.id, 0.0)
     return fran, cohort.room_id
 
 
