@@ -1566,14 +1566,13 @@ class SqliteStore:
         " FROM discharges d JOIN users u ON u.id = d.user_id "
     )
 
-    @staticmethod
-    def _discharge(r: Sequence[Any]) -> Discharge:
+    def _discharge(self, r: Sequence[Any]) -> Discharge:
         return Discharge(
             id=r[0],
             cohort_id=r[1],
             user=Author(r[2], r[3]),
             outcome=Outcome(r[4]),
-            note=r[5],
+            note=self.keys.open(r[5], _aad_discharge(r[1], r[2], r[7])),
             by=r[6],
             at=datetime.fromtimestamp(r[7], UTC),
             access_until=datetime.fromtimestamp(r[8], UTC),
@@ -1602,7 +1601,15 @@ class SqliteStore:
             cur = db.execute(
                 "INSERT INTO discharges(cohort_id, user_id, outcome, note, discharged_by,"
                 " discharged_at, access_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cohort_id, user_id, outcome.value, note, by, now, access_until),
+                (
+                    cohort_id,
+                    user_id,
+                    outcome.value,
+                    self.keys.seal_opt(note, _aad_discharge(cohort_id, user_id, now)),
+                    by,
+                    now,
+                    access_until,
+                ),
             )
             if access_until <= now:
                 db.execute(
@@ -1900,7 +1907,10 @@ class SqliteStore:
             "SELECT secret, confirmed_at, last_step FROM totp WHERE user_id = ?",
             (user_id,),
         )
-        return None if row is None else TotpState(row[0], row[1] is not None, row[2])
+        if row is None:
+            return None
+        secret = self.keys.open(row[0], _aad_totp(user_id)) or ""
+        return TotpState(secret, row[1] is not None, row[2])
 
     async def start_totp(self, user_id: int, secret: str) -> None:
         def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
@@ -1910,7 +1920,7 @@ class SqliteStore:
             db.execute(
                 "INSERT INTO totp(user_id, secret) VALUES (?, ?)"
                 " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, last_step = 0",
-                (user_id, secret),
+                (user_id, self.keys.seal(secret, _aad_totp(user_id))),
             )
             return None, []
 
@@ -2702,7 +2712,15 @@ class SqliteStore:
             "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at, card)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-            (room_id, seq, author.id, client_id, text, now, json.dumps(card)),
+            (
+                room_id,
+                seq,
+                author.id,
+                client_id,
+                self.keys.seal(text, _aad_body(room_id, seq)),
+                now,
+                json.dumps(card),
+            ),
         )
         if not rows:
             self._latest[room_id] -= 1
@@ -2747,8 +2765,7 @@ class SqliteStore:
         " FROM checkins c JOIN users u ON u.id = c.user_id "
     )
 
-    @staticmethod
-    def _checkin(r: Sequence[Any]) -> CheckIn:
+    def _checkin(self, r: Sequence[Any]) -> CheckIn:
         return CheckIn(
             id=r[0],
             room_id=r[1],
@@ -2757,7 +2774,7 @@ class SqliteStore:
             mood=r[5],
             craving=r[6],
             on_plan=bool(r[7]),
-            note=r[8],
+            note=self.keys.open(r[8], _aad_checkin(r[1], r[2], r[4])) or "",
             shared=bool(r[9]),
             labels=tuple(json.loads(r[10])),
             message_seq=r[11],
@@ -2801,7 +2818,7 @@ class SqliteStore:
                     mood,
                     craving,
                     int(on_plan),
-                    note,
+                    self.keys.seal(note, _aad_checkin(room_id, author.id, day)),
                     int(shared),
                     json.dumps(list(labels)),
                     None if event is None else event.seq,
@@ -3014,12 +3031,30 @@ SEALED_AAD: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., str]]] = 
     ("room_members", "mute_reason"): (("room_id", "user_id"), lambda r, u: _aad_mute(r, u)),
     ("audit_log", "detail"): (("id",), lambda i: f"a|{i}"),
     ("legal_holds", "reason"): (("id",), lambda i: f"lh|{i}"),
+    ("discharges", "note"): (
+        ("cohort_id", "user_id", "discharged_at"),
+        lambda c, u, t: _aad_discharge(c, u, t),
+    ),
+    ("checkins", "note"): (("room_id", "user_id", "day"), lambda r, u, d: _aad_checkin(r, u, d)),
+    ("totp", "secret"): (("user_id",), lambda u: _aad_totp(u)),
 }
 SEALED_COLUMNS = tuple(SEALED_AAD)
 
 
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _aad_discharge(cohort_id: int, user_id: int, at: float) -> str:
+    return f"dn|{cohort_id}|{user_id}|{at!r}"
+
+
+def _aad_checkin(room_id: int, user_id: int, day: str) -> str:
+    return f"ci|{room_id}|{user_id}|{day}"
+
+
+def _aad_totp(user_id: int) -> str:
+    return f"totp|{user_id}"
 
 
 def _aad_mute(room_id: int, user_id: int) -> str:

@@ -381,7 +381,7 @@ async def test_a_new_key_reseals_old_rows_in_the_background(tmp_path: Path, cloc
     old, new = new_key(), new_key()
     server, runner = await start_server(tmp_path, clock, data_key=Secret(encode_key(old)))
     fran = await server.chat.create_account(None, "fran", "Fran", PASSWORD, Role.FACILITATOR)
-    cohort = await server.chat.create_cohort(fran, "Group", "", [], None)
+    cohort = await server.chat.create_cohort(fran, "Group", None, [], None)
     for i in range(5):
         await server.chat.store.add_message(
             cohort.room_id, fran, f"c{i}", f"note {i}", None, clock()
@@ -431,3 +431,35 @@ async def test_the_audit_log_outlives_every_retention(world: World) -> None:
     assert {e.action for e in after} >= {"retention.purge", "login", "enrol", "cohort.create"}
     check = await store.verify_audit()
     assert check.broken_at is None and check.checked == len(after)
+
+
+async def test_checkins_discharge_notes_and_cards_are_sealed_too(world: World) -> None:
+    """Health data that arrived with the routine and discharge features: a check-in's
+    line (private, and on its shared card), the staff-only discharge note, a second
+    factor's secret."""
+    room = world.a.room
+    for shared in (False, True):
+        body = {"mood": 2, "craving": 3, "on_plan": True, "shared": shared}
+        who = world.bob if shared else world.alice
+        await who.call(
+            "POST",
+            f"/api/rooms/{room}/checkins",
+            {**body, "note": f"{CANARY} {shared}"},
+            expect=201,
+        )
+    await world.fran.call(
+        "POST",
+        f"/api/cohorts/{world.a.id}/discharges",
+        {"user": world.bob.user["id"], "outcome": "completed", "note": f"{CANARY} staff"},
+        expect=201,
+    )
+    await world.server.chat.store.start_totp(world.fran.user["id"], "JBSWY3DPEHPK3PXP")
+    _, seen = await world.fran.call("GET", f"/api/rooms/{room}/checkins", expect=200)
+    assert f"{CANARY} False" in str(seen)  # staff still read it through the server
+    assert await world.server.chat.store.checkpoint()
+    raw = raw_bytes(world)
+    assert b"canary-9c1e" not in raw and b"lighthouse" not in raw
+    assert b"JBSWY3DPEHPK3PXP" not in raw
+    for table, column in (("checkins", "note"), ("discharges", "note"), ("totp", "secret")):
+        rows = peek(world, f"SELECT {column} FROM {table}")
+        assert rows and all(isinstance(r[0], bytes) and r[0][:1] == VERSION for r in rows)
