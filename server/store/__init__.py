@@ -108,6 +108,7 @@ class Purged:
     room_id: int
     messages: int
     held: int
+    checkins: int = 0
 
 
 @dataclass(frozen=True)

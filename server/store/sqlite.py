@@ -2465,23 +2465,51 @@ class SqliteStore:
                     )
                 ]
                 held = len(held_ids)
+                # Daily check-ins are health records of the room too (their shared
+                # cards are messages, purged above).
+                checkin_ids = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
+                        " WHERE room_id = ? AND created_at < ?"
+                        f" AND user_id NOT IN ({spare}) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, *held_users, limit),
+                    )
+                ]
                 # Alerts about what is gone go with it (labels tie a person to a
                 # crisis); the audit log keeps that an alert was raised and handled.
-                for column, ids in (("message_seq", seqs), ("held_id", held_ids)):
+                for column, ids in (
+                    ("message_seq", seqs),
+                    ("held_id", held_ids),
+                    ("checkin_id", checkin_ids),
+                ):
                     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
                         db.execute(
                             f"DELETE FROM alerts WHERE room_id = ? AND {column} IN"
                             f" ({','.join('?' * len(chunk))})",
                             (room_id, *chunk),
                         )
-                if seqs or held:
+                if seqs or held or checkin_ids:
                     detail = json.dumps(
-                        {"messages": len(seqs), "held": held, "before": _iso(cutoff)}
+                        {
+                            "messages": len(seqs),
+                            "held": held,
+                            "checkins": len(checkin_ids),
+                            "before": _iso(cutoff),
+                        }
                     )
                     self._append_audit(
                         db, now, None, "retention.purge", None, None, room_id, detail
                     )
-                    out.append(Purged(room_id=room_id, messages=len(seqs), held=held))
+                    out.append(
+                        Purged(
+                            room_id=room_id,
+                            messages=len(seqs),
+                            held=held,
+                            checkins=len(checkin_ids),
+                        )
+                    )
             if out:
                 self._checkpoint_due = True
             return out, []

@@ -149,11 +149,18 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     await alice.post(room, f"{CANARY} i cant do this anymore, ending it tonight")  # alert
     await alice.answer({"type": "react", "room": room, "message": 1, "reaction": "heart"})
     await carol.post(other, "kept by the program default")
+    await world.bob.call(
+        "POST",
+        f"/api/rooms/{room}/checkins",
+        {"mood": 3, "craving": 2, "on_plan": True, "shared": False, "note": f"{CANARY} day"},
+        expect=201,
+    )
     await alice.close()
     await carol.close()
     sealed = sealed_bodies(world, room)
     sealed += [bytes(r[0]) for r in peek(world, "SELECT body FROM held_messages")]  # type: ignore[arg-type]
-    assert len(sealed) == 5
+    sealed += [bytes(r[0]) for r in peek(world, "SELECT note FROM checkins")]  # type: ignore[arg-type]
+    assert len(sealed) == 6
     assert peek(world, "SELECT count(*) FROM alerts WHERE room_id = ?", (room,)) == [(1,)]
     assert await server.chat.store.checkpoint()
     assert all(s in raw_bytes(world) for s in sealed)  # the scan can see them
@@ -162,21 +169,22 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     assert await server.chat.retention.purge() == []  # not yet
     server.clock.advance(DAY)
     purged = await server.chat.retention.purge()
-    assert [(p.room_id, p.messages, p.held) for p in purged] == [(room, 4, 1)]
+    assert [(p.room_id, p.messages, p.held, p.checkins) for p in purged] == [(room, 4, 1, 1)]
 
-    for table in ("messages", "events", "reactions", "held_messages", "alerts"):
+    for table in ("messages", "events", "reactions", "held_messages", "alerts", "checkins"):
         assert peek(world, f"SELECT count(*) FROM {table} WHERE room_id = ?", (room,)) == [(0,)]
     raw = raw_bytes(world)
     for s in sealed:
         assert s not in raw and s[-16:] not in raw  # not the row, not even its tag
     assert len(sealed_bodies(world, other)) == 1
-    for api, name in ((world.alice, "alice"), (world.admin, "admin")):
+    for api, name in ((world.alice, "alice"), (world.admin, "admin"), (world.bob, "bob")):
         await api.login(name)
     _, page = await world.alice.call("GET", f"/api/rooms/{room}/messages", expect=200)
     assert page["messages"] == []
     (entry,) = await audit(world, "retention.purge")
     assert entry["room"] == room and entry["actor"] is None
     assert entry["detail"]["messages"] == 4 and entry["detail"]["held"] == 1
+    assert entry["detail"]["checkins"] == 1
     # The room goes on: new messages continue the sequence.
     alice = await world.alice.connect()
     assert (await alice.post(room, "a new day"))["seq"] == 6
