@@ -2861,6 +2861,12 @@ class SqliteStore:
         assert found is not None
         return found, event
 
+    async def checkins_of(self, user_id: int) -> list[CheckIn]:
+        rows = await self._r.execute_fetchall(
+            self.CHECKIN_SQL + "WHERE c.user_id = ? ORDER BY c.created_at, c.id", (user_id,)
+        )
+        return [self._checkin(r) for r in rows]
+
     async def get_checkin(self, checkin_id: int) -> CheckIn | None:
         row = await self._one(self._r, self.CHECKIN_SQL + "WHERE c.id = ?", (checkin_id,))
         return None if row is None else self._checkin(row)
