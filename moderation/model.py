@@ -2,14 +2,18 @@
 
 Owns the featurizer shared with training (``tools/train_moderation.py``) and the packaged
 weights (``moderation/data/model.json``): one logistic regression per :class:`Label` over
-word unigrams, bigrams and a few engineered flags. The weights are read once at import;
-otherwise pure and stdlib only. Imports :mod:`moderation.labels` and nothing else of the
-project, so the features do not drift when the rule files change.
+word unigrams, bigrams, a few engineered flags and which rule families fired. The
+weights are read once at import; otherwise pure and stdlib only. Imports
+:mod:`moderation.labels` and nothing else of the project: the rules reach it only as the
+ids of those that fired.
 
-Meant to be unioned with :func:`moderation.rules.assess`: the rules are precise on wording
-they know, the model lifts recall on wording they do not.
+It has the last word in :func:`moderation.rules.assess` (see :func:`decide`): the rules
+are recall-first candidates, precise on wording they know and too eager on stories,
+jokes and idioms; the model, trained on thousands of labelled messages with those
+candidates as features, keeps a rule where it is reliable, outvotes it where it is not,
+and adds labels on wording no rule knows.
 
-Confidentiality: :class:`~moderation.labels.Evidence` phrases returned by :func:`labels`
+Confidentiality: :class:`~moderation.labels.Evidence` phrases returned by :func:`decide`
 are message content; show them to facilitators only and never log them.
 """
 
@@ -19,13 +23,14 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
 from moderation.labels import Evidence, Label
 
-FEATURE_VERSION: Final = 1
+FEATURE_VERSION: Final = 3
 """Bump whenever :func:`featurize` changes; weights trained on another version are refused."""
 
 LABELS: Final = tuple(Label)
@@ -195,8 +200,19 @@ def normal_tokens(text: str) -> list[str]:
     return _tokens(text)[0]
 
 
-def featurize(text: str, *, nfkc: bool = True) -> list[str]:
-    """The features of one message (a repeated n-gram repeats: weights count per use).
+def rule_features(rules: Iterable[str]) -> list[str]:
+    """``_R:`` features naming the rules that fired: ``"_R:crisis"`` and the rule's family
+    (``"_R:crisis.strong"``). The model learns from data how far each family is trusted."""
+    found: dict[str, None] = {}
+    for rule in rules:
+        label, _, rest = rule.partition(".")
+        found["_R:" + label] = None
+        found["_R:" + label + "." + rest.partition(".")[0]] = None
+    return list(found)
+
+
+def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> list[str]:
+    """The distinct features of one message.
 
     Lower case, NFKC, zero-width characters and apostrophes removed, light leetspeak
     undone, digits kept by shape only (every digit becomes ``0``; 988 and 911 become the
@@ -207,6 +223,7 @@ def featurize(text: str, *, nfkc: bool = True) -> list[str]:
     question, phone-number shape, e-mail, @handle, $cashtag, web address, a run of
     number words; and a few pairs of these (``_fp&_harm``).
 
+    ``rules``: the ids of the rules that fired on ``text`` (see :func:`rule_features`).
     ``nfkc=False``: ``text`` is already NFKC.
     """
     toks, lit, digits = _tokens(text, nfkc)
@@ -257,7 +274,10 @@ def featurize(text: str, *, nfkc: bool = True) -> list[str]:
     ):
         flags.append("_url")
     feats += flags
-    return feats
+    if rules:
+        feats += rule_features(rules)
+    # Each feature once: a word said a thousand times is not a thousand times the signal.
+    return list(dict.fromkeys(feats))
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +370,7 @@ def version() -> str:
 
 
 def thresholds() -> dict[Label, float]:
-    """The probability above which :func:`labels` gives each label."""
+    """The probability above which :func:`decide` gives each label."""
     return dict(_model().thresholds)
 
 
@@ -368,63 +388,39 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def predict(text: str) -> dict[Label, float]:
-    """The model's probability for each label.
+def predict(text: str, rules: Iterable[str] = ()) -> dict[Label, float]:
+    """The model's probability for each label, given the ids of the rules that fired.
 
     Raises:
         ModelUnavailable: the packaged weights did not load.
     """
     model = _model()
-    return dict(zip(LABELS, map(_sigmoid, _logits(model, featurize(text))), strict=True))
+    return dict(
+        zip(LABELS, map(_sigmoid, _logits(model, featurize(text, rules=rules))), strict=True)
+    )
 
 
-def labels(text: str) -> list[Evidence]:
-    """Evidence for each label whose probability is above its threshold.
+def decide(text: str, candidates: Sequence[Evidence], *, nfkc: bool = True) -> list[Evidence]:
+    """The final say over the rules' ``candidates``: the labels whose score is above the
+    threshold, each with the candidates' evidence for it, or (when no rule named it) the
+    word n-gram that pushed hardest as ``"<label>.model"`` evidence.
 
-    Each :class:`Evidence` has ``rule="<label>.model"`` and, as ``phrase``, the word
-    unigram or bigram of the (normalised) message that pushed hardest towards the label.
+    The score reads the words and which rule families fired, so a family that is often
+    wrong in some company (a past-tense story, a joke) is outvoted there, and wording no
+    rule knows can still be flagged. ``nfkc=False``: ``text`` is already NFKC.
 
     Raises:
         ModelUnavailable: the packaged weights did not load.
     """
     model = _model()
-    feats = featurize(text)
+    feats = featurize(text, nfkc=nfkc, rules=[e.rule for e in candidates])
     found: list[Evidence] = []
     for i, (z, cut) in enumerate(zip(_logits(model, feats), model.cut, strict=True)):
         if z > cut:
             label = LABELS[i]
-            found.append(Evidence(label, f"{label.value}.model", _phrase(model, feats, i)))
+            mine = [e for e in candidates if e.label is label]
+            found += mine or [Evidence(label, f"{label.value}.model", _phrase(model, feats, i))]
     return found
-
-
-def evidence_for(label: Label, text: str, *, nfkc: bool = True) -> Evidence | None:
-    """Evidence for one label if the model puts it above its threshold (only that
-    label's weights are summed, so it costs a fifth of :func:`labels`). ``nfkc=False``:
-    ``text`` is already NFKC.
-
-    Raises:
-        ModelUnavailable: the packaged weights did not load.
-    """
-    model = _model()
-    feats = featurize(text, nfkc=nfkc)
-    i = LABELS.index(label)
-    # The label's weights in feature order; zeros and absent features add nothing.
-    z = model.bias[i] + sum(filter(None, map(_column(model, i).get, feats)))
-    if z > model.cut[i]:
-        return Evidence(label, f"{label.value}.model", _phrase(model, feats, i))
-    return None
-
-
-_COLUMNS: dict[tuple[int, int], dict[str, float]] = {}
-
-
-def _column(model: _Weights, i: int) -> dict[str, float]:
-    """Feature -> weight for label number ``i`` (built once per weights and label)."""
-    key = (id(model), i)
-    column = _COLUMNS.get(key)
-    if column is None:
-        column = _COLUMNS[key] = {f: row[i] for f, row in model.weights.items() if row[i]}
-    return column
 
 
 def _phrase(model: _Weights, feats: list[str], i: int) -> str:

@@ -49,14 +49,37 @@ def _kept(evidence: Evidence) -> bool:
     )
 
 
+# Rule families whose precision was at least 0.95 (with 10 or more hits) on the
+# generated corpora in tools/moderation_corpus/, which the rules were not tuned on.
+_TRUSTED_FAMILIES = frozenset(
+    {
+        "contact_info.phone",
+        "contact_info.email",
+        "contact_info.address",
+        "contact_info.handle",
+        "contact_info.my_details",
+        "contact_info.platform",
+        "relapse_risk.recent_use",
+        "substance_acquisition.who_has",
+        "substance_acquisition.offer",
+        "substance_acquisition.buy_for_me",
+        "harassment.insult",
+        "harassment.urging_harm",
+        "harassment.exclusion",
+    }
+)
+
+
+def _trusted(evidence: Evidence) -> bool:
+    # Crisis and relapse risk are recall first: a missed crisis can cost a life, and
+    # relapse risk only asks a facilitator to reach out (PRODUCT.md), a cheap mistake.
+    if evidence.label in (Label.crisis, Label.relapse_risk):
+        return True
+    family = evidence.rule.split(".", 2)
+    return f"{family[0]}.{family[1]}" in _TRUSTED_FAMILIES if len(family) > 1 else False
+
+
 _DEFAULT_CONTEXT = Context()
-
-
-def _learned_crisis(text: str) -> Evidence | None:
-    try:
-        return model.evidence_for(Label.crisis, text, nfkc=False)
-    except model.ModelUnavailable:
-        return None  # rules alone still meet the bar; the model only adds recall
 
 
 def _phone(lit: str) -> Evidence | None:
@@ -66,18 +89,11 @@ def _phone(lit: str) -> Evidence | None:
     return None
 
 
-def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = True) -> Assessment:
-    """The labels a message earns, with evidence a facilitator may read.
+def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]]:
+    """Every rule family's evidence for ``text`` (recall first), and ``text`` as NFKC.
 
-    Args:
-        text: the message body, any length (only the first 20,000 characters are read).
-        context: where the message is posted; detection does not depend on it today.
-        use_keys: skip rules whose key words are absent (turn off only to test the index).
-
-    Returns:
-        An :class:`Assessment`; ``flagged`` is False for an ordinary message.
+    ``use_keys``: skip rules whose key words are absent (turn off only to test the index).
     """
-    del context  # Same detection in every room; the room's policy decides the action.
     text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     lit = light(text, nfkc=False)
     views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
@@ -101,19 +117,41 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
         if found_cue is not None:
             evidence.append(Evidence(Label.crisis, f"crisis.strong.{found_cue[0]}", found_cue[1]))
             labels.add(Label.crisis)
-    if Label.crisis not in labels:
-        # Last, the learned model, for crisis only: a false crisis alert costs a look,
-        # a missed one can cost a life; for the other labels it added false alarms.
-        learned = _learned_crisis(text)
-        if learned is not None:
-            evidence.append(learned)
-            labels.add(Label.crisis)
-    if Label.crisis in labels:
-        # A crisis outranks the rest: relapse is part of it, and the net's other guesses
-        # on a crisis message are usually its means ("pills") or its despair.
-        evidence = [e for e in evidence if e.label not in _FOLDED_INTO_CRISIS or _kept(e)]
-    if not any(e.label is Label.contact_info for e in evidence) and contact.PHONE_HINT.search(lit):
+    if Label.contact_info not in labels and contact.PHONE_HINT.search(lit):
         found = _phone(lit)
         if found is not None:
             evidence.append(found)
+    return text, evidence
+
+
+def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = True) -> Assessment:
+    """The labels a message earns, with evidence a facilitator may read.
+
+    The rules propose (:func:`candidates`); the learned model decides, reading the words
+    and which rules fired (:func:`moderation.model.decide`). Without its weights the
+    rules' candidates stand as they are.
+
+    Args:
+        text: the message body, any length (only the first 20,000 characters are read).
+        context: where the message is posted; detection does not depend on it today.
+        use_keys: skip rules whose key words are absent (turn off only to test the index).
+
+    Returns:
+        An :class:`Assessment`; ``flagged`` is False for an ordinary message.
+    """
+    del context  # Same detection in every room; the room's policy decides the action.
+    text, found = candidates(text, use_keys=use_keys)
+    try:
+        evidence = model.decide(text, found, nfkc=False)
+    except model.ModelUnavailable:
+        evidence = found
+    else:
+        # Never outvoted: crisis and relapse-risk candidates, and the rule families that
+        # proved precise on thousands of messages they were not written against.
+        kept = {e.label for e in evidence}
+        evidence += [e for e in found if e.label not in kept and _trusted(e)]
+    if any(e.label is Label.crisis for e in evidence):
+        # A crisis outranks the rest: relapse is part of it, and the net's other guesses
+        # on a crisis message are usually its means ("pills") or its despair.
+        evidence = [e for e in evidence if e.label not in _FOLDED_INTO_CRISIS or _kept(e)]
     return Assessment(labels=frozenset(e.label for e in evidence), evidence=tuple(evidence))

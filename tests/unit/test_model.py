@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from moderation import model
-from moderation.labels import Label
+from moderation.labels import Evidence, Label
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOLDOUT = Path(__file__).with_name("moderation_holdout.jsonl")
@@ -40,7 +40,7 @@ def test_obvious_cases() -> None:
     assert crisis[Label.crisis] > model.thresholds()[Label.crisis]
     calm = model.predict("see everyone at group on thursday, i'll bring coffee")
     assert not any(p > model.thresholds()[label] for label, p in calm.items())
-    assert model.labels("see everyone at group on thursday, i'll bring coffee") == []
+    assert model.decide("see everyone at group on thursday, i'll bring coffee", []) == []
 
 
 def test_labels_respect_thresholds() -> None:
@@ -49,7 +49,7 @@ def test_labels_respect_thresholds() -> None:
     for text in texts[:80]:
         probs = model.predict(text)
         # Exactly the labels above threshold (skip scores within rounding of the cut).
-        given = {e.label for e in model.labels(text)}
+        given = {e.label for e in model.decide(text, [])}
         for label, p in probs.items():
             if abs(p - cuts[label]) > 1e-6:
                 assert (label in given) == (p > cuts[label]), (label, p)
@@ -57,7 +57,7 @@ def test_labels_respect_thresholds() -> None:
 
 def test_evidence_is_an_ngram_of_the_input() -> None:
     text = "I'm gonna end it tonight. I have the pills counted out"
-    found = model.labels(text)
+    found = model.decide(text, [])
     assert any(e.label is Label.crisis for e in found)
     tokens = model.normal_tokens(text)
     ngrams = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
@@ -65,6 +65,25 @@ def test_evidence_is_an_ngram_of_the_input() -> None:
         assert e.rule == f"{e.label.value}.model"
         assert e.phrase in ngrams
         assert e.phrase not in repr(e)
+
+
+def test_rules_that_fired_are_features_and_their_evidence_is_kept() -> None:
+    """The rules' candidates reach the model as features; when the model keeps a
+    label, the rule's own evidence is what the facilitator reads."""
+    assert model.rule_features(["crisis.strong.means", "crisis.cues"]) == [
+        "_R:crisis",
+        "_R:crisis.strong",
+        "_R:crisis.cues",
+    ]
+    text = "i'm going to kill myself tonight, the pills are counted out"
+    feats = model.featurize(text, rules=["crisis.strong.means"])
+    assert "_R:crisis.strong" in feats
+    rule = Evidence(Label.crisis, "crisis.strong.means", "pills")
+    assert model.decide(text, [rule]) == [rule]
+    # A rule's guess in a calm, past-tense story is outvoted.
+    story = "two years ago i used to buy from a guy downtown, today i got my chip"
+    guess = Evidence(Label.substance_acquisition, "substance_acquisition.cues", "buy")
+    assert model.decide(story, [guess]) == []
 
 
 def test_featurize_is_pure_and_normalises() -> None:
