@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,8 @@ def fast_passwords() -> Passwords:
 async def start_server(
     tmp_path: Path, clock: Clock, **overrides: Any
 ) -> tuple[Server, web.AppRunner]:
-    settings = Settings(database=f"sqlite:///{tmp_path / 'hearth.db'}", port=0, **overrides)
+    overrides.setdefault("database", f"sqlite:///{tmp_path / 'hearth.db'}")
+    settings = Settings(port=0, **overrides)
     app = make_app(settings, clock=clock, passwords=fast_passwords())
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -82,6 +84,15 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
+    if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
+        # `make test-pg`: the end-to-end suite again, on PostgreSQL.
+        from tests.services import pg_database
+
+        async with pg_database() as url:
+            srv, runner = await start_server(tmp_path, clock, database=url)
+            yield srv
+            await runner.cleanup()
+        return
     srv, runner = await start_server(tmp_path, clock)
     yield srv
     await runner.cleanup()

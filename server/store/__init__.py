@@ -231,7 +231,12 @@ class UnsupportedDatabase(HearthError):
 
 
 def open_store(url: str, *, synchronous: str = "FULL") -> Store:
-    """Pick the engine for a database URL (`sqlite:///path` or `sqlite:///:memory:`)."""
+    """Pick the engine for a database URL (`sqlite:///path`, `sqlite:///:memory:`, or
+    `postgresql://user@host/db`, which needs the `scale` extra: asyncpg)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PgStore
+
+        return PgStore(url)
     if url.startswith("sqlite://"):
         from .sqlite import SqliteStore
 

@@ -1,5 +1,7 @@
-"""The Store protocol on the real SQLite engine (no mocks): group commit, isolation of a
-bad write, idempotent sends, gap-free sequences, and a reopened file keeps everything."""
+"""The Store protocol as a contract, run on both real engines (no mocks): SQLite and
+PostgreSQL (a database of its own per test, dropped after). Group commit, isolation of
+a bad write, idempotent sends, gap-free sequences, and a reopened store keeps
+everything."""
 
 from __future__ import annotations
 
@@ -11,11 +13,21 @@ import pytest
 from server.errors import Conflict, NotFound
 from server.models import EventKind, Role
 from server.store import open_store
+from tests.services import pg_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'h.db'}"
+        return
+    async with pg_database() as pg:
+        yield pg
 
 
 @pytest.fixture
-async def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = open_store(f"sqlite:///{tmp_path / 'h.db'}")
+async def store(url: str):  # type: ignore[no-untyped-def]
+    s = open_store(url)
     await s.open()
     yield s
     await s.close()
@@ -83,8 +95,7 @@ async def test_log_replays_current_state_in_order(store) -> None:  # type: ignor
     assert events[1].message.reply_to.excerpt == "first, edited"
 
 
-async def test_everything_survives_reopening(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'h.db'}"
+async def test_everything_survives_reopening(url: str) -> None:
     first = open_store(url)
     await first.open()
     fran, room = await _room(first)
