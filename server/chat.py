@@ -31,7 +31,7 @@ from .errors import (
 from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
-from .ratelimit import TokenBuckets
+from .ratelimit import SharedBuckets, TokenBuckets
 from .store import Membership, Posted, Store
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ class Chat:
             clock=clock,
         )
         self.sends = TokenBuckets(settings.send_rate, settings.send_burst, clock)
+        # Several processes: one bucket per person across all of them (relay.py).
+        self.shared_sends: SharedBuckets | None = None
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
         self._typing: dict[tuple[int, int], float] = {}
@@ -152,8 +154,7 @@ class Chat:
         check_password_rules(password, username=user.username, display_name=user.display_name)
         await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         ended = await self.store.delete_user_sessions(user.id)
-        for conn in self.hub.connections_of_sessions(ended):
-            conn.end(CLOSE_SESSION_ENDED, "password changed")
+        self.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "password changed")
         await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
     async def login(self, username: str, password: str) -> Authenticated:
@@ -218,15 +219,13 @@ class Chat:
         ended = await self.store.delete_sessions_before(
             now - self.settings.session_idle_seconds, now - self.settings.session_absolute_seconds
         )
-        for conn in self.hub.connections_of_sessions(ended):
-            conn.end(CLOSE_SESSION_ENDED, "session expired")
+        self.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "session expired")
         return len(ended)
 
     async def _end_sessions(self, digests: list[bytes], reason: str) -> None:
         for digest in digests:
             await self.store.delete_session(digest)
-        for conn in self.hub.connections_of_sessions(digests):
-            conn.end(CLOSE_SESSION_ENDED, reason)
+        self.bus.end_sessions(digests, CLOSE_SESSION_ENDED, reason)
 
     async def keep_alive(self, conn: Connection) -> None:
         """Frames on a live socket count as activity for its session."""
@@ -396,8 +395,17 @@ class Chat:
     def forget_member(self, room: int, user_id: int) -> None:
         """Membership changed in the store (mute, removal, acceptance)."""
         self._members.pop((room, user_id), None)
+        self.bus.forget(room, user_id)
 
     def _forget_room(self, room: int) -> None:
+        self.forget_cached(room, None)
+        self.bus.forget(room, None)
+
+    def forget_cached(self, room: int, user_id: int | None) -> None:
+        """This process's cache only (another process changed the membership)."""
+        if user_id is not None:
+            self._members.pop((room, user_id), None)
+            return
         for key in [k for k in self._members if k[0] == room]:
             del self._members[key]
 
@@ -436,7 +444,10 @@ class Chat:
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
         if not user.role.is_staff:
-            self.sends.take(user.id)
+            if self.shared_sends is not None:
+                await self.shared_sends.take(user.id)
+            else:
+                self.sends.take(user.id)
             if membership.accepted_version < membership.agreement_version:
                 raise HearthError(
                     f"please read and accept version {membership.agreement_version} of the"
@@ -515,13 +526,14 @@ class Chat:
 
         A second tab or a reconnect storm changes nothing, so it costs nothing: without
         this, n connections arriving in one room would send n² frames."""
-        online = self.hub.online(room)
+        online = self.bus.online(room, self.hub.online(room))
         last = self._presence.get(room)
         if last is not None and last[0] == online:
             return False
         frame = p.presence_frame(room, online)
         self._presence[room] = (online, frame)
-        self.bus.publish(room, frame)
+        # Every process announces to its own sockets (the bus shared who is here).
+        self.hub.deliver(room, frame)
         return True
 
     async def resume(self, conn: Connection, frame: p.ResumeFrame) -> list[HearthError]:
@@ -557,6 +569,13 @@ class Chat:
                 # happens with nothing pending and no await in between.
                 while pending := conn.take_pending(room):
                     for seq, live in pending:
+                        if seq > position + 1:
+                            # A relay from another process was lost: the log has it.
+                            for event in await self.store.events_after(
+                                room, position, seq - position - 1
+                            ):
+                                await conn.replay(p.event_frame(event))
+                                position = event.seq
                         if seq > position:
                             await conn.replay_encoded(live)
                             position = seq

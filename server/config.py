@@ -58,6 +58,10 @@ class Settings:
     program_name: str = "Hearth"
     # Durability: the SQLite synchronous level. FULL survives a power cut.
     sqlite_synchronous: str = "FULL"
+    # Several processes: the Redis that relays live events between them (empty: one
+    # process, no Redis), and a prefix so deployments can share one Redis.
+    redis_url: Secret = field(default_factory=lambda: Secret(""))
+    redis_prefix: str = "hearth"
     log_level: str = "INFO"
     secret_key: Secret = field(default_factory=lambda: Secret(""))
 
@@ -83,7 +87,7 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else None
             if f.name == "allowed_origins":
                 values[f.name] = _origins(raw)
-            elif f.name == "secret_key":
+            elif f.name in ("secret_key", "redis_url"):
                 values[f.name] = Secret(raw)
             elif isinstance(default, bool):
                 values[f.name] = _bool(raw)
