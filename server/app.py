@@ -139,6 +139,7 @@ async def _relayed(
         settings.redis_url,
         prefix=settings.redis_prefix,
         replay_limit=settings.replay_limit,
+        heartbeat=settings.presence_heartbeat_seconds,
     )
     chat = Chat(settings, store, hub, bus, clock=clock, passwords=passwords)
     bus.on_presence = chat.announce_presence

@@ -62,6 +62,9 @@ class Settings:
     # process, no Redis), and a prefix so deployments can share one Redis.
     redis_url: Secret = field(default_factory=lambda: Secret(""))
     redis_prefix: str = "hearth"
+    # Each process says who is connected to it this often; one silent for three beats
+    # (killed) drops out of every room's presence.
+    presence_heartbeat_seconds: float = 5.0
     log_level: str = "INFO"
     secret_key: Secret = field(default_factory=lambda: Secret(""))
 

@@ -17,7 +17,7 @@ task of its own; when Redis is down the relays are dropped and, once it is back,
 marker with each room's highest sequence tells the other processes to catch up.
 
 Presence: each process shares who is connected to it per room (on change, and a full
-snapshot as a heartbeat); a process not heard from for `PRESENCE_TTL` seconds (it
+snapshot as a heartbeat); a process not heard from for three heartbeats (it
 crashed) is dropped from every room's list.
 """
 
@@ -46,8 +46,6 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 OUTBOX = 10_000
-HEARTBEAT = 5.0
-PRESENCE_TTL = 3 * HEARTBEAT
 BACKOFF_MAX = 2.0
 # Redis answers in well under a millisecond on a LAN; waiting longer than this means
 # it is in trouble, and a send must not wait on it.
@@ -65,8 +63,10 @@ class RedisBus:
         *,
         prefix: str = "hearth",
         replay_limit: int = 500,
+        heartbeat: float = 5.0,
     ) -> None:
         self.hub = hub
+        self.heartbeat = heartbeat
         self.store = store
         self.channel = f"{prefix}:bus"
         self.origin = secrets.token_hex(8)
@@ -75,7 +75,7 @@ class RedisBus:
             url,
             socket_connect_timeout=2,
             socket_timeout=None,
-            health_check_interval=HEARTBEAT,
+            health_check_interval=heartbeat,
             retry=Retry(NoBackoff(), 0),
         )
         self._out: asyncio.Queue[str] = asyncio.Queue(maxsize=OUTBOX)
@@ -347,9 +347,9 @@ class RedisBus:
 
     async def _heartbeat(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT)
+            await asyncio.sleep(self.heartbeat)
             self._send("h", rooms=self._shared)
-            cutoff = time.monotonic() - PRESENCE_TTL
+            cutoff = time.monotonic() - 3 * self.heartbeat
             for origin in [o for o, t in self._heard.items() if t < cutoff]:
                 self._drop(origin)
 
