@@ -106,3 +106,33 @@ async def test_everything_survives_reopening(url: str) -> None:
     assert [m.text for m in await again.history(room, None, 10)] == ["kept"]
     assert (await again.add_message(room, fran, "n", "next", None, 2.0)).event.seq == 2
     await again.close()
+
+
+async def test_two_processes_stores_on_postgresql_share_a_gap_free_sequence() -> None:
+    """Two processes' stores writing to one room at once: the room row's lock orders
+    them. (PostgreSQL only: SQLite is one process's file.)"""
+    async with pg_database() as url:
+        await _two_writers(url)
+
+
+async def _two_writers(url: str) -> None:
+    first, second = open_store(url), open_store(url)
+    await first.open()
+    await second.open()
+    try:
+        fran, room = await _room(first)
+        published: list[int] = []
+        first.on_commit(lambda events: published.extend(e.seq for e in events))
+        second.on_commit(lambda events: published.extend(e.seq for e in events))
+        posted = await asyncio.gather(
+            *(
+                (first if i % 2 else second).add_message(room, fran, f"c{i}", "m", None, 1.0)
+                for i in range(200)
+            )
+        )
+        assert sorted(p.event.seq for p in posted) == list(range(1, 201))
+        assert sorted(published) == list(range(1, 201))
+        assert [e.seq for e in await second.events_after(room, 0, 500)] == list(range(1, 201))
+    finally:
+        await first.close()
+        await second.close()
