@@ -131,7 +131,7 @@ async def _relayed(
     passwords: Passwords | None,
 ) -> AsyncIterator[Chat]:
     """Chat for one of several processes: the Redis bus and shared send limits."""
-    from .relay import RedisBuckets, RedisBus
+    from .relay import RedisBuckets, RedisBus, RedisLoginThrottle
 
     bus = RedisBus(
         hub,
@@ -152,12 +152,23 @@ async def _relayed(
         prefix=settings.redis_prefix,
     )
     chat.shared_sends = buckets
+    throttle = RedisLoginThrottle(
+        settings.redis_url,
+        chat.throttle,
+        failures=settings.login_failures,
+        window=settings.login_window_seconds,
+        max_backoff=settings.login_max_backoff_seconds,
+        clock=clock,
+        prefix=settings.redis_prefix,
+    )
+    chat.shared_throttle = throttle
     await bus.start()
     try:
         yield chat
     finally:
         await bus.stop()
         await buckets.close()
+        await throttle.close()
 
 
 async def _close_sockets(app: web.Application) -> None:

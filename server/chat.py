@@ -31,7 +31,7 @@ from .errors import (
 from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
-from .ratelimit import SharedBuckets, TokenBuckets
+from .ratelimit import SharedBuckets, SharedThrottle, TokenBuckets
 from .store import Membership, Posted, Store
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ class Chat:
         self.sends = TokenBuckets(settings.send_rate, settings.send_burst, clock)
         # Several processes: one bucket per person across all of them (relay.py).
         self.shared_sends: SharedBuckets | None = None
+        self.shared_throttle: SharedThrottle | None = None
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
         self._typing: dict[tuple[int, int], float] = {}
@@ -158,18 +159,27 @@ class Chat:
         await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
     async def login(self, username: str, password: str) -> Authenticated:
-        self.throttle.check(username)
+        if self.shared_throttle is not None:
+            await self.shared_throttle.check(username)
+        else:
+            self.throttle.check(username)
         found = await self.store.find_login(username)
         # Unknown users are verified against a dummy hash: same answer, same time.
         ok = await self.passwords.verify(found[1] if found else None, password)
         if not found or not ok or found[0].suspended:
-            self.throttle.failed(username)
+            if self.shared_throttle is not None:
+                await self.shared_throttle.failed(username)
+            else:
+                self.throttle.failed(username)
             await self.audit(
                 None, "login.failed", subject_type="user", subject_id=found[0].id if found else None
             )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
         user, pw_hash = found
-        self.throttle.succeeded(username)
+        if self.shared_throttle is not None:
+            await self.shared_throttle.succeeded(username)
+        else:
+            self.throttle.succeeded(username)
         if self.passwords.needs_rehash(pw_hash):
             await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         token = await self._new_session(user)

@@ -40,3 +40,11 @@ class SharedBuckets(Protocol):
         """Raises:
         RateLimited: with the seconds until one token is back.
         """
+
+
+class SharedThrottle(Protocol):
+    """The login throttle shared by every process (relay.RedisLoginThrottle)."""
+
+    async def check(self, username: str) -> None: ...
+    async def failed(self, username: str) -> None: ...
+    async def succeeded(self, username: str) -> None: ...

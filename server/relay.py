@@ -1,8 +1,9 @@
 """The Redis bus: live fan-out and shared limits across several Hearth processes.
 
-Owns: `RedisBus` (the `Bus` protocol over one Redis pub/sub channel per deployment) and
-`RedisBuckets` (send rate limits shared by every process). May import: bus, hub,
-models, protocol, errors, ratelimit, store (the protocol only), redis.
+Owns: `RedisBus` (the `Bus` protocol over one Redis pub/sub channel per deployment),
+`RedisBuckets` (send rate limits) and `RedisLoginThrottle` (login back-off), both
+shared by every process. May import: auth, bus, hub, models, protocol, errors,
+ratelimit, store (the protocol only), redis.
 
 Redis is never the record. A message exists once it is committed in the store; after
 the commit each process publishes "room R has event N" (with the encoded frame, to
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import secrets
@@ -36,6 +38,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from .auth import LoginThrottle
 from .errors import HearthError, RateLimited
 from .hub import Hub
 from .models import Event
@@ -426,6 +429,110 @@ class RedisBuckets:
                     )
                 return
         self._local.take(key)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._redis.aclose()
+
+
+# Login failures per typed name: the LoginThrottle rules (auth.py), shared.
+FAILED_LUA = """
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local s = redis.call('HMGET', KEYS[1], 'count', 'start', 'locked')
+local count = tonumber(s[1]) or 0
+local start = tonumber(s[2]) or now
+local locked = tonumber(s[3]) or 0
+if now - start > window then
+  count = 0
+  start = now
+end
+count = count + 1
+local over = count - limit
+if over >= 0 then
+  locked = now + math.min(max, 2 ^ over)
+end
+redis.call('HSET', KEYS[1], 'count', count, 'start', tostring(start), 'locked', tostring(locked))
+redis.call('EXPIRE', KEYS[1], math.ceil(window + max) + 1)
+return tostring(locked)
+"""
+
+
+class RedisLoginThrottle:
+    """The login throttle shared by every process, so spreading guesses over them
+    gains nothing. Names are keyed by a hash (Redis never holds a username). If Redis
+    cannot answer at once, this process's own throttle decides."""
+
+    def __init__(
+        self,
+        url: str,
+        local: LoginThrottle,
+        *,
+        failures: int,
+        window: float,
+        max_backoff: float,
+        clock: Callable[[], float],
+        prefix: str = "hearth",
+    ) -> None:
+        self._local = local
+        self._args = (failures, window, max_backoff)
+        self._clock = clock
+        self._prefix = prefix
+        self._redis = aioredis.from_url(
+            url,
+            socket_connect_timeout=LIMIT_TIMEOUT,
+            socket_timeout=LIMIT_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._failed = self._redis.register_script(FAILED_LUA)
+        self._down_until = 0.0
+
+    def _key(self, username: str) -> str:
+        digest = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
+        return f"{self._prefix}:login:{digest}"
+
+    def _usable(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _down(self, exc: Exception) -> None:
+        log.warning("shared login throttle unavailable: %s", type(exc).__name__)
+        self._down_until = time.monotonic() + 1.0
+
+    async def check(self, username: str) -> None:
+        self._local.check(username)
+        if not self._usable():
+            return
+        try:
+            locked = await self._redis.hget(self._key(username), "locked")
+        except Exception as exc:  # noqa: BLE001 - the local throttle still holds
+            self._down(exc)
+            return
+        now = self._clock()
+        if locked is not None and float(locked) > now:
+            raise RateLimited(
+                "too many attempts; please wait before trying again",
+                retry_after=float(locked) - now,
+            )
+
+    async def failed(self, username: str) -> None:
+        self._local.failed(username)
+        if not self._usable():
+            return
+        try:
+            await self._failed(keys=[self._key(username)], args=[*self._args, self._clock()])
+        except Exception as exc:  # noqa: BLE001
+            self._down(exc)
+
+    async def succeeded(self, username: str) -> None:
+        self._local.succeeded(username)
+        if not self._usable():
+            return
+        try:
+            await self._redis.delete(self._key(username))
+        except Exception as exc:  # noqa: BLE001
+            self._down(exc)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -203,9 +203,19 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
     """One deployment, in phases: members on different processes chat both ways and
     see each other; concurrent writers share one gap-free sequence; send limits and a
     mute hold across processes; a SIGKILLed process's client resumes on the other."""
-    a = await cluster.node(HEARTH_SEND_BURST="30", HEARTH_SEND_RATE="0.01")
-    b = await cluster.node(HEARTH_SEND_BURST="30", HEARTH_SEND_RATE="0.01")
+    limits = {"HEARTH_SEND_BURST": "30", "HEARTH_SEND_RATE": "0.01", "HEARTH_LOGIN_FAILURES": "2"}
+    a = await cluster.node(**limits)
+    b = await cluster.node(**limits)
     g = await _group(cluster, a, b)
+
+    # -- login guesses spread over processes count as one: the second failure (on b)
+    # locks the name on a too.
+    guesser_a, guesser_b = cluster.api(a), cluster.api(b)
+    wrong = {"username": "nobody", "password": "not the password"}
+    await guesser_a.call("POST", "/api/session", wrong, expect=401)
+    await guesser_b.call("POST", "/api/session", wrong, expect=401)
+    _, err = await guesser_a.call("POST", "/api/session", wrong, expect=429)
+    assert err["error"]["code"] == "rate_limited", err
     alice = await g.alice.connect()
     bob = await g.bob.connect()
     watcher = await g.fran.connect()  # on node a
