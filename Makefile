@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-browser lint bench clean
+.PHONY: run test test-unit test-pg test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP) lint
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
+
+# The end-to-end suite again, each test on a PostgreSQL database of its own.
+test-pg: $(STAMP)
+	HEARTH_TEST_STORE=postgresql $(BIN)/pytest -q tests/e2e --deselect tests/e2e/test_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check server moderation tests bench tools

@@ -49,6 +49,10 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 OUTBOX = 10_000
+HELD_MAX = 10_000
+# A gap usually closes by itself within a moment (the other process's relay is in
+# flight); only then is the store asked.
+GAP_WAIT = 0.02
 BACKOFF_MAX = 2.0
 # Redis answers in well under a millisecond on a LAN; waiting longer than this means
 # it is in trouble, and a send must not wait on it.
@@ -93,6 +97,7 @@ class RedisBus:
         self._remote: dict[str, dict[int, Online]] = {}
         self._heard: dict[str, float] = {}
         self.subscribed = asyncio.Event()
+        self._publishing = True  # last publish worked (logs only the changes)
         # Set by the wiring (app.py): what to do when another process changed things.
         self.on_presence: Callable[[int], object] = lambda room: None
         self.on_forget: Callable[[int, int | None], None] = lambda room, user: None
@@ -167,7 +172,9 @@ class RedisBus:
     def _gate(self, room: int, seq: int, frame: str) -> None:
         held = self._catching.get(room)
         if held is not None:
-            held.append((seq, frame))
+            # The catch-up reads everything up to the highest seq held from the store;
+            # past a bound only the seq is kept, so a long outage cannot eat memory.
+            held.append((seq, frame if len(held) < HELD_MAX else ""))
             return
         low = self.hub.low_position(room)
         if low is None or seq <= low + 1:
@@ -186,13 +193,17 @@ class RedisBus:
             self._spawn(self._catch_up(room))
 
     async def _catch_up(self, room: int) -> None:
-        """Read what this process missed of `room` from the store, in order; live
-        events that arrive meanwhile are held and released after it."""
+        """Fill a gap in `room`, in order: first from relays that arrive a moment late
+        (two processes' commits often cross on Redis), then from the store. Live
+        events that arrive meanwhile are held and released in sequence."""
         delay = 0.05
+        low = self.hub.low_position(room)
+        position = 0 if low is None else low
         try:
-            low = self.hub.low_position(room)
-            position = 0 if low is None else low
+            if low is not None:
+                await asyncio.sleep(GAP_WAIT)
             while low is not None:
+                position = self._release(room, position)
                 target = max((s for s, _ in self._catching[room]), default=position)
                 if target <= position:
                     break
@@ -211,8 +222,23 @@ class RedisBus:
         finally:
             held = sorted(self._catching.pop(room, []), key=lambda p: p[0])
             for seq, frame in held:
-                if frame:
+                if frame and seq > position:
                     self.hub.deliver_event(room, seq, frame)
+
+    def _release(self, room: int, position: int) -> int:
+        """Deliver the held events that follow `position` without a gap; keep the rest."""
+        held = sorted(self._catching[room], key=lambda p: p[0])
+        rest = []
+        for seq, frame in held:
+            if seq <= position:
+                continue
+            if seq == position + 1 and frame:
+                self.hub.deliver_event(room, seq, frame)
+                position = seq
+            else:
+                rest.append((seq, frame))
+        self._catching[room] = rest
+        return position
 
     async def _catch_up_all(self) -> None:
         for room in self.hub.busy_rooms():
@@ -309,10 +335,15 @@ class RedisBus:
                         for room, seq in dropped.items():
                             pipe.publish(self.channel, self._encode("m", r=room, s=seq))
                     await pipe.execute()
+                if not self._publishing:
+                    log.info("relay publishing again")
+                    self._publishing = True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis away: drop, note, go on
-                log.warning("relay publish failed: %s", type(exc).__name__)
+                if self._publishing:
+                    log.warning("relay publish failed: %s; dropping relays", type(exc).__name__)
+                    self._publishing = False
                 for m in batch:
                     msg = json.loads(m)
                     if msg["k"] == "e":
@@ -340,7 +371,8 @@ class RedisBus:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reconnect with back-off
-                log.warning("relay subscription lost: %s", type(exc).__name__)
+                if self.subscribed.is_set():
+                    log.warning("relay subscription lost: %s", type(exc).__name__)
             finally:
                 self.subscribed.clear()
                 with contextlib.suppress(Exception):

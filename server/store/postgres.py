@@ -165,11 +165,12 @@ class _Failed:
 
 
 class _Pending:
-    __slots__ = ("job", "future")
+    __slots__ = ("job", "future", "room")
 
-    def __init__(self, job: Job[Any], future: asyncio.Future[Any]) -> None:
+    def __init__(self, job: Job[Any], future: asyncio.Future[Any], room: int | None) -> None:
         self.job = job
         self.future = future
+        self.room = room
 
 
 class PgStore:
@@ -247,11 +248,13 @@ class PgStore:
 
     # ---- group commit ------------------------------------------------------------
 
-    async def _write(self, job: Job[T]) -> T:
+    async def _write(self, job: Job[T], *, room: int | None = None) -> T:
+        """Queue `job` for the writer. `room`: the room whose log it adds to, locked
+        up front with the batch's other rooms, in id order (no deadlocks)."""
         if self._writer_task is None:
             raise StoreUnavailable("the store is not open", retry_after=1)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Pending(job, future))
+        self._queue.put_nowait(_Pending(job, future, room))
         return await future
 
     async def _write_loop(self) -> None:
@@ -261,7 +264,7 @@ class PgStore:
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                outcomes = await self._run_batch([p.job for p in batch])
+                outcomes = await self._run_batch(batch)
             except asyncio.CancelledError:
                 for p in batch:
                     if not p.future.done():
@@ -282,7 +285,8 @@ class PgStore:
                 elif not p.future.done():
                     p.future.set_result(result)
 
-    async def _run_batch(self, jobs: list[Job[Any]]) -> list[tuple[Any, list[Event]]]:
+    async def _run_batch(self, batch: list[_Pending]) -> list[tuple[Any, list[Event]]]:
+        jobs = [p.job for p in batch]
         try:
             conn = await self._pool.acquire()
         except _LOST as exc:
@@ -290,16 +294,18 @@ class PgStore:
         try:
             db = _Db(conn)
             try:
-                return await self._transaction(conn, db, jobs)
+                rooms = sorted({p.room for p in batch if p.room is not None})
+                return await self._transaction(conn, db, jobs, rooms)
             except Exception as exc:  # noqa: BLE001 - any failure means "replay one by one"
                 await self._rollback(conn)
                 if len(jobs) == 1 or _lost(exc) or conn.is_closed():
                     # A lost connection fails the lot: none of it is acknowledged.
                     return [(_Failed(exc), []) for _ in jobs]
                 outcomes: list[tuple[Any, list[Event]]] = []
-                for job in jobs:
+                for p in batch:
                     try:
-                        outcomes.extend(await self._transaction(conn, db, [job]))
+                        rooms = [] if p.room is None else [p.room]
+                        outcomes.extend(await self._transaction(conn, db, [p.job], rooms))
                     except Exception as exc:  # noqa: BLE001 - reported to that writer alone
                         await self._rollback(conn)
                         outcomes.append((_Failed(exc), []))
@@ -311,11 +317,20 @@ class PgStore:
                 log.warning("could not release a database connection")
 
     async def _transaction(
-        self, conn: Any, db: _Db, jobs: list[Job[Any]]
+        self, conn: Any, db: _Db, jobs: list[Job[Any]], rooms: list[int]
     ) -> list[tuple[Any, list[Event]]]:
         self._latest.clear()
         self._log_rows.clear()
         await db.execute("BEGIN")
+        if rooms:
+            # Every room the batch writes to, locked in id order in one round trip:
+            # two processes' batches then queue for each other instead of deadlocking.
+            for row in await db.fetch(
+                "SELECT id, latest_seq FROM rooms WHERE id = ANY(?::bigint[])"
+                " ORDER BY id FOR UPDATE",
+                (rooms,),
+            ):
+                self._latest[row[0]] = int(row[1])
         outcomes = [await job(db) for job in jobs]
         await self._flush_log(db)
         await db.execute("COMMIT")
@@ -847,7 +862,7 @@ class PgStore:
             event = Event(room_id=room_id, seq=seq, kind=EventKind.POSTED, message=message)
             return Posted(event=event, duplicate=False), [event]
 
-        return await self._write(job)
+        return await self._write(job, room=room_id)
 
     async def _change(
         self,
@@ -868,7 +883,7 @@ class PgStore:
             event = Event(room_id=room_id, seq=event_seq, kind=kind, message=message)
             return event, [event]
 
-        return await self._write(job)
+        return await self._write(job, room=room_id)
 
     async def _own_live_message(self, db: _Db, room_id: int, seq: int, author_id: int) -> None:
         row = await db.fetchrow(
