@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--retries", type=int, default=1)
     ap.add_argument("--quiet-below", type=float, default=0.15)
     ap.add_argument("--quiet-wait", type=float, default=5.0)
+    ap.add_argument("--targets", default="sqlite-1p,pg-1p,pg-2p",
+                    help="which of sqlite-1p, pg-1p, pg-2p to run")
     args = ap.parse_args(argv)
     args.rates = [float(x) for x in args.steps.split(",") if x.strip()]
     work = h.Workdir.make()
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             ("pg-1p", 1, PG.rsplit("/", 1)[0] + "/" + dbs[0], REDIS),
             ("pg-2p", 2, PG.rsplit("/", 1)[0] + "/" + dbs[1], REDIS),
         ):
+            if name not in args.targets.split(","):
+                continue
             ps, target = _cluster(args, work, name, nodes, database, redis)
             procs += ps
             targets.append(target)

@@ -1181,10 +1181,8 @@ class PgStore:
 
     async def approve_held(self, held_id: int, by: int, now: float) -> tuple[Held, Event]:
         async def job(db: _Db) -> tuple[Event, list[Event]]:
-            row = await db.fetchrow(
-                "SELECT h.id FROM held_messages h WHERE h.id = ? FOR UPDATE", (held_id,)
-            )
-            row = row and await db.fetchrow(self.HELD_SQL + "WHERE h.id = ?", (held_id,))
+            # FOR UPDATE: two processes approving the same hold at once take turns.
+            row = await db.fetchrow(self.HELD_SQL + "WHERE h.id = ? FOR UPDATE OF h", (held_id,))
             if row is None or row[9] != HoldState.HELD.value:
                 raise NotFound("no such message waiting for review")
             held = self._held(row)
