@@ -144,6 +144,7 @@ async def _relayed(
     chat = Chat(settings, store, hub, bus, clock=clock, passwords=passwords)
     bus.on_presence = chat.announce_presence
     bus.on_forget = chat.forget_cached
+    bus.on_joined = chat.joined_here
     buckets = RedisBuckets(
         settings.redis_url,
         settings.send_rate,

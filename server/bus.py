@@ -35,6 +35,10 @@ class Bus(Protocol):
     def forget(self, room: int, user_id: int | None) -> None:
         """Cached membership of `room` (one person, or everyone) is stale elsewhere."""
 
+    def joined(self, user_id: int, room: int) -> None:
+        """This person became a member of `room`: the other processes' sockets of theirs
+        attach to it (this process's own are the caller's)."""
+
     def online(self, room: int, here: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """Who is in `room` on every process, given who is here in this one."""
 
@@ -68,6 +72,9 @@ class LocalBus:
 
     def forget(self, room: int, user_id: int | None) -> None:
         pass  # one process: the caller's own cache is the only one
+
+    def joined(self, user_id: int, room: int) -> None:
+        pass  # one process: the caller attaches its own sockets
 
     def online(self, room: int, here: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return here

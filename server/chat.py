@@ -421,7 +421,12 @@ class Chat:
 
     async def joined(self, user_id: int, room: int) -> None:
         """Someone became a member of `room`: their open sockets learn of it at once
-        (and resume it like any other room)."""
+        (and resume it like any other room), on every process."""
+        self.bus.joined(user_id, room)
+        await self.joined_here(user_id, room)
+
+    async def joined_here(self, user_id: int, room: int) -> None:
+        """`joined`, for this process's sockets only."""
         conns = self.hub.connections_of(user_id)
         if not conns:
             return

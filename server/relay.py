@@ -31,7 +31,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -53,6 +53,8 @@ HELD_MAX = 10_000
 # A gap usually closes by itself within a moment (the other process's relay is in
 # flight); only then is the store asked.
 GAP_WAIT = 0.02
+# Every this many heartbeats, each room with sockets here is compared with the store.
+SWEEP_BEATS = 6
 BACKOFF_MAX = 2.0
 # Redis answers in well under a millisecond on a LAN; waiting longer than this means
 # it is in trouble, and a send must not wait on it.
@@ -101,6 +103,7 @@ class RedisBus:
         # Set by the wiring (app.py): what to do when another process changed things.
         self.on_presence: Callable[[int], object] = lambda room: None
         self.on_forget: Callable[[int, int | None], None] = lambda room, user: None
+        self.on_joined: Callable[[int, int], Awaitable[None]] = _nothing
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -151,6 +154,9 @@ class RedisBus:
 
     def forget(self, room: int, user_id: int | None) -> None:
         self._send("f", r=room, u=user_id)
+
+    def joined(self, user_id: int, room: int) -> None:
+        self._send("j", u=user_id, r=room)
 
     def online(self, room: int, here: Online) -> Online:
         if self._shared.get(room, []) != here:
@@ -271,6 +277,9 @@ class RedisBus:
             self.hub.leave(msg["u"], msg["r"])
         elif kind == "f":
             self.on_forget(msg["r"], msg["u"])
+        elif kind == "j":
+            if self.hub.connections_of(msg["u"]):
+                self._spawn(self.on_joined(msg["u"], msg["r"]))
         elif kind == "p":
             rooms = self._remote.setdefault(origin, {})
             rooms[msg["r"]] = [(uid, name) for uid, name in msg["on"]]
@@ -381,9 +390,16 @@ class RedisBus:
             delay = min(delay * 2, BACKOFF_MAX)
 
     async def _heartbeat(self) -> None:
+        beats = 0
         while True:
             await asyncio.sleep(self.heartbeat)
             self._send("h", rooms=self._shared)
+            beats += 1
+            if beats % SWEEP_BEATS == 0:
+                # Belt and braces: a relay lost without a trace (a commit whose
+                # connection dropped before its acknowledgement is never published)
+                # is found here even if its room stays quiet.
+                self._spawn(self._catch_up_all())
             cutoff = time.monotonic() - 3 * self.heartbeat
             for origin in [o for o, t in self._heard.items() if t < cutoff]:
                 self._drop(origin)
@@ -392,6 +408,10 @@ class RedisBus:
         task: asyncio.Task[None] = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+async def _nothing(user_id: int, room: int) -> None:
+    return None
 
 
 # A token bucket in one Redis hash per person: tokens and when they were counted.

@@ -285,6 +285,13 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
         {"type": "moderate", "action": "unmute", "room": g.room, "user": g.bob.user["id"]}
     )
 
+    # -- a cohort created on node a reaches its facilitator's socket on node b at once
+    fran_b = await Socket.open(b, g.fran.token)  # type: ignore[arg-type]
+    _, new = await g.fran.call("POST", "/api/cohorts", {"name": "Friday"}, expect=201)
+    joined = await fran_b.expect("notice")
+    assert joined["kind"] == "joined" and joined["room"]["id"] == new["cohort"]["room"], joined
+    await fran_b.close()
+
     # -- node a is killed; Alice's browser resumes on node b with nothing lost
     seen = (await _log(g.alice, g.room))[-1]["seq"]
     a.kill()
