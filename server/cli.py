@@ -14,7 +14,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .config import Settings
+from .config import Secret, Settings
 from .errors import HearthError
 from .models import Role
 
@@ -27,9 +27,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         os.environ,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
-        database=getattr(args, "database", None),
-        redis_url=getattr(args, "redis", None),
+        database=_secret(getattr(args, "database", None)),
+        redis_url=_secret(getattr(args, "redis", None)),
     )
+
+
+def _secret(value: str | None) -> Secret | None:
+    """URLs may carry passwords: keep them out of any repr."""
+    return None if value is None else Secret(value)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -90,7 +90,8 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else None
             if f.name == "allowed_origins":
                 values[f.name] = _origins(raw)
-            elif f.name in ("secret_key", "redis_url"):
+            elif f.name in ("secret_key", "redis_url", "database"):
+                # Database and Redis URLs may carry passwords.
                 values[f.name] = Secret(raw)
             elif isinstance(default, bool):
                 values[f.name] = _bool(raw)

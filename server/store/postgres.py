@@ -30,6 +30,11 @@ so a new SQLite method ports by copying it and changing only what this list says
   IDENTITY PRIMARY KEY`; ids and seqs `BIGINT`; `REAL` times -> `DOUBLE PRECISION`;
   `BLOB` -> `BYTEA`; flags stay `INTEGER` 0/1; `COLLATE NOCASE` -> a unique index on
   `lower(col)` and lookups `WHERE lower(col) = lower(?)`.
+- A job that adds to a room's log passes the room: `await self._write(job,
+  room=room_id)`, so the batch locks its rooms up front in id order; `_next_seq` then
+  works as in SQLite (without `room=` it still works, locking lazily, and a rare
+  cross-process deadlock costs a replay).
+- A row two processes may decide on at once (an invite, a hold) is read `FOR UPDATE`.
 - Add the new migration under `migrations/postgresql/` with the same number, and the
   new table to `TABLES` in `server/store/copy.py` (migrate-store copies it).
 """
