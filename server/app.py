@@ -145,6 +145,7 @@ async def _relayed(
     bus.on_presence = chat.announce_presence
     bus.on_forget = chat.forget_cached
     bus.on_joined = chat.joined_here
+    bus.on_user_changed = chat.refresh_user
     buckets = RedisBuckets(
         settings.redis_url,
         settings.send_rate,

@@ -35,6 +35,9 @@ class Bus(Protocol):
     def forget(self, room: int, user_id: int | None) -> None:
         """Cached membership of `room` (one person, or everyone) is stale elsewhere."""
 
+    def user_changed(self, user_id: int) -> None:
+        """This person's settings changed (privacy): other processes read them again."""
+
     def joined(self, user_id: int, room: int) -> None:
         """This person became a member of `room`: the other processes' sockets of theirs
         attach to it (this process's own are the caller's)."""
@@ -75,6 +78,9 @@ class LocalBus:
 
     def joined(self, user_id: int, room: int) -> None:
         pass  # one process: the caller attaches its own sockets
+
+    def user_changed(self, user_id: int) -> None:
+        pass  # one process: the caller updates its own sockets
 
     def online(self, room: int, here: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return here

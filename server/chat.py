@@ -246,11 +246,24 @@ class Chat:
 
     async def set_privacy(self, user: User, hide_presence: bool, hide_read: bool) -> User:
         updated = await self.store.set_privacy(user.id, hide_presence, hide_read)
-        for conn in self.hub.connections_of(user.id):
-            conn.user = updated
-        for room in {r for c in self.hub.connections_of(user.id) for r in self.hub.rooms_of(c)}:
-            self.announce_presence(room)
+        self.bus.user_changed(user.id)
+        self.privacy_changed(updated)
         return updated
+
+    def privacy_changed(self, updated: User) -> None:
+        """`set_privacy`, for this process's sockets only."""
+        for conn in self.hub.connections_of(updated.id):
+            conn.user = updated
+        rooms = {r for c in self.hub.connections_of(updated.id) for r in self.hub.rooms_of(c)}
+        for room in rooms:
+            self.announce_presence(room)
+
+    async def refresh_user(self, user_id: int) -> None:
+        """Another process changed this person's settings: read them again."""
+        if self.hub.connections_of(user_id):
+            user = await self.store.get_user(user_id)
+            if user is not None:
+                self.privacy_changed(user)
 
     # ---- cohorts, agreements, enrolment ------------------------------------------
 

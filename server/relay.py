@@ -104,6 +104,7 @@ class RedisBus:
         self.on_presence: Callable[[int], object] = lambda room: None
         self.on_forget: Callable[[int, int | None], None] = lambda room, user: None
         self.on_joined: Callable[[int, int], Awaitable[None]] = _nothing
+        self.on_user_changed: Callable[[int], Awaitable[None]] = _nothing_for
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -157,6 +158,9 @@ class RedisBus:
 
     def joined(self, user_id: int, room: int) -> None:
         self._send("j", u=user_id, r=room)
+
+    def user_changed(self, user_id: int) -> None:
+        self._send("u", u=user_id)
 
     def online(self, room: int, here: Online) -> Online:
         if self._shared.get(room, []) != here:
@@ -277,6 +281,8 @@ class RedisBus:
             self.hub.leave(msg["u"], msg["r"])
         elif kind == "f":
             self.on_forget(msg["r"], msg["u"])
+        elif kind == "u":
+            self._spawn(self.on_user_changed(msg["u"]))
         elif kind == "j":
             if self.hub.connections_of(msg["u"]):
                 self._spawn(self.on_joined(msg["u"], msg["r"]))
@@ -411,6 +417,10 @@ class RedisBus:
 
 
 async def _nothing(user_id: int, room: int) -> None:
+    return None
+
+
+async def _nothing_for(user_id: int) -> None:
     return None
 
 

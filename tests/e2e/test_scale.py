@@ -22,6 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from tests.conftest import PASSWORD, TIMEOUT, Api, Socket, enrol
 from tests.services import (
@@ -284,6 +285,14 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
     await fran.answer(
         {"type": "moderate", "action": "unmute", "room": g.room, "user": g.bob.user["id"]}
     )
+
+    # -- Bob hides his presence (asking node a); his socket on node b stops showing him
+    bob_at_a = cluster.api(a)
+    bob_at_a.http.cookie_jar.update_cookies({"hearth_session": g.bob.token}, URL(a.url))
+    await bob_at_a.call("PATCH", "/api/me", {"hide_presence": True}, expect=200)
+    await _presence(alice, {"Alice", "Carol", "Fran"})
+    await bob_at_a.call("PATCH", "/api/me", {"hide_presence": False}, expect=200)
+    await _presence(alice, {"Alice", "Bob", "Carol", "Fran"})
 
     # -- a cohort created on node a reaches its facilitator's socket on node b at once
     fran_b = await Socket.open(b, g.fran.token)  # type: ignore[arg-type]
