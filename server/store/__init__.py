@@ -499,8 +499,13 @@ class UnsupportedDatabase(HearthError):
 
 
 def open_store(url: str, *, synchronous: str = "FULL", keyring: Keyring | None = None) -> Store:
-    """Pick the engine for a database URL (`sqlite:///path` or `sqlite:///:memory:`).
-    Without a keyring, the key file beside the database is used (created if absent)."""
+    """Pick the engine for a database URL (`sqlite:///path`, `sqlite:///:memory:`, or
+    `postgresql://user@host/db`, which needs the `scale` extra: asyncpg). Without a
+    keyring, the key file beside the database is used (created if absent)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PgStore
+
+        return PgStore(url)
     if url.startswith("sqlite://"):
         from .sqlite import SqliteStore
 
