@@ -36,6 +36,18 @@ TABLES = (
     "held_messages",
     "alerts",
     "reports",
+    # discharge and alumni
+    "discharges",
+    "alumni_consents",
+    "alumni_rooms",
+    "alumni_invitations",
+    # routine
+    "checkins",
+    "room_schedules",
+    "schedule_changes",
+    "session_reminders",
+    "sobriety_dates",
+    "milestone_shares",
 )
 
 

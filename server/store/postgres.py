@@ -57,15 +57,26 @@ from ..models import (
     Agreement,
     Alert,
     AlertKind,
+    Alum,
+    AlumniAccess,
+    AlumniCategory,
+    AlumniRoom,
     AuditEntry,
     Author,
+    CheckIn,
     Cohort,
+    Consent,
+    ConsentDecision,
+    Discharge,
     Event,
     EventKind,
     Held,
     HoldState,
     Invite,
+    MemberActivity,
     Message,
+    MilestoneShare,
+    Outcome,
     ReplyRef,
     Report,
     ReportState,
@@ -73,6 +84,8 @@ from ..models import (
     RoomKind,
     RoomState,
     RoomSummary,
+    ScheduleChangeRow,
+    ScheduleRow,
     User,
 )
 from . import CommitListener, Membership, Posted, SessionRow
@@ -552,7 +565,7 @@ class PgStore:
     async def create_cohort(
         self,
         name: str,
-        schedule: str,
+        schedule: tuple[str, str] | None,
         facilitator_ids: Sequence[int],
         agreement: str,
         created_by: int,
@@ -570,10 +583,16 @@ class PgStore:
                 (room_id, agreement, created_by, now),
             )
             cohort_id = await db.fetchval(
-                "INSERT INTO cohorts(name, schedule, room_id, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (name, schedule, room_id, created_by, now),
+                "INSERT INTO cohorts(name, room_id, created_by, created_at) VALUES (?, ?, ?, ?)"
+                " RETURNING id",
+                (name, room_id, created_by, now),
             )
+            if schedule is not None:
+                await db.execute(
+                    "INSERT INTO room_schedules(room_id, time_zone, sessions, updated_by,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (room_id, schedule[0], schedule[1], created_by, now),
+                )
             for uid in dict.fromkeys(facilitator_ids):
                 await db.execute(
                     "INSERT INTO room_members(room_id, user_id, role, joined_at, accepted_version)"
@@ -588,17 +607,20 @@ class PgStore:
 
     async def _cohorts(self, where: str, params: tuple[Any, ...]) -> list[Cohort]:
         rows = await self._r.fetch(
-            "SELECT c.id, c.name, c.schedule, c.room_id, r.agreement_version,"
+            "SELECT c.id, c.name, rs.time_zone, c.room_id, r.agreement_version,"
             " (SELECT string_agg(user_id::text, ',') FROM room_members"
-            "  WHERE room_id = c.room_id AND role = 'facilitator')"
-            f" FROM cohorts c JOIN rooms r ON r.id = c.room_id {where} ORDER BY c.id",
+            "  WHERE room_id = c.room_id AND role = 'facilitator'), rs.sessions"
+            " FROM cohorts c JOIN rooms r ON r.id = c.room_id"
+            f" LEFT JOIN room_schedules rs ON rs.room_id = c.room_id {where} ORDER BY c.id",
             params,
         )
         return [
             Cohort(
                 id=r[0],
                 name=r[1],
-                schedule=r[2],
+                schedule=None
+                if r[2] is None
+                else {"time_zone": r[2], "sessions": json.loads(r[6])},
                 room_id=r[3],
                 agreement_version=r[4],
                 facilitator_ids=tuple(int(x) for x in (r[5] or "").split(",") if x),
@@ -743,7 +765,7 @@ class PgStore:
     async def memberships(self, user_id: int) -> dict[int, Membership]:
         rows = await self._r.fetch(
             "SELECT m.room_id, m.role, m.read_seq, m.accepted_version, r.agreement_version,"
-            " m.muted_until, m.mute_reason"
+            " m.muted_until, m.mute_reason, m.access_until, r.closed_at, m.moderator"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?",
             (user_id,),
         )
@@ -756,6 +778,9 @@ class PgStore:
                 agreement_version=r[4],
                 muted_until=r[5],
                 mute_reason=r[6],
+                access_until=r[7],
+                closed=r[8] is not None,
+                moderator=bool(r[9]),
             )
             for r in rows
         }
@@ -769,7 +794,8 @@ class PgStore:
             " m.accepted_version,"
             " (SELECT count(*) FROM messages x WHERE x.room_id = r.id AND x.seq > m.read_seq"
             "   AND x.author_id != m.user_id AND x.deleted_at IS NULL),"
-            " m.role, r.locked, r.slow_mode_seconds, m.muted_until, m.mute_reason"
+            " m.role, r.locked, r.slow_mode_seconds, m.muted_until, m.mute_reason,"
+            " r.closed_at, m.access_until, m.moderator, m.notifications_muted"
             " FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?"
             " ORDER BY r.id",
             (user_id,),
@@ -789,6 +815,10 @@ class PgStore:
                 slow_mode_seconds=r[10],
                 muted_until=_dt(r[11]),
                 mute_reason=r[12],
+                closed=r[13] is not None,
+                read_only_until=_dt(r[14]),
+                moderator=bool(r[15]),
+                notifications_muted=bool(r[16]),
             )
             for r in rows
         ]
@@ -905,6 +935,10 @@ class PgStore:
     ) -> Event:
         async def apply(db: _Db) -> None:
             await self._own_live_message(db, room_id, seq, author_id)
+            if await db.fetchval(
+                "SELECT card FROM messages WHERE room_id = ? AND seq = ?", (room_id, seq)
+            ):
+                raise Forbidden("a card cannot be edited; delete it instead")
             await db.execute(
                 "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
                 (text, now, room_id, seq),
@@ -1239,7 +1273,8 @@ class PgStore:
 
     ALERT_SQL = (
         "SELECT a.id, a.room_id, a.kind, a.urgent, a.subject_id, u.display_name, a.message_seq,"
-        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at"
+        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at,"
+        " a.checkin_id"
         " FROM alerts a JOIN users u ON u.id = a.subject_id "
     )
 
@@ -1258,6 +1293,7 @@ class PgStore:
             created_at=datetime.fromtimestamp(r[10], UTC),
             acknowledged_by=r[11],
             acknowledged_at=_dt(r[12]),
+            checkin_id=r[13],
         )
 
     async def create_alert(
@@ -1271,11 +1307,13 @@ class PgStore:
         labels: Sequence[str],
         rules: Sequence[str],
         now: float,
+        checkin_id: int | None = None,
     ) -> Alert:
         async def job(db: _Db) -> tuple[int, list[Event]]:
             alert_id = await db.fetchval(
                 "INSERT INTO alerts(room_id, kind, urgent, subject_id, message_seq, held_id,"
-                " labels, rules, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " labels, rules, created_at, checkin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     room_id,
                     kind.value,
@@ -1286,6 +1324,7 @@ class PgStore:
                     json.dumps(list(labels)),
                     json.dumps(list(rules)),
                     now,
+                    checkin_id,
                 ),
             )
             return int(alert_id), []
@@ -1454,6 +1493,668 @@ class PgStore:
             return None, []
 
         await self._write(job)
+
+    # ---- discharge and alumni ----
+
+    async def cohort_grace_days(self, cohort_id: int) -> int:
+        row = await self._r.fetchrow("SELECT grace_days FROM cohorts WHERE id = ?", (cohort_id,))
+        if row is None:
+            raise NotFound("no such cohort")
+        return int(row[0])
+
+    async def set_cohort_grace_days(self, cohort_id: int, days: int) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute("UPDATE cohorts SET grace_days = ? WHERE id = ?", (days, cohort_id))
+            return None, []
+
+        await self._write(job)
+
+    async def room_closed_at(self, room_id: int) -> float | None:
+        row = await self._r.fetchrow("SELECT closed_at FROM rooms WHERE id = ?", (room_id,))
+        return None if row is None else row[0]
+
+    DISCHARGE_SQL = (
+        "SELECT d.id, d.cohort_id, d.user_id, u.display_name, d.outcome, d.note,"
+        " d.discharged_by, d.discharged_at, d.access_until"
+        " FROM discharges d JOIN users u ON u.id = d.user_id "
+    )
+
+    @staticmethod
+    def _discharge(r: Sequence[Any]) -> Discharge:
+        return Discharge(
+            id=r[0],
+            cohort_id=r[1],
+            user=Author(r[2], r[3]),
+            outcome=Outcome(r[4]),
+            note=r[5],
+            by=r[6],
+            at=datetime.fromtimestamp(r[7], UTC),
+            access_until=datetime.fromtimestamp(r[8], UTC),
+        )
+
+    async def discharge(
+        self,
+        cohort_id: int,
+        room_id: int,
+        user_id: int,
+        outcome: Outcome,
+        note: str | None,
+        by: int,
+        now: float,
+        access_until: float,
+    ) -> Discharge:
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            # FOR UPDATE: two processes discharging the same person at once take turns
+            # (the second then finds them no longer a current member).
+            row = await db.fetchrow(
+                "SELECT m.role, m.access_until, u.role FROM room_members m"
+                " JOIN users u ON u.id = m.user_id WHERE m.room_id = ? AND m.user_id = ?"
+                " FOR UPDATE OF m, u",
+                (room_id, user_id),
+            )
+            if row is None or row[0] != Role.CLIENT.value or row[1] is not None:
+                raise NotFound("that person is not a current member of this cohort")
+            discharge_id = await db.fetchval(
+                "INSERT INTO discharges(cohort_id, user_id, outcome, note, discharged_by,"
+                " discharged_at, access_until) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (cohort_id, user_id, outcome.value, note, by, now, access_until),
+            )
+            if access_until <= now:
+                await db.execute(
+                    "DELETE FROM room_members WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            else:
+                await db.execute(
+                    "UPDATE room_members SET access_until = ? WHERE room_id = ? AND user_id = ?",
+                    (access_until, room_id, user_id),
+                )
+            # Still a client while enrolled in another cohort (a transfer between groups).
+            active = await db.fetchrow(
+                "SELECT 1 FROM room_members m JOIN cohorts c ON c.room_id = m.room_id"
+                " WHERE m.user_id = ? AND m.role = ? AND m.access_until IS NULL",
+                (user_id, Role.CLIENT.value),
+            )
+            if active is None and row[2] == Role.CLIENT.value:
+                await db.execute(
+                    "UPDATE users SET role = ? WHERE id = ?", (Role.ALUM.value, user_id)
+                )
+            return int(discharge_id), []
+
+        discharge_id = await self._write(job)
+        row = await self._r.fetchrow(self.DISCHARGE_SQL + "WHERE d.id = ?", (discharge_id,))
+        return self._discharge(row)
+
+    async def list_discharges(self, cohort_id: int) -> list[Discharge]:
+        rows = await self._r.fetch(
+            self.DISCHARGE_SQL + "WHERE d.cohort_id = ? ORDER BY d.id DESC", (cohort_id,)
+        )
+        return [self._discharge(r) for r in rows]
+
+    async def end_expired_access(self, now: float) -> list[tuple[int, int]]:
+        # Looked for on a reader first: the sweep runs every second, and an empty write
+        # transaction would still cost a round trip through the writer.
+        if not await self._r.fetchrow(
+            "SELECT 1 FROM room_members WHERE access_until IS NOT NULL AND access_until <= ?"
+            " LIMIT 1",
+            (now,),
+        ):
+            return []
+
+        async def job(db: _Db) -> tuple[list[tuple[int, int]], list[Event]]:
+            # Every process sweeps: each expired row is deleted (and reported) once.
+            rows = await db.fetch(
+                "DELETE FROM room_members WHERE access_until IS NOT NULL AND access_until <= ?"
+                " RETURNING room_id, user_id",
+                (now,),
+            )
+            return [(int(r[0]), int(r[1])) for r in rows], []
+
+        return await self._write(job)
+
+    async def close_room(self, room_id: int, now: float) -> float:
+        async def job(db: _Db) -> tuple[float, list[Event]]:
+            row = await db.fetchrow(
+                "SELECT closed_at FROM rooms WHERE id = ? FOR UPDATE", (room_id,)
+            )
+            if row is None:
+                raise NotFound("no such room")
+            if row[0] is not None:
+                return float(row[0]), []
+            active = await db.fetchval(
+                "SELECT count(*) FROM room_members WHERE room_id = ? AND role = ?"
+                " AND access_until IS NULL",
+                (room_id, Role.CLIENT.value),
+            )
+            if active:
+                raise Conflict(f"{active} member(s) are still in this cohort; discharge them first")
+            await db.execute(
+                "UPDATE rooms SET closed_at = ?, locked = 1 WHERE id = ?", (now, room_id)
+            )
+            return now, []
+
+        return await self._write(job)
+
+    async def readmit(self, room_id: int, user_id: int, now: float) -> list[int]:
+        async def job(db: _Db) -> tuple[list[int], list[Event]]:
+            row = await db.fetchrow("SELECT role FROM users WHERE id = ? FOR UPDATE", (user_id,))
+            if row is None or row[0] != Role.ALUM.value:
+                raise NotFound("no such alum")
+            held = await db.fetchrow(
+                "SELECT access_until FROM room_members WHERE room_id = ? AND user_id = ?",
+                (room_id, user_id),
+            )
+            if held is not None and held[0] is None:
+                raise Conflict("that person is already a member of this cohort")
+            await db.execute(
+                "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(room_id, user_id) DO UPDATE SET access_until = NULL,"
+                " role = excluded.role, joined_at = excluded.joined_at",
+                (room_id, user_id, Role.CLIENT.value, now),
+            )
+            await db.execute("UPDATE users SET role = ? WHERE id = ?", (Role.CLIENT.value, user_id))
+            # A current client moderates nowhere.
+            await db.execute("UPDATE room_members SET moderator = 0 WHERE user_id = ?", (user_id,))
+            # Current clients meet alumni only in rooms made for it (mentoring).
+            left = await db.fetch(
+                "DELETE FROM room_members WHERE user_id = ? AND room_id IN"
+                " (SELECT room_id FROM alumni_rooms WHERE category != ?) RETURNING room_id",
+                (user_id, AlumniCategory.MENTORING.value),
+            )
+            return [int(r[0]) for r in left], []
+
+        return await self._write(job)
+
+    async def record_consent(
+        self, user_id: int, version: int, decision: ConsentDecision, now: float
+    ) -> Consent:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO alumni_consents(user_id, version, decision, decided_at)"
+                " VALUES (?, ?, ?, ?)",
+                (user_id, version, decision.value, now),
+            )
+            return None, []
+
+        await self._write(job)
+        return Consent(user_id, version, decision, datetime.fromtimestamp(now, UTC))
+
+    async def latest_consent(self, user_id: int) -> Consent | None:
+        row = await self._r.fetchrow(
+            "SELECT version, decision, decided_at FROM alumni_consents WHERE user_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return Consent(
+            user_id, row[0], ConsentDecision(row[1]), datetime.fromtimestamp(row[2], UTC)
+        )
+
+    async def list_alumni(self) -> list[Alum]:
+        rows = await self._r.fetch(
+            "SELECT u.id, u.display_name,"
+            " (SELECT max(discharged_at) FROM discharges d WHERE d.user_id = u.id),"
+            " (SELECT decision FROM alumni_consents c WHERE c.user_id = u.id"
+            "  ORDER BY c.id DESC LIMIT 1)"
+            " FROM users u WHERE u.role = ? AND u.suspended = 0 ORDER BY u.display_name, u.id",
+            (Role.ALUM.value,),
+        )
+        return [
+            Alum(
+                user=Author(r[0], r[1]),
+                discharged_at=_dt(r[2]),
+                consent=None if r[3] is None else ConsentDecision(r[3]),
+            )
+            for r in rows
+        ]
+
+    async def create_alumni_room(
+        self,
+        name: str,
+        category: AlumniCategory,
+        access: AlumniAccess,
+        description: str,
+        staff_ids: Sequence[int],
+        agreement: str,
+        policy: dict[str, str],
+        by: int,
+        now: float,
+    ) -> int:
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            room_id = int(
+                await db.fetchval(
+                    "INSERT INTO rooms(kind, name, agreement_version, created_at, policy)"
+                    " VALUES (?, ?, 1, ?, ?) RETURNING id",
+                    (RoomKind.ALUMNI.value, name, now, json.dumps(policy)),
+                )
+            )
+            await db.execute(
+                "INSERT INTO agreements(room_id, version, text, created_by, created_at)"
+                " VALUES (?, 1, ?, ?, ?)",
+                (room_id, agreement, by, now),
+            )
+            await db.execute(
+                "INSERT INTO alumni_rooms(room_id, category, access, description, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (room_id, category.value, access.value, description, by, now),
+            )
+            for uid in dict.fromkeys(staff_ids):
+                await db.execute(
+                    "INSERT INTO room_members(room_id, user_id, role, joined_at, accepted_version)"
+                    " VALUES (?, ?, ?, ?, 1)",
+                    (room_id, uid, Role.FACILITATOR.value, now),
+                )
+            return room_id, []
+
+        return await self._write(job)
+
+    ALUMNI_ROOM_SQL = (
+        "SELECT r.id, r.name, a.category, a.access, a.description,"
+        " (SELECT count(*) FROM room_members x WHERE x.room_id = r.id AND x.role != 'facilitator'),"
+        " EXISTS(SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?),"
+        " EXISTS(SELECT 1 FROM alumni_invitations i WHERE i.room_id = r.id AND i.user_id = ?)"
+        " FROM alumni_rooms a JOIN rooms r ON r.id = a.room_id "
+    )
+
+    @staticmethod
+    def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
+        return AlumniRoom(
+            id=r[0],
+            name=r[1],
+            category=AlumniCategory(r[2]),
+            access=AlumniAccess(r[3]),
+            description=r[4],
+            member_count=int(r[5]),
+            joined=bool(r[6]),
+            invited=bool(r[7]),
+        )
+
+    async def alumni_rooms(self, user_id: int) -> list[AlumniRoom]:
+        rows = await self._r.fetch(
+            self.ALUMNI_ROOM_SQL + "WHERE r.closed_at IS NULL ORDER BY r.name, r.id",
+            (user_id, user_id),
+        )
+        return [self._alumni_room(r) for r in rows]
+
+    async def get_alumni_room(self, room_id: int, user_id: int) -> AlumniRoom | None:
+        row = await self._r.fetchrow(
+            self.ALUMNI_ROOM_SQL + "WHERE r.id = ?", (user_id, user_id, room_id)
+        )
+        return None if row is None else self._alumni_room(row)
+
+    async def join_room(self, room_id: int, user_id: int, role: Role, now: float) -> bool:
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "INSERT INTO room_members(room_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(room_id, user_id) DO NOTHING",
+                (room_id, user_id, role.value, now),
+            )
+            return _count(status) > 0, []
+
+        return await self._write(job)
+
+    async def invite_to_room(self, room_id: int, user_id: int, by: int, now: float) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO alumni_invitations(room_id, user_id, invited_by, invited_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(room_id, user_id) DO NOTHING",
+                (room_id, user_id, by, now),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def leave_alumni_rooms(self, user_id: int) -> list[int]:
+        async def job(db: _Db) -> tuple[list[int], list[Event]]:
+            rows = await db.fetch(
+                "DELETE FROM room_members WHERE user_id = ? AND role = ? AND room_id IN"
+                " (SELECT room_id FROM alumni_rooms) RETURNING room_id",
+                (user_id, Role.ALUM.value),
+            )
+            return [int(r[0]) for r in rows], []
+
+        return await self._write(job)
+
+    async def set_moderator(self, room_id: int, user_id: int, moderator: bool) -> bool:
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "UPDATE room_members SET moderator = ? WHERE room_id = ? AND user_id = ?"
+                " AND role = ?",
+                (int(moderator), room_id, user_id, Role.ALUM.value),
+            )
+            return _count(status) > 0, []
+
+        return await self._write(job)
+
+    async def room_moderators(self, room_id: int) -> list[int]:
+        rows = await self._r.fetch(
+            "SELECT user_id FROM room_members WHERE room_id = ? AND moderator = 1", (room_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def set_notifications_muted(self, room_id: int, user_id: int, muted: bool) -> bool:
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "UPDATE room_members SET notifications_muted = ? WHERE room_id = ? AND user_id = ?",
+                (int(muted), room_id, user_id),
+            )
+            return _count(status) > 0, []
+
+        return await self._write(job)
+
+    # ---- routine ----
+
+    async def _card_now(
+        self,
+        db: _Db,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        """Inside a writer job: a card enters the room log like a message."""
+        seq = await self._next_seq(db, room_id)
+        rows = await db.fetch(
+            "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at, card)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
+            (room_id, seq, author.id, client_id, text, now, json.dumps(card)),
+        )
+        if not rows:
+            self._latest[room_id] -= 1
+            row = await db.fetchrow(
+                "SELECT seq FROM messages WHERE room_id = ? AND author_id = ? AND client_id = ?",
+                (room_id, author.id, client_id),
+            )
+            original = await self._message_now(db, room_id, row[0])
+            assert original is not None
+            return Posted(Event(room_id, original.seq, EventKind.POSTED, original), True)
+        self._log(room_id, seq, EventKind.POSTED, seq, author.id, now)
+        message = Message(
+            room_id=room_id,
+            seq=seq,
+            author=Author(author.id, author.display_name),
+            text=text,
+            sent_at=datetime.fromtimestamp(now, UTC),
+            client_id=client_id,
+            card=card,
+        )
+        return Posted(Event(room_id, seq, EventKind.POSTED, message), False)
+
+    async def add_card(
+        self,
+        room_id: int,
+        author: User,
+        client_id: str,
+        text: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> Posted:
+        async def job(db: _Db) -> tuple[Posted, list[Event]]:
+            posted = await self._card_now(db, room_id, author, client_id, text, card, now)
+            return posted, [] if posted.duplicate else [posted.event]
+
+        return await self._write(job, room=room_id)
+
+    CHECKIN_SQL = (
+        "SELECT c.id, c.room_id, c.user_id, u.display_name, c.day, c.mood, c.craving,"
+        " c.on_plan, c.note, c.shared, c.labels, c.message_seq, c.created_at"
+        " FROM checkins c JOIN users u ON u.id = c.user_id "
+    )
+
+    @staticmethod
+    def _checkin(r: Sequence[Any]) -> CheckIn:
+        return CheckIn(
+            id=r[0],
+            room_id=r[1],
+            user=Author(r[2], r[3]),
+            day=r[4],
+            mood=r[5],
+            craving=r[6],
+            on_plan=bool(r[7]),
+            note=r[8],
+            shared=bool(r[9]),
+            labels=tuple(json.loads(r[10])),
+            message_seq=r[11],
+            created_at=datetime.fromtimestamp(r[12], UTC),
+        )
+
+    async def add_checkin(
+        self,
+        room_id: int,
+        author: User,
+        day: str,
+        values: tuple[int, int, bool],
+        note: str,
+        shared: bool,
+        labels: Sequence[str],
+        card: dict[str, Any] | None,
+        now: float,
+    ) -> tuple[CheckIn, Event | None]:
+        mood, craving, on_plan = values
+
+        async def job(db: _Db) -> tuple[tuple[int, Event | None], list[Event]]:
+            # Two processes taking the same check-in at once: the unique key turns the
+            # second into Conflict (see `_fail`), as this check does within one.
+            taken = await db.fetchrow(
+                "SELECT 1 FROM checkins WHERE room_id = ? AND user_id = ? AND day = ?",
+                (room_id, author.id, day),
+            )
+            if taken:
+                raise Conflict("you have already checked in today")
+            event: Event | None = None
+            if card is not None:
+                posted = await self._card_now(
+                    db, room_id, author, f"checkin:{day}", note, card, now
+                )
+                event = posted.event
+            checkin_id = await db.fetchval(
+                "INSERT INTO checkins(room_id, user_id, day, mood, craving, on_plan, note,"
+                " shared, labels, message_seq, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    room_id,
+                    author.id,
+                    day,
+                    mood,
+                    craving,
+                    int(on_plan),
+                    note,
+                    int(shared),
+                    json.dumps(list(labels)),
+                    None if event is None else event.seq,
+                    now,
+                ),
+            )
+            return (int(checkin_id), event), [] if event is None else [event]
+
+        checkin_id, event = await self._write(job, room=None if card is None else room_id)
+        found = await self.get_checkin(checkin_id)
+        assert found is not None
+        return found, event
+
+    async def get_checkin(self, checkin_id: int) -> CheckIn | None:
+        row = await self._r.fetchrow(self.CHECKIN_SQL + "WHERE c.id = ?", (checkin_id,))
+        return None if row is None else self._checkin(row)
+
+    async def checkins(self, room_id: int, user_id: int | None, since_day: str) -> list[CheckIn]:
+        where = "WHERE c.room_id = ? AND c.day >= ?"
+        params: tuple[Any, ...] = (room_id, since_day)
+        if user_id is not None:
+            where += " AND c.user_id = ?"
+            params += (user_id,)
+        rows = await self._r.fetch(self.CHECKIN_SQL + where + " ORDER BY c.day, c.user_id", params)
+        return [self._checkin(r) for r in rows]
+
+    async def member_activity(self, room_id: int) -> list[MemberActivity]:
+        # (room_id, author_id, client_id) is indexed: the last post is an index walk.
+        rows = await self._r.fetch(
+            "SELECT rm.user_id, u.display_name, rm.role, rm.joined_at,"
+            " (SELECT max(sent_at) FROM messages m WHERE m.room_id = rm.room_id"
+            "  AND m.author_id = rm.user_id AND m.card IS NULL),"
+            " (SELECT max(created_at) FROM checkins c WHERE c.room_id = rm.room_id"
+            "  AND c.user_id = rm.user_id)"
+            " FROM room_members rm JOIN users u ON u.id = rm.user_id"
+            " WHERE rm.room_id = ? ORDER BY lower(u.display_name)",
+            (room_id,),
+        )
+        return [MemberActivity(Author(r[0], r[1]), Role(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    async def get_schedule(self, room_id: int) -> ScheduleRow | None:
+        row = await self._r.fetchrow(
+            "SELECT time_zone, sessions FROM room_schedules WHERE room_id = ?", (room_id,)
+        )
+        return None if row is None else ScheduleRow(row[0], row[1])
+
+    async def set_schedule(
+        self, room_id: int, time_zone: str, sessions: str, by: int, now: float
+    ) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute(
+                "INSERT INTO room_schedules(room_id, time_zone, sessions, updated_by, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id) DO UPDATE SET"
+                " time_zone = excluded.time_zone, sessions = excluded.sessions,"
+                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (room_id, time_zone, sessions, by, now),
+            )
+            return None, []
+
+        await self._write(job)
+
+    CHANGE_SQL = (
+        "SELECT id, room_id, occurrence_at, kind, new_start, note, created_by, message_seq"
+        " FROM schedule_changes "
+    )
+
+    async def schedule_changes(self, room_id: int, since: float) -> list[ScheduleChangeRow]:
+        rows = await self._r.fetch(
+            self.CHANGE_SQL + "WHERE room_id = ? AND greatest(occurrence_at,"
+            " coalesce(new_start, 0)) >= ? ORDER BY occurrence_at",
+            (room_id, since),
+        )
+        return [ScheduleChangeRow(*r) for r in rows]
+
+    async def add_schedule_change(
+        self,
+        room_id: int,
+        author: User,
+        occurrence_at: float,
+        kind: str,
+        new_start: float | None,
+        note: str,
+        card: dict[str, Any],
+        now: float,
+    ) -> tuple[ScheduleChangeRow, Event]:
+        async def job(db: _Db) -> tuple[tuple[int, Event], list[Event]]:
+            # The room is locked up front (room=), so this check sees any other
+            # process's change to the same session.
+            if await db.fetchrow(
+                "SELECT 1 FROM schedule_changes WHERE room_id = ? AND occurrence_at = ?",
+                (room_id, occurrence_at),
+            ):
+                raise Conflict("that session already has a change")
+            posted = await self._card_now(
+                db, room_id, author, f"schedule:{occurrence_at:.0f}", note, card, now
+            )
+            change_id = await db.fetchval(
+                "INSERT INTO schedule_changes(room_id, occurrence_at, kind, new_start, note,"
+                " created_by, created_at, message_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (room_id, occurrence_at, kind, new_start, note, author.id, now, posted.event.seq),
+            )
+            return (int(change_id), posted.event), [posted.event]
+
+        change_id, event = await self._write(job, room=room_id)
+        row = await self._r.fetchrow(self.CHANGE_SQL + "WHERE id = ?", (change_id,))
+        return ScheduleChangeRow(*row), event
+
+    async def set_reminder(self, room_id: int, user_id: int, minutes: int | None) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            if minutes is None:
+                await db.execute(
+                    "DELETE FROM session_reminders WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            else:
+                await db.execute(
+                    "INSERT INTO session_reminders(room_id, user_id, minutes_before)"
+                    " VALUES (?, ?, ?) ON CONFLICT(room_id, user_id) DO UPDATE SET"
+                    " minutes_before = excluded.minutes_before",
+                    (room_id, user_id, minutes),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def get_reminder(self, room_id: int, user_id: int) -> int | None:
+        row = await self._r.fetchrow(
+            "SELECT minutes_before FROM session_reminders WHERE room_id = ? AND user_id = ?",
+            (room_id, user_id),
+        )
+        return None if row is None else int(row[0])
+
+    async def set_sobriety_date(self, user_id: int, since: str | None) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            if since is None:
+                await db.execute("DELETE FROM sobriety_dates WHERE user_id = ?", (user_id,))
+            else:
+                await db.execute(
+                    "INSERT INTO sobriety_dates(user_id, since) VALUES (?, ?)"
+                    " ON CONFLICT(user_id) DO UPDATE SET since = excluded.since",
+                    (user_id, since),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def get_sobriety_date(self, user_id: int) -> str | None:
+        row = await self._r.fetchrow(
+            "SELECT since FROM sobriety_dates WHERE user_id = ?", (user_id,)
+        )
+        return None if row is None else str(row[0])
+
+    async def set_milestone_share(self, room_id: int, user_id: int, share: bool) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            if share:
+                await db.execute(
+                    "INSERT INTO milestone_shares(room_id, user_id) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (room_id, user_id),
+                )
+            else:
+                await db.execute(
+                    "DELETE FROM milestone_shares WHERE room_id = ? AND user_id = ?",
+                    (room_id, user_id),
+                )
+            return None, []
+
+        await self._write(job)
+
+    async def milestone_rooms(self, user_id: int) -> list[int]:
+        rows = await self._r.fetch(
+            "SELECT ms.room_id FROM milestone_shares ms JOIN room_members rm"
+            " ON rm.room_id = ms.room_id AND rm.user_id = ms.user_id"
+            " WHERE ms.user_id = ? ORDER BY ms.room_id",
+            (user_id,),
+        )
+        return [r[0] for r in rows]
+
+    async def milestone_shares(self, room_id: int | None = None) -> list[MilestoneShare]:
+        where = "" if room_id is None else " AND ms.room_id = ?"
+        rows = await self._r.fetch(
+            f"SELECT ms.room_id, {USER_COLS}, sd.since, rs.time_zone"
+            " FROM milestone_shares ms"
+            " JOIN room_members rm ON rm.room_id = ms.room_id AND rm.user_id = ms.user_id"
+            " JOIN sobriety_dates sd ON sd.user_id = ms.user_id"
+            " JOIN users u ON u.id = ms.user_id"
+            " LEFT JOIN room_schedules rs ON rs.room_id = ms.room_id"
+            f" WHERE u.suspended = 0{where} ORDER BY ms.room_id, u.id",
+            () if room_id is None else (room_id,),
+        )
+        return [MilestoneShare(r[0], _user(r[1:8]), r[8], r[9]) for r in rows]
 
 
 def _lost(exc: BaseException) -> bool:
