@@ -211,7 +211,10 @@ def _purge(args: argparse.Namespace) -> int:
     async def work(chat: Chat) -> int:
         purged = await chat.retention.purge()
         for p in purged:
-            print(f"room {p.room_id}: {p.messages} messages, {p.held} held messages removed")
+            print(
+                f"room {p.room_id}: {p.messages} messages, {p.held} held messages,"
+                f" {p.checkins} check-ins removed"
+            )
         print(f"purge done: {sum(p.messages for p in purged)} messages removed")
         return 0
 

@@ -84,6 +84,7 @@ class Disclosures:
             account=await self._account(user),
             rooms=await self._authored(user.id),
             unshared=export.unshared_record(await self.store.unshared_by_author(user.id)),
+            checkins=await self.store.checkins_of(user.id),
             ledger=await self.store.disclosures(user.id, LEDGER_MAX),
         )
         await self.chat.audit(

@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .models import Disclosure, Held, Message, iso
+from .models import CheckIn, Disclosure, Held, Message, iso
 
 # 42 CFR 2.32(a)(1), the statement that must accompany a disclosure made with consent
 # (text of 83 FR 251, as amended at 85 FR 43037). A program's privacy officer may have
@@ -89,6 +89,7 @@ def document(
     account: Mapping[str, Any] | None = None,
     rooms: list[dict[str, Any]] | None = None,
     unshared: list[dict[str, Any]] | None = None,
+    checkins: Sequence[CheckIn] | None = None,
     disclosure: Disclosure | None = None,
     ledger: Sequence[Disclosure] = (),
 ) -> dict[str, Any]:
@@ -108,6 +109,19 @@ def document(
     doc["rooms"] = rooms or []
     if unshared is not None:
         doc["unshared"] = unshared
+    if checkins is not None:
+        doc["checkins"] = [
+            {
+                "room": c.room_id,
+                "day": c.day,
+                "mood": c.mood,
+                "craving": c.craving,
+                "on_plan": c.on_plan,
+                "note": c.note,
+                "shared": c.shared,
+            }
+            for c in checkins
+        ]
     if scope == "self":
         doc["disclosures"] = [disclosure_record(d) for d in ledger]
     return doc
@@ -216,6 +230,16 @@ def render_html(doc: Mapping[str, Any]) -> str:
             f"<li><p><time>{_e(u['sent_at'])}</time> <small>({_e(u['state'])}: "
             f"{_e(', '.join(u['labels']))})</small></p><p>{_e(u['text'])}</p></li>"
             for u in doc["unshared"]
+        )
+        parts.append("</ol></section>")
+    if doc.get("checkins"):
+        parts.append("<section><h2>Daily check-ins</h2><ol>")
+        parts.extend(
+            f"<li><p><time>{_e(c['day'])}</time> mood {_e(c['mood'])} of 5, craving "
+            f"{_e(c['craving'])} of 10, {'on' if c['on_plan'] else 'off'} plan, "
+            f"{'shared with the group' if c['shared'] else 'for facilitators only'}</p>"
+            f"<p>{_e(c['note'])}</p></li>"
+            for c in doc["checkins"]
         )
         parts.append("</ol></section>")
     if scope == "self":

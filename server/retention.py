@@ -103,11 +103,20 @@ class Retention:
             for p in batch:
                 before = totals.get(p.room_id, Purged(p.room_id, 0, 0))
                 totals[p.room_id] = Purged(
-                    p.room_id, before.messages + p.messages, before.held + p.held
+                    p.room_id,
+                    before.messages + p.messages,
+                    before.held + p.held,
+                    before.checkins + p.checkins,
                 )
         purged = list(totals.values())
         for p in purged:
-            log.info("purged room %d: %d messages, %d held", p.room_id, p.messages, p.held)
+            log.info(
+                "purged room %d: %d messages, %d held, %d check-ins",
+                p.room_id,
+                p.messages,
+                p.held,
+                p.checkins,
+            )
         head = await self.store.audit_head()
         if head is not None:
             # An anchor outside the database: `hearth audit verify --head` checks it.

@@ -108,6 +108,7 @@ class Purged:
     room_id: int
     messages: int
     held: int
+    checkins: int = 0
 
 
 @dataclass(frozen=True)
@@ -467,6 +468,9 @@ class Store(Protocol):
     async def checkins(
         self, room_id: int, user_id: int | None, since_day: str
     ) -> list[CheckIn]: ...
+    async def checkins_of(self, user_id: int) -> list[CheckIn]:
+        """Every check-in of this person, in every room, oldest first (their export)."""
+
     async def member_activity(self, room_id: int) -> list[MemberActivity]: ...
     async def get_schedule(self, room_id: int) -> ScheduleRow | None: ...
     async def set_schedule(

@@ -1566,14 +1566,13 @@ class SqliteStore:
         " FROM discharges d JOIN users u ON u.id = d.user_id "
     )
 
-    @staticmethod
-    def _discharge(r: Sequence[Any]) -> Discharge:
+    def _discharge(self, r: Sequence[Any]) -> Discharge:
         return Discharge(
             id=r[0],
             cohort_id=r[1],
             user=Author(r[2], r[3]),
             outcome=Outcome(r[4]),
-            note=r[5],
+            note=self.keys.open(r[5], _aad_discharge(r[1], r[2], r[7])),
             by=r[6],
             at=datetime.fromtimestamp(r[7], UTC),
             access_until=datetime.fromtimestamp(r[8], UTC),
@@ -1602,7 +1601,15 @@ class SqliteStore:
             cur = db.execute(
                 "INSERT INTO discharges(cohort_id, user_id, outcome, note, discharged_by,"
                 " discharged_at, access_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cohort_id, user_id, outcome.value, note, by, now, access_until),
+                (
+                    cohort_id,
+                    user_id,
+                    outcome.value,
+                    self.keys.seal_opt(note, _aad_discharge(cohort_id, user_id, now)),
+                    by,
+                    now,
+                    access_until,
+                ),
             )
             if access_until <= now:
                 db.execute(
@@ -1900,7 +1907,10 @@ class SqliteStore:
             "SELECT secret, confirmed_at, last_step FROM totp WHERE user_id = ?",
             (user_id,),
         )
-        return None if row is None else TotpState(row[0], row[1] is not None, row[2])
+        if row is None:
+            return None
+        secret = self.keys.open(row[0], _aad_totp(user_id)) or ""
+        return TotpState(secret, row[1] is not None, row[2])
 
     async def start_totp(self, user_id: int, secret: str) -> None:
         def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
@@ -1910,7 +1920,7 @@ class SqliteStore:
             db.execute(
                 "INSERT INTO totp(user_id, secret) VALUES (?, ?)"
                 " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, last_step = 0",
-                (user_id, secret),
+                (user_id, self.keys.seal(secret, _aad_totp(user_id))),
             )
             return None, []
 
@@ -2455,23 +2465,51 @@ class SqliteStore:
                     )
                 ]
                 held = len(held_ids)
+                # Daily check-ins are health records of the room too (their shared
+                # cards are messages, purged above).
+                checkin_ids = [
+                    r[0]
+                    for r in _fetchall(
+                        db,
+                        "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
+                        " WHERE room_id = ? AND created_at < ?"
+                        f" AND user_id NOT IN ({spare}) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, *held_users, limit),
+                    )
+                ]
                 # Alerts about what is gone go with it (labels tie a person to a
                 # crisis); the audit log keeps that an alert was raised and handled.
-                for column, ids in (("message_seq", seqs), ("held_id", held_ids)):
+                for column, ids in (
+                    ("message_seq", seqs),
+                    ("held_id", held_ids),
+                    ("checkin_id", checkin_ids),
+                ):
                     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
                         db.execute(
                             f"DELETE FROM alerts WHERE room_id = ? AND {column} IN"
                             f" ({','.join('?' * len(chunk))})",
                             (room_id, *chunk),
                         )
-                if seqs or held:
+                if seqs or held or checkin_ids:
                     detail = json.dumps(
-                        {"messages": len(seqs), "held": held, "before": _iso(cutoff)}
+                        {
+                            "messages": len(seqs),
+                            "held": held,
+                            "checkins": len(checkin_ids),
+                            "before": _iso(cutoff),
+                        }
                     )
                     self._append_audit(
                         db, now, None, "retention.purge", None, None, room_id, detail
                     )
-                    out.append(Purged(room_id=room_id, messages=len(seqs), held=held))
+                    out.append(
+                        Purged(
+                            room_id=room_id,
+                            messages=len(seqs),
+                            held=held,
+                            checkins=len(checkin_ids),
+                        )
+                    )
             if out:
                 self._checkpoint_due = True
             return out, []
@@ -2702,7 +2740,15 @@ class SqliteStore:
             "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at, card)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-            (room_id, seq, author.id, client_id, text, now, json.dumps(card)),
+            (
+                room_id,
+                seq,
+                author.id,
+                client_id,
+                self.keys.seal(text, _aad_body(room_id, seq)),
+                now,
+                json.dumps(card),
+            ),
         )
         if not rows:
             self._latest[room_id] -= 1
@@ -2747,8 +2793,7 @@ class SqliteStore:
         " FROM checkins c JOIN users u ON u.id = c.user_id "
     )
 
-    @staticmethod
-    def _checkin(r: Sequence[Any]) -> CheckIn:
+    def _checkin(self, r: Sequence[Any]) -> CheckIn:
         return CheckIn(
             id=r[0],
             room_id=r[1],
@@ -2757,7 +2802,7 @@ class SqliteStore:
             mood=r[5],
             craving=r[6],
             on_plan=bool(r[7]),
-            note=r[8],
+            note=self.keys.open(r[8], _aad_checkin(r[1], r[2], r[4])) or "",
             shared=bool(r[9]),
             labels=tuple(json.loads(r[10])),
             message_seq=r[11],
@@ -2801,7 +2846,7 @@ class SqliteStore:
                     mood,
                     craving,
                     int(on_plan),
-                    note,
+                    self.keys.seal(note, _aad_checkin(room_id, author.id, day)),
                     int(shared),
                     json.dumps(list(labels)),
                     None if event is None else event.seq,
@@ -2815,6 +2860,12 @@ class SqliteStore:
         found = await self.get_checkin(checkin_id)
         assert found is not None
         return found, event
+
+    async def checkins_of(self, user_id: int) -> list[CheckIn]:
+        rows = await self._r.execute_fetchall(
+            self.CHECKIN_SQL + "WHERE c.user_id = ? ORDER BY c.created_at, c.id", (user_id,)
+        )
+        return [self._checkin(r) for r in rows]
 
     async def get_checkin(self, checkin_id: int) -> CheckIn | None:
         row = await self._one(self._r, self.CHECKIN_SQL + "WHERE c.id = ?", (checkin_id,))
@@ -3014,12 +3065,30 @@ SEALED_AAD: dict[tuple[str, str], tuple[tuple[str, ...], Callable[..., str]]] = 
     ("room_members", "mute_reason"): (("room_id", "user_id"), lambda r, u: _aad_mute(r, u)),
     ("audit_log", "detail"): (("id",), lambda i: f"a|{i}"),
     ("legal_holds", "reason"): (("id",), lambda i: f"lh|{i}"),
+    ("discharges", "note"): (
+        ("cohort_id", "user_id", "discharged_at"),
+        lambda c, u, t: _aad_discharge(c, u, t),
+    ),
+    ("checkins", "note"): (("room_id", "user_id", "day"), lambda r, u, d: _aad_checkin(r, u, d)),
+    ("totp", "secret"): (("user_id",), lambda u: _aad_totp(u)),
 }
 SEALED_COLUMNS = tuple(SEALED_AAD)
 
 
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _aad_discharge(cohort_id: int, user_id: int, at: float) -> str:
+    return f"dn|{cohort_id}|{user_id}|{at!r}"
+
+
+def _aad_checkin(room_id: int, user_id: int, day: str) -> str:
+    return f"ci|{room_id}|{user_id}|{day}"
+
+
+def _aad_totp(user_id: int) -> str:
+    return f"totp|{user_id}"
 
 
 def _aad_mute(room_id: int, user_id: int) -> str:

@@ -472,6 +472,10 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
     await bob.post(program.room_a, "bob's own words")
     held = await alice.post(program.room_a, "text me at 555-201-7788 <b>ok</b>")
     assert held["type"] == "held"
+    checkin = {"mood": 4, "craving": 1, "on_plan": True, "shared": False, "note": "<i>calm</i>"}
+    await program.alice.call("POST", f"/api/rooms/{program.room_a}/checkins", checkin, expect=201)
+    bob_checkin = {**checkin, "note": "bob's own day"}
+    await program.bob.call("POST", f"/api/rooms/{program.room_a}/checkins", bob_checkin, expect=201)
     async with program.alice.http.get(program.server.url + "/api/me/export?format=json") as resp:
         assert resp.status == 200
         assert resp.headers["Content-Disposition"].startswith("attachment;")
@@ -486,6 +490,10 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
     assert [(u["text"], u["state"]) for u in doc["unshared"]] == [
         ("text me at 555-201-7788 <b>ok</b>", "held")
     ]
+    # Her daily check-ins, private ones included; nobody else's.
+    assert [(c["note"], c["mood"], c["shared"]) for c in doc["checkins"]] == [
+        ("<i>calm</i>", 4, False)
+    ]
 
     async with program.alice.http.get(program.server.url + "/api/me/export?format=html") as resp:
         assert resp.status == 200 and resp.content_type == "text/html"
@@ -495,6 +503,9 @@ async def test_a_member_downloads_their_own_records_as_json_and_escaped_html(
     assert "&lt;script&gt;alert(1)&lt;/script&gt; day 30!" in page
     assert "<script" not in page and "bob&#x27;s own words" not in page
     assert "555-201-7788 &lt;b&gt;ok&lt;/b&gt;" in page and "<b>" not in page
+    assert (
+        "&lt;i&gt;calm&lt;/i&gt;" in page and "<i>" not in page and "bob&#x27;s own day" not in page
+    )
     assert "42 CFR part 2" in page
     assert (await program.alice.call("GET", "/api/me/export?format=pdf"))[0] == 400
     assert "export.self" in [e["action"] for e in await audit_log(program.server)]

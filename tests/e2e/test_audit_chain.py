@@ -170,7 +170,7 @@ def test_operator_sets_retention_and_legal_holds_at_the_terminal(
         await store.open()
         try:
             fiona = next(u for u in await store.list_users(Role.FACILITATOR))
-            cohort = await store.create_cohort("Group", "", [fiona.id], "rules", fiona.id, 0.0)
+            cohort = await store.create_cohort("Group", None, [fiona.id], "rules", fiona.id, 0.0)
             return cohort.room_id
         finally:
             await store.close()

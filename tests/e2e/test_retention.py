@@ -149,11 +149,18 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     await alice.post(room, f"{CANARY} i cant do this anymore, ending it tonight")  # alert
     await alice.answer({"type": "react", "room": room, "message": 1, "reaction": "heart"})
     await carol.post(other, "kept by the program default")
+    await world.bob.call(
+        "POST",
+        f"/api/rooms/{room}/checkins",
+        {"mood": 3, "craving": 2, "on_plan": True, "shared": False, "note": f"{CANARY} day"},
+        expect=201,
+    )
     await alice.close()
     await carol.close()
     sealed = sealed_bodies(world, room)
     sealed += [bytes(r[0]) for r in peek(world, "SELECT body FROM held_messages")]  # type: ignore[arg-type]
-    assert len(sealed) == 5
+    sealed += [bytes(r[0]) for r in peek(world, "SELECT note FROM checkins")]  # type: ignore[arg-type]
+    assert len(sealed) == 6
     assert peek(world, "SELECT count(*) FROM alerts WHERE room_id = ?", (room,)) == [(1,)]
     assert await server.chat.store.checkpoint()
     assert all(s in raw_bytes(world) for s in sealed)  # the scan can see them
@@ -162,21 +169,22 @@ async def test_expired_messages_are_physically_removed_including_the_last(world:
     assert await server.chat.retention.purge() == []  # not yet
     server.clock.advance(DAY)
     purged = await server.chat.retention.purge()
-    assert [(p.room_id, p.messages, p.held) for p in purged] == [(room, 4, 1)]
+    assert [(p.room_id, p.messages, p.held, p.checkins) for p in purged] == [(room, 4, 1, 1)]
 
-    for table in ("messages", "events", "reactions", "held_messages", "alerts"):
+    for table in ("messages", "events", "reactions", "held_messages", "alerts", "checkins"):
         assert peek(world, f"SELECT count(*) FROM {table} WHERE room_id = ?", (room,)) == [(0,)]
     raw = raw_bytes(world)
     for s in sealed:
         assert s not in raw and s[-16:] not in raw  # not the row, not even its tag
     assert len(sealed_bodies(world, other)) == 1
-    for api, name in ((world.alice, "alice"), (world.admin, "admin")):
+    for api, name in ((world.alice, "alice"), (world.admin, "admin"), (world.bob, "bob")):
         await api.login(name)
     _, page = await world.alice.call("GET", f"/api/rooms/{room}/messages", expect=200)
     assert page["messages"] == []
     (entry,) = await audit(world, "retention.purge")
     assert entry["room"] == room and entry["actor"] is None
     assert entry["detail"]["messages"] == 4 and entry["detail"]["held"] == 1
+    assert entry["detail"]["checkins"] == 1
     # The room goes on: new messages continue the sequence.
     alice = await world.alice.connect()
     assert (await alice.post(room, "a new day"))["seq"] == 6
@@ -381,7 +389,7 @@ async def test_a_new_key_reseals_old_rows_in_the_background(tmp_path: Path, cloc
     old, new = new_key(), new_key()
     server, runner = await start_server(tmp_path, clock, data_key=Secret(encode_key(old)))
     fran = await server.chat.create_account(None, "fran", "Fran", PASSWORD, Role.FACILITATOR)
-    cohort = await server.chat.create_cohort(fran, "Group", "", [], None)
+    cohort = await server.chat.create_cohort(fran, "Group", None, [], None)
     for i in range(5):
         await server.chat.store.add_message(
             cohort.room_id, fran, f"c{i}", f"note {i}", None, clock()
@@ -431,3 +439,35 @@ async def test_the_audit_log_outlives_every_retention(world: World) -> None:
     assert {e.action for e in after} >= {"retention.purge", "login", "enrol", "cohort.create"}
     check = await store.verify_audit()
     assert check.broken_at is None and check.checked == len(after)
+
+
+async def test_checkins_discharge_notes_and_cards_are_sealed_too(world: World) -> None:
+    """Health data that arrived with the routine and discharge features: a check-in's
+    line (private, and on its shared card), the staff-only discharge note, a second
+    factor's secret."""
+    room = world.a.room
+    for shared in (False, True):
+        body = {"mood": 2, "craving": 3, "on_plan": True, "shared": shared}
+        who = world.bob if shared else world.alice
+        await who.call(
+            "POST",
+            f"/api/rooms/{room}/checkins",
+            {**body, "note": f"{CANARY} {shared}"},
+            expect=201,
+        )
+    await world.fran.call(
+        "POST",
+        f"/api/cohorts/{world.a.id}/discharges",
+        {"user": world.bob.user["id"], "outcome": "completed", "note": f"{CANARY} staff"},
+        expect=201,
+    )
+    await world.server.chat.store.start_totp(world.fran.user["id"], "JBSWY3DPEHPK3PXP")
+    _, seen = await world.fran.call("GET", f"/api/rooms/{room}/checkins", expect=200)
+    assert f"{CANARY} False" in str(seen)  # staff still read it through the server
+    assert await world.server.chat.store.checkpoint()
+    raw = raw_bytes(world)
+    assert b"canary-9c1e" not in raw and b"lighthouse" not in raw
+    assert b"JBSWY3DPEHPK3PXP" not in raw
+    for table, column in (("checkins", "note"), ("discharges", "note"), ("totp", "secret")):
+        rows = peek(world, f"SELECT {column} FROM {table}")
+        assert rows and all(isinstance(r[0], bytes) and r[0][:1] == VERSION for r in rows)

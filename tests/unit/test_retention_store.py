@@ -17,7 +17,7 @@ async def test_purge_and_reseal_in_small_batches_cover_every_row(tmp_path: Path)
     store = open_store(url, keyring=Keyring([old]))
     await store.open()
     fran = await store.create_user("fran", "Fran", Role.FACILITATOR, "h", 0.0)
-    room = (await store.create_cohort("G", "", [fran.id], "rules", fran.id, 0.0)).room_id
+    room = (await store.create_cohort("G", None, [fran.id], "rules", fran.id, 0.0)).room_id
     for i in range(25):
         await store.add_message(room, fran, f"c{i}", f"text {i}", None, 100.0 + i)
         await store.audit(100.0 + i, fran.id, "test.entry", detail=f'{{"n": {i}}}')
