@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 
 from . import open_store
+from .sealing import Keyring, load_keyring
 
 # Parents before children (foreign keys). A new table goes here too; one missing here
 # is copied after these, in name order.
@@ -36,6 +37,14 @@ TABLES = (
     "held_messages",
     "alerts",
     "reports",
+    # retention and access (migrations 5 and 6)
+    "legal_holds",
+    "totp",
+    "recovery_codes",
+    "login_challenges",
+    "break_glass",
+    "disclosures",
+    "disclosure_subjects",
 )
 
 
@@ -57,12 +66,17 @@ def _convert(pg_type: str, value: Any) -> Any:
     if pg_type in ("bigint", "integer", "smallint"):
         return int(value)
     if pg_type == "bytea":
-        return bytes(value)
+        # Sealed values copy as they are (the target opens them with the same keys); a
+        # text written before sealing becomes its UTF-8 bytes, sealed when PostgreSQL
+        # is next opened (PgStore._seal_plain).
+        return value.encode("utf-8") if isinstance(value, str) else bytes(value)
     return value
 
 
-async def copy_store(source: str, target: str) -> list[Copied]:
-    """Copy `sqlite:///path` into an empty `postgresql://...` database.
+async def copy_store(source: str, target: str, keyring: Keyring | None = None) -> list[Copied]:
+    """Copy `sqlite:///path` into an empty `postgresql://...` database. `keyring`: the
+    SQLite database's data keys (default: its key file beside it); PostgreSQL must be
+    run with the same keys (HEARTH_KEY_FILE or HEARTH_DATA_KEY) to open what is copied.
 
     Raises:
         CopyError: wrong URLs, a non-empty target, or different schema versions.
@@ -75,8 +89,9 @@ async def copy_store(source: str, target: str) -> list[Copied]:
     if not path or path == ":memory:" or not Path(path).exists():
         raise CopyError(f"no SQLite database at {path!r}")
     # Opening each store applies its migrations, so both are at their latest schema.
+    keys = keyring if keyring is not None else load_keyring(path)
     for url in (source, target):
-        store = open_store(url)
+        store = open_store(url, keyring=keys)
         await store.open()
         await store.close()
 

@@ -105,6 +105,8 @@ class Cluster:
             "HEARTH_REDIS_PREFIX": self.prefix,
             # A killed process leaves presence after 3 s rather than 15.
             "HEARTH_PRESENCE_HEARTBEAT_SECONDS": "1",
+            # Every node shares the data keys, as a real deployment must on PostgreSQL.
+            "HEARTH_KEY_FILE": str(self.tmp / "hearth.key"),
             **extra,
         }
 
@@ -486,6 +488,7 @@ async def test_migrate_store_moves_a_program_from_sqlite_to_postgresql(
 
     result = subprocess.run(
         [str(VENV_BIN / "hearth"), "migrate-store", "--from", sqlite_url, "--to", pg_url],
+        env=cluster.env(),
         capture_output=True,
         timeout=60,
         text=True,
@@ -495,6 +498,7 @@ async def test_migrate_store_moves_a_program_from_sqlite_to_postgresql(
     # Copying twice is refused: the target is no longer empty.
     again = subprocess.run(
         [str(VENV_BIN / "hearth"), "migrate-store", "--from", sqlite_url, "--to", pg_url],
+        env=cluster.env(),
         capture_output=True,
         timeout=60,
         text=True,
