@@ -18,6 +18,7 @@ import asyncpg
 
 from . import open_store
 from .sealing import Keyring, load_keyring
+from .sqlite import SEALED_AAD
 
 # Parents before children (foreign keys). A new table goes here too; one missing here
 # is copied after these, in name order.
@@ -66,9 +67,7 @@ def _convert(pg_type: str, value: Any) -> Any:
     if pg_type in ("bigint", "integer", "smallint"):
         return int(value)
     if pg_type == "bytea":
-        # Sealed values copy as they are (the target opens them with the same keys); a
-        # text written before sealing becomes its UTF-8 bytes, sealed when PostgreSQL
-        # is next opened (PgStore._seal_plain).
+        # Sealed values copy as they are (the target opens them with the same keys).
         return value.encode("utf-8") if isinstance(value, str) else bytes(value)
     return value
 
@@ -118,7 +117,7 @@ async def copy_store(source: str, target: str, keyring: Keyring | None = None) -
         copied: list[Copied] = []
         async with dst.transaction():
             for table in order:
-                copied.append(await _copy_table(src, dst, table))
+                copied.append(await _copy_table(src, dst, table, keys))
             for table in order:
                 await _reset_identity(dst, table)
         return copied
@@ -127,7 +126,7 @@ async def copy_store(source: str, target: str, keyring: Keyring | None = None) -
         await dst.close()
 
 
-async def _copy_table(src: sqlite3.Connection, dst: Any, table: str) -> Copied:
+async def _copy_table(src: sqlite3.Connection, dst: Any, table: str, keys: Keyring) -> Copied:
     types = {
         r[0]: r[1]
         for r in await dst.fetch(
@@ -147,11 +146,28 @@ async def _copy_table(src: sqlite3.Connection, dst: Any, table: str) -> Copied:
     total = 0
     while rows := cursor.fetchmany(5000):
         records = [
-            tuple(_convert(types[c], v) for c, v in zip(columns, row, strict=True)) for row in rows
+            tuple(
+                _convert(types[c], _seal_plain(keys, table, c, v, columns, row))
+                for c, v in zip(columns, row, strict=True)
+            )
+            for row in rows
         ]
         await dst.copy_records_to_table(table, records=records, columns=columns)
         total += len(records)
     return Copied(table, total)
+
+
+def _seal_plain(
+    keys: Keyring, table: str, column: str, value: Any, columns: list[str], row: Any
+) -> Any:
+    """A text SQLite kept from before sealing (its resealer had not reached it yet) is
+    sealed on the way, as its row's AAD says: PostgreSQL holds only sealed values."""
+    found = SEALED_AAD.get((table, column))
+    if found is None or not isinstance(value, str):
+        return value
+    aad_cols, make = found
+    named = dict(zip(columns, row, strict=True))
+    return keys.seal(value, make(*(named[c] for c in aad_cols)))
 
 
 async def _reset_identity(dst: Any, table: str) -> None:

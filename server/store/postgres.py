@@ -275,6 +275,7 @@ class PgStore:
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"
             )
             done = {r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+            sealing_added = 5 not in done
             folder = resources.files("server.store").joinpath("migrations", "postgresql")
             scripts = sorted(
                 (f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
@@ -290,7 +291,8 @@ class PgStore:
                         "INSERT INTO schema_migrations(version) VALUES ($1)", version
                     )
             # Still under the migration lock, before this process serves anything.
-            await self._seal_plain(conn)
+            if sealing_added:
+                await self._seal_plain(conn)
             await self._check_keys(_Db(conn))
             await self._chain_unchained(conn)
         finally:
@@ -1585,10 +1587,11 @@ class PgStore:
         return entry_id
 
     async def _seal_plain(self, conn: Any) -> None:
-        """On open, under the migration lock: seal text stored before sealing existed
-        (migration 5 turned it into its UTF-8 bytes; a sealed value starts with
-        VERSION, which no UTF-8 text can). Afterwards every sealed column holds only
-        sealed values, so reads need no plain-text case."""
+        """Right after migration 5, under the migration lock: seal text stored before
+        sealing existed (the migration turned it into its UTF-8 bytes; a sealed value
+        starts with VERSION, which no UTF-8 text can). Afterwards every sealed column
+        holds only sealed values (migrate-store seals SQLite's plain ones on the way),
+        so reads need no plain-text case."""
         db = _Db(conn)
         total = 0
         for table, column in SEALED_COLUMNS:

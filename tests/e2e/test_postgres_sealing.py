@@ -97,30 +97,63 @@ async def test_tampering_is_found_on_postgresql(
         await store.close()
 
 
-async def test_bodies_are_sealed_in_the_rows_and_plain_text_is_sealed_at_start(url: str) -> None:
-    keys = Keyring([new_key()])
-    store = await opened(url, keys)
+async def test_bodies_are_sealed_in_the_rows(url: str) -> None:
+    store = await opened(url, Keyring([new_key()]))
     try:
         fran = await store.create_user("fran", "Fran", Role.FACILITATOR, "h", 0.0)
         cohort = await store.create_cohort("Group", None, [fran.id], "rules", fran.id, 0.0)
-        room = cohort.room_id
-        await store.add_message(room, fran, "c1", "a private thing", None, 1.0)
-        await store.add_message(room, fran, "c2", "another", None, 1.0)
+        await store.add_message(cohort.room_id, fran, "c1", "a private thing", None, 1.0)
         (body,) = (await sql(url, "SELECT body FROM messages WHERE seq = 1"))[0]
         assert body[:1] == VERSION and b"private" not in body
-        # A row written before sealing existed (migration 5 keeps its UTF-8 bytes).
-        await sql(
-            url, "UPDATE messages SET body = convert_to('written long ago', 'UTF8') WHERE seq = 2"
-        )
+        assert [m.text for m in await store.history(cohort.room_id, None, 10)] == [
+            "a private thing"
+        ]
     finally:
         await store.close()
+
+
+async def test_a_database_from_before_sealing_is_sealed_and_chained_at_start(url: str) -> None:
+    # The schema as it was before migration 5, with rows written then.
+    folder = Path(__file__).parents[2] / "server" / "store" / "migrations" / "postgresql"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
+        for script in sorted(folder.glob("*.sql")):
+            version = int(script.name.split("_", 1)[0])
+            if version < 5:
+                await conn.execute(script.read_text(encoding="utf-8"))
+                await conn.execute("INSERT INTO schema_migrations VALUES ($1)", version)
+        await conn.execute(
+            "INSERT INTO users(id, username, display_name, role, password_hash, created_at)"
+            " VALUES (1, 'fran', 'Fran', 'facilitator', 'h', 0)"
+        )
+        await conn.execute(
+            "INSERT INTO rooms(id, kind, name, latest_seq, created_at)"
+            " VALUES (1, 'cohort', 'Group', 1, 0)"
+        )
+        await conn.execute(
+            "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at)"
+            " VALUES (1, 1, 1, 'c1', 'written long ago', 1)"
+        )
+        for i in (1, 2):
+            await conn.execute(
+                "INSERT INTO audit_log(id, at, actor_id, action, detail)"
+                " VALUES ($1, 1, 1, 'old.step', '{\"n\": 1}')",
+                i,
+            )
+    finally:
+        await conn.close()
+    keys = Keyring([new_key()])
     store = await opened(url, keys)
     try:
-        (body,) = (await sql(url, "SELECT body FROM messages WHERE seq = 2"))[0]
+        (body,) = (await sql(url, "SELECT body FROM messages WHERE seq = 1"))[0]
         assert body[:1] == VERSION and b"long ago" not in body
-        texts = [m.text for m in await store.history(room, None, 10)]
-        assert texts == ["a private thing", "written long ago"]
+        assert [m.text for m in await store.history(1, None, 10)] == ["written long ago"]
         assert set(await store.key_usage()) == {keys.primary_id.hex()}
+        await store.audit(2.0, 1, "new.step")  # continues the chain
+        check = await store.verify_audit()
+        assert (check.checked, check.broken_at) == (3, None)
+        assert [e.detail for e in await store.audit_entries(None, 10)][1:] == ['{"n": 1}'] * 2
     finally:
         await store.close()
 
