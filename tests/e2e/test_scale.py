@@ -107,6 +107,8 @@ class Cluster:
             "HEARTH_PRESENCE_HEARTBEAT_SECONDS": "1",
             # Every node shares the data keys, as a real deployment must on PostgreSQL.
             "HEARTH_KEY_FILE": str(self.tmp / "hearth.key"),
+            # Staff sign in with a password alone here, as in tests/conftest.py.
+            "HEARTH_STAFF_SECOND_FACTOR": "optional",
             **extra,
         }
 
