@@ -222,10 +222,8 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _rotate_key(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .store import database_path
-    from .store.sealing import default_key_file, rotate_key_file
+    from .store import key_file_path
+    from .store.sealing import rotate_key_file
 
     settings = _settings(args)
     if str(settings.data_key):
@@ -235,11 +233,7 @@ def _rotate_key(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    path = (
-        Path(settings.key_file)
-        if settings.key_file
-        else default_key_file(database_path(settings.database))
-    )
+    path = key_file_path(settings)
     kid = rotate_key_file(path)
     print(f"new primary key {kid.hex()} written to {path}; older keys kept to open old rows.")
     if args.now:
@@ -255,10 +249,8 @@ def _rotate_key(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .store import database_path
-    from .store.sealing import default_key_file, retire_keys
+    from .store import key_file_path
+    from .store.sealing import retire_keys
 
     async def work(chat: Chat) -> int:
         usage = await chat.store.key_usage()
@@ -266,11 +258,7 @@ def _keys(args: argparse.Namespace) -> int:
             print(f"{kid:>8}  {n} rows")
         settings = _settings(args)
         if args.retire and not str(settings.data_key):
-            path = (
-                Path(settings.key_file)
-                if settings.key_file
-                else default_key_file(database_path(settings.database))
-            )
+            path = key_file_path(settings)
             in_use = {bytes.fromhex(k) for k in usage if k != "plain"}
             for gone in retire_keys(path, in_use):
                 print(f"retired key {gone.hex()} (no row uses it)")
@@ -346,10 +334,16 @@ def _reset_second_factor(args: argparse.Namespace) -> int:
 
 
 def _migrate_store(args: argparse.Namespace) -> int:
+    from .store import database_path
     from .store.copy import CopyError, copy_store
+    from .store.sealing import load_keyring
 
+    # The SQLite database's keys, found as the server finds them (HEARTH_DATA_KEY,
+    # HEARTH_KEY_FILE, or the key file beside it).
+    settings = _settings(args)
+    keyring = load_keyring(database_path(args.source), settings.key_file, str(settings.data_key))
     try:
-        copied = asyncio.run(copy_store(args.source, args.target))
+        copied = asyncio.run(copy_store(args.source, args.target, keyring))
     except CopyError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

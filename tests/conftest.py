@@ -145,7 +145,9 @@ async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
         from tests.services import pg_database
 
         async with pg_database() as url:
-            srv, runner = await start_server(tmp_path, clock, database=url)
+            # PostgreSQL has no database file to keep the data key beside.
+            key_file = str(tmp_path / "hearth.key")
+            srv, runner = await start_server(tmp_path, clock, database=url, key_file=key_file)
             yield srv
             await runner.cleanup()
         return

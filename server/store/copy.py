@@ -17,6 +17,8 @@ from typing import Any
 import asyncpg
 
 from . import open_store
+from .sealing import Keyring, load_keyring
+from .sqlite import SEALED_AAD
 
 # Parents before children (foreign keys). A new table goes here too; one missing here
 # is copied after these, in name order.
@@ -48,6 +50,14 @@ TABLES = (
     "session_reminders",
     "sobriety_dates",
     "milestone_shares",
+    # retention and access (migrations 5 and 6)
+    "legal_holds",
+    "totp",
+    "recovery_codes",
+    "login_challenges",
+    "break_glass",
+    "disclosures",
+    "disclosure_subjects",
 )
 
 
@@ -69,12 +79,15 @@ def _convert(pg_type: str, value: Any) -> Any:
     if pg_type in ("bigint", "integer", "smallint"):
         return int(value)
     if pg_type == "bytea":
-        return bytes(value)
+        # Sealed values copy as they are (the target opens them with the same keys).
+        return value.encode("utf-8") if isinstance(value, str) else bytes(value)
     return value
 
 
-async def copy_store(source: str, target: str) -> list[Copied]:
-    """Copy `sqlite:///path` into an empty `postgresql://...` database.
+async def copy_store(source: str, target: str, keyring: Keyring | None = None) -> list[Copied]:
+    """Copy `sqlite:///path` into an empty `postgresql://...` database. `keyring`: the
+    SQLite database's data keys (default: its key file beside it); PostgreSQL must be
+    run with the same keys (HEARTH_KEY_FILE or HEARTH_DATA_KEY) to open what is copied.
 
     Raises:
         CopyError: wrong URLs, a non-empty target, or different schema versions.
@@ -87,8 +100,9 @@ async def copy_store(source: str, target: str) -> list[Copied]:
     if not path or path == ":memory:" or not Path(path).exists():
         raise CopyError(f"no SQLite database at {path!r}")
     # Opening each store applies its migrations, so both are at their latest schema.
+    keys = keyring if keyring is not None else load_keyring(path)
     for url in (source, target):
-        store = open_store(url)
+        store = open_store(url, keyring=keys)
         await store.open()
         await store.close()
 
@@ -115,7 +129,7 @@ async def copy_store(source: str, target: str) -> list[Copied]:
         copied: list[Copied] = []
         async with dst.transaction():
             for table in order:
-                copied.append(await _copy_table(src, dst, table))
+                copied.append(await _copy_table(src, dst, table, keys))
             for table in order:
                 await _reset_identity(dst, table)
         return copied
@@ -124,7 +138,7 @@ async def copy_store(source: str, target: str) -> list[Copied]:
         await dst.close()
 
 
-async def _copy_table(src: sqlite3.Connection, dst: Any, table: str) -> Copied:
+async def _copy_table(src: sqlite3.Connection, dst: Any, table: str, keys: Keyring) -> Copied:
     types = {
         r[0]: r[1]
         for r in await dst.fetch(
@@ -144,11 +158,28 @@ async def _copy_table(src: sqlite3.Connection, dst: Any, table: str) -> Copied:
     total = 0
     while rows := cursor.fetchmany(5000):
         records = [
-            tuple(_convert(types[c], v) for c, v in zip(columns, row, strict=True)) for row in rows
+            tuple(
+                _convert(types[c], _seal_plain(keys, table, c, v, columns, row))
+                for c, v in zip(columns, row, strict=True)
+            )
+            for row in rows
         ]
         await dst.copy_records_to_table(table, records=records, columns=columns)
         total += len(records)
     return Copied(table, total)
+
+
+def _seal_plain(
+    keys: Keyring, table: str, column: str, value: Any, columns: list[str], row: Any
+) -> Any:
+    """A text SQLite kept from before sealing (its resealer had not reached it yet) is
+    sealed on the way, as its row's AAD says: PostgreSQL holds only sealed values."""
+    found = SEALED_AAD.get((table, column))
+    if found is None or not isinstance(value, str):
+        return value
+    aad_cols, make = found
+    named = dict(zip(columns, row, strict=True))
+    return keys.seal(value, make(*(named[c] for c in aad_cols)))
 
 
 async def _reset_identity(dst: Any, table: str) -> None:

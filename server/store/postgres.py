@@ -44,7 +44,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -63,11 +63,14 @@ from ..models import (
     AlumniRoom,
     AuditEntry,
     Author,
+    AuthoredMessage,
+    BreakGlass,
     CheckIn,
     Cohort,
     Consent,
     ConsentDecision,
     Discharge,
+    Disclosure,
     Event,
     EventKind,
     Held,
@@ -86,10 +89,30 @@ from ..models import (
     RoomSummary,
     ScheduleChangeRow,
     ScheduleRow,
+    TotpState,
     User,
 )
-from . import CommitListener, Membership, Posted, SessionRow
-from .sqlite import MESSAGE_SQL, USER_COLS, _build_messages, _dt, _excerpt, _user
+from . import AuditCheck, CommitListener, LegalHold, Membership, Posted, Purged, SessionRow, Touched
+from .chain import GENESIS, entry_hash
+from .sealing import VERSION, Keyring, SealError
+from .sqlite import (
+    MESSAGE_SQL,
+    SEALED_AAD,
+    SEALED_COLUMNS,
+    USER_COLS,
+    _aad_body,
+    _aad_checkin,
+    _aad_discharge,
+    _aad_held,
+    _aad_mute,
+    _aad_report,
+    _aad_totp,
+    _build_messages,
+    _dt,
+    _excerpt,
+    _iso,
+    _user,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +120,34 @@ T = TypeVar("T")
 MAX_BATCH = 512
 # A lock id of our own for migrations, so two processes starting at once take turns.
 MIGRATION_LOCK = 0x4845415254480001
+# The audit chain's lock: taken inside the write transaction that appends, held until
+# COMMIT, so processes append one after another and the chain never forks.
+AUDIT_LOCK = 0x4845415254480002
+# Placing a legal hold and purging take turns across processes.
+HOLD_LOCK = 0x4845415254480003
+# Each sealed table's key, in index order: the resealer's cursor and row address
+# (PostgreSQL has no rowid).
+ROW_KEY: dict[str, tuple[str, ...]] = {
+    "messages": ("room_id", "seq"),
+    "held_messages": ("id",),
+    "reports": ("id",),
+    "room_members": ("room_id", "user_id"),
+    "audit_log": ("id",),
+    "legal_holds": ("id",),
+    "discharges": ("id",),
+    "checkins": ("id",),
+    "totp": ("user_id",),
+}
+# Tables whose rows the purge deletes: vacuumed after a purge that removed anything.
+PURGED_TABLES = (
+    "messages",
+    "events",
+    "reactions",
+    "reports",
+    "held_messages",
+    "alerts",
+    "checkins",
+)
 
 # The database cannot be reached, or dropped us: nothing is acknowledged, retry later.
 _LOST = (
@@ -194,9 +245,16 @@ class _Pending:
 class PgStore:
     """Readers use the pool; writes go through one writer task per process."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, keyring: Keyring, pool_size: int = 10) -> None:
         self.url = url
         self.pool_size = pool_size
+        # Bodies and staff notes are sealed with these keys (see sealing.py). There is
+        # no key file "beside the database" here: the caller must supply the keys.
+        self.keys = keyring
+        # Per transaction: the audit chain's last (id, hash), read under AUDIT_LOCK.
+        self._audit_head: tuple[int, bytes] | None = None
+        # Where the resealer stopped in each sealed column (None: nothing left there).
+        self._reseal_after: dict[tuple[str, str], tuple[Any, ...] | None] = {}
         self._pool: Any = None
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._writer_task: asyncio.Task[None] | None = None
@@ -244,6 +302,7 @@ class PgStore:
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"
             )
             done = {r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+            sealing_added = 5 not in done
             folder = resources.files("server.store").joinpath("migrations", "postgresql")
             scripts = sorted(
                 (f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
@@ -258,6 +317,11 @@ class PgStore:
                     await conn.execute(
                         "INSERT INTO schema_migrations(version) VALUES ($1)", version
                     )
+            # Still under the migration lock, before this process serves anything.
+            if sealing_added:
+                await self._seal_plain(conn)
+            await self._check_keys(_Db(conn))
+            await self._chain_unchained(conn)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
@@ -339,6 +403,7 @@ class PgStore:
     ) -> list[tuple[Any, list[Event]]]:
         self._latest.clear()
         self._log_rows.clear()
+        self._audit_head = None
         await db.execute("BEGIN")
         if rooms:
             # Every room the batch writes to, locked in id order in one round trip:
@@ -377,6 +442,8 @@ class PgStore:
     async def _rollback(self, conn: Any) -> None:
         self._latest.clear()
         self._log_rows.clear()
+        self._audit_head = None
+        self._reseal_after.clear()
         if conn.is_closed():
             return
         try:
@@ -777,7 +844,7 @@ class PgStore:
                 accepted_version=r[3],
                 agreement_version=r[4],
                 muted_until=r[5],
-                mute_reason=r[6],
+                mute_reason=self.keys.open(r[6], _aad_mute(r[0], user_id)),
                 access_until=r[7],
                 closed=r[8] is not None,
                 moderator=bool(r[9]),
@@ -814,7 +881,7 @@ class PgStore:
                 locked=bool(r[9]),
                 slow_mode_seconds=r[10],
                 muted_until=_dt(r[11]),
-                mute_reason=r[12],
+                mute_reason=self.keys.open(r[12], _aad_mute(r[0], user_id)),
                 closed=r[13] is not None,
                 read_only_until=_dt(r[14]),
                 moderator=bool(r[15]),
@@ -868,7 +935,15 @@ class PgStore:
                 " sent_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-                (room_id, seq, author.id, client_id, text, reply_to, now),
+                (
+                    room_id,
+                    seq,
+                    author.id,
+                    client_id,
+                    self.keys.seal(text, _aad_body(room_id, seq)),
+                    reply_to,
+                    now,
+                ),
             )
             if not rows:
                 # A re-send: hand back the original, store nothing new.
@@ -941,7 +1016,7 @@ class PgStore:
                 raise Forbidden("a card cannot be edited; delete it instead")
             await db.execute(
                 "UPDATE messages SET body = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
-                (text, now, room_id, seq),
+                (self.keys.seal(text, _aad_body(room_id, seq)), now, room_id, seq),
             )
 
         return await self._change(room_id, seq, author_id, EventKind.EDITED, now, apply)
@@ -956,6 +1031,17 @@ class PgStore:
             await db.execute(
                 "DELETE FROM reactions WHERE room_id = ? AND message_seq = ?", (room_id, seq)
             )
+            # A message that waited for review was approved from a copy: clear it too
+            # (an empty text, sealed: the column holds only sealed values).
+            for held_id, held_author, held_client in await db.fetch(
+                "SELECT id, author_id, client_id FROM held_messages"
+                " WHERE room_id = ? AND message_seq = ?",
+                (room_id, seq),
+            ):
+                await db.execute(
+                    "UPDATE held_messages SET body = ? WHERE id = ?",
+                    (self.keys.seal("", _aad_held(room_id, held_author, held_client)), held_id),
+                )
 
         return await self._change(room_id, seq, author_id, EventKind.DELETED, now, apply)
 
@@ -995,7 +1081,7 @@ class PgStore:
         if not rows:
             return []
         sql, args = _reactions_query(params[0], rows)
-        return _build_messages(params[0], rows, await db.fetch(sql, args))
+        return _build_messages(self.keys, params[0], rows, await db.fetch(sql, args))
 
     async def _message_now(self, db: _Db, room_id: int, seq: int) -> Message | None:
         """The same as `_message`, inside the writer's transaction."""
@@ -1096,7 +1182,7 @@ class PgStore:
             status = await db.execute(
                 "UPDATE room_members SET muted_until = ?, mute_reason = ?"
                 " WHERE room_id = ? AND user_id = ?",
-                (until, reason, room_id, user_id),
+                (until, self.keys.seal_opt(reason, _aad_mute(room_id, user_id)), room_id, user_id),
             )
             if _count(status) == 0:
                 raise NotFound("that person is not a member of this room")
@@ -1139,7 +1225,7 @@ class PgStore:
             await db.execute(
                 "UPDATE messages SET deleted_at = ?, removed_by = ?, removal_reason = ?"
                 " WHERE room_id = ? AND seq = ?",
-                (now, by, reason, room_id, seq),
+                (now, by, self.keys.seal(reason, f"mr|{room_id}|{seq}"), room_id, seq),
             )
 
         return await self._change(room_id, seq, by, EventKind.REMOVED, now, apply)
@@ -1150,19 +1236,18 @@ class PgStore:
         " FROM held_messages h JOIN users u ON u.id = h.author_id "
     )
 
-    @staticmethod
-    def _held(r: Sequence[Any]) -> Held:
+    def _held(self, r: Sequence[Any]) -> Held:
         return Held(
             id=r[0],
             room_id=r[1],
             author=Author(r[2], r[3]),
             client_id=r[4],
-            text=r[5],
+            text=self.keys.open(r[5], _aad_held(r[1], r[2], r[4])) or "",
             reply_to=r[6],
             sent_at=datetime.fromtimestamp(r[7], UTC),
             labels=tuple(json.loads(r[8])),
             state=HoldState(r[9]),
-            note=r[10],
+            note=self.keys.open(r[10], f"hn|{r[0]}"),
             message_seq=r[11],
         )
 
@@ -1186,7 +1271,7 @@ class PgStore:
                     room_id,
                     author.id,
                     client_id,
-                    text,
+                    self.keys.seal(text, _aad_held(room_id, author.id, client_id)),
                     reply_to,
                     now,
                     json.dumps(list(labels)),
@@ -1234,7 +1319,7 @@ class PgStore:
                     seq,
                     held.author.id,
                     held.client_id,
-                    held.text,
+                    self.keys.seal(held.text, _aad_body(held.room_id, seq)),
                     held.reply_to,
                     held.sent_at.timestamp(),
                 ),
@@ -1260,7 +1345,14 @@ class PgStore:
             status = await db.execute(
                 "UPDATE held_messages SET state = ?, decided_by = ?, decided_at = ?, note = ?"
                 " WHERE id = ? AND state = ?",
-                (HoldState.REJECTED.value, by, now, note, held_id, HoldState.HELD.value),
+                (
+                    HoldState.REJECTED.value,
+                    by,
+                    now,
+                    self.keys.seal(note, f"hn|{held_id}"),
+                    held_id,
+                    HoldState.HELD.value,
+                ),
             )
             if _count(status) == 0:
                 raise NotFound("no such message waiting for review")
@@ -1383,18 +1475,17 @@ class PgStore:
         " FROM reports r JOIN users u ON u.id = r.reporter_id "
     )
 
-    @staticmethod
-    def _report(r: Sequence[Any]) -> Report:
+    def _report(self, r: Sequence[Any]) -> Report:
         return Report(
             id=r[0],
             room_id=r[1],
             message_seq=r[2],
             reporter=Author(r[3], r[4]),
-            reason=r[5],
+            reason=self.keys.open(r[5], _aad_report(r[1], r[2], r[3])) or "",
             state=ReportState(r[6]),
             created_at=datetime.fromtimestamp(r[7], UTC),
             handled_by=r[8],
-            note=r[9],
+            note=self.keys.open(r[9], f"rn|{r[0]}"),
         )
 
     async def create_report(
@@ -1404,7 +1495,14 @@ class PgStore:
             report_id = await db.fetchval(
                 "INSERT INTO reports(room_id, message_seq, reporter_id, reason, state,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (room_id, message_seq, reporter_id, reason, ReportState.OPEN.value, now),
+                (
+                    room_id,
+                    message_seq,
+                    reporter_id,
+                    self.keys.seal(reason, _aad_report(room_id, message_seq, reporter_id)),
+                    ReportState.OPEN.value,
+                    now,
+                ),
             )
             return int(report_id), []
 
@@ -1435,7 +1533,7 @@ class PgStore:
             await db.execute(
                 "UPDATE reports SET state = ?, handled_by = ?, handled_at = ?, note = ?"
                 " WHERE id = ?",
-                (state.value, by, now, note, report_id),
+                (state.value, by, now, self.keys.seal(note, f"rn|{report_id}"), report_id),
             )
             return None, []
 
@@ -1466,7 +1564,7 @@ class PgStore:
                 subject_type=r[4],
                 subject_id=r[5],
                 room_id=r[6],
-                detail=r[7],
+                detail=self.keys.open(r[7], f"a|{r[0]}") or "{}",
             )
             for r in rows
         ]
@@ -1485,10 +1583,8 @@ class PgStore:
         detail: str = "{}",
     ) -> None:
         async def job(db: _Db) -> tuple[None, list[Event]]:
-            await db.execute(
-                "INSERT INTO audit_log(at, actor_id, action, subject_type, subject_id, room_id,"
-                " detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now, actor_id, action, subject_type, subject_id, room_id, detail),
+            await self._append_audit(
+                db, now, actor_id, action, subject_type, subject_id, room_id, detail
             )
             return None, []
 
@@ -1519,14 +1615,13 @@ class PgStore:
         " FROM discharges d JOIN users u ON u.id = d.user_id "
     )
 
-    @staticmethod
-    def _discharge(r: Sequence[Any]) -> Discharge:
+    def _discharge(self, r: Sequence[Any]) -> Discharge:
         return Discharge(
             id=r[0],
             cohort_id=r[1],
             user=Author(r[2], r[3]),
             outcome=Outcome(r[4]),
-            note=r[5],
+            note=self.keys.open(r[5], _aad_discharge(r[1], r[2], r[7])),
             by=r[6],
             at=datetime.fromtimestamp(r[7], UTC),
             access_until=datetime.fromtimestamp(r[8], UTC),
@@ -1557,7 +1652,15 @@ class PgStore:
             discharge_id = await db.fetchval(
                 "INSERT INTO discharges(cohort_id, user_id, outcome, note, discharged_by,"
                 " discharged_at, access_until) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (cohort_id, user_id, outcome.value, note, by, now, access_until),
+                (
+                    cohort_id,
+                    user_id,
+                    outcome.value,
+                    self.keys.seal_opt(note, _aad_discharge(cohort_id, user_id, now)),
+                    by,
+                    now,
+                    access_until,
+                ),
             )
             if access_until <= now:
                 await db.execute(
@@ -1861,7 +1964,15 @@ class PgStore:
             "INSERT INTO messages(room_id, seq, author_id, client_id, body, sent_at, card)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(room_id, author_id, client_id) DO NOTHING RETURNING seq",
-            (room_id, seq, author.id, client_id, text, now, json.dumps(card)),
+            (
+                room_id,
+                seq,
+                author.id,
+                client_id,
+                self.keys.seal(text, _aad_body(room_id, seq)),
+                now,
+                json.dumps(card),
+            ),
         )
         if not rows:
             self._latest[room_id] -= 1
@@ -1905,8 +2016,7 @@ class PgStore:
         " FROM checkins c JOIN users u ON u.id = c.user_id "
     )
 
-    @staticmethod
-    def _checkin(r: Sequence[Any]) -> CheckIn:
+    def _checkin(self, r: Sequence[Any]) -> CheckIn:
         return CheckIn(
             id=r[0],
             room_id=r[1],
@@ -1915,7 +2025,7 @@ class PgStore:
             mood=r[5],
             craving=r[6],
             on_plan=bool(r[7]),
-            note=r[8],
+            note=self.keys.open(r[8], _aad_checkin(r[1], r[2], r[4])) or "",
             shared=bool(r[9]),
             labels=tuple(json.loads(r[10])),
             message_seq=r[11],
@@ -1962,7 +2072,7 @@ class PgStore:
                     mood,
                     craving,
                     int(on_plan),
-                    note,
+                    self.keys.seal(note, _aad_checkin(room_id, author.id, day)),
                     int(shared),
                     json.dumps(list(labels)),
                     None if event is None else event.seq,
@@ -1975,6 +2085,12 @@ class PgStore:
         found = await self.get_checkin(checkin_id)
         assert found is not None
         return found, event
+
+    async def checkins_of(self, user_id: int) -> list[CheckIn]:
+        rows = await self._r.fetch(
+            self.CHECKIN_SQL + "WHERE c.user_id = ? ORDER BY c.created_at, c.id", (user_id,)
+        )
+        return [self._checkin(r) for r in rows]
 
     async def get_checkin(self, checkin_id: int) -> CheckIn | None:
         row = await self._r.fetchrow(self.CHECKIN_SQL + "WHERE c.id = ?", (checkin_id,))
@@ -2155,6 +2271,838 @@ class PgStore:
             () if room_id is None else (room_id,),
         )
         return [MilestoneShare(r[0], _user(r[1:8]), r[8], r[9]) for r in rows]
+
+    # ---- retention, legal holds, audit chain, key rotation ----------------------
+
+    async def _append_audit(
+        self,
+        db: _Db,
+        now: float,
+        actor_id: int | None,
+        action: str,
+        subject_type: str | None,
+        subject_id: int | None,
+        room_id: int | None,
+        detail: str,
+    ) -> int:
+        """In a write transaction: append one entry to the hash chain (detail sealed).
+        The first append of a transaction takes AUDIT_LOCK (held until COMMIT) and then
+        reads the head, so two processes never chain onto the same entry."""
+        if self._audit_head is None:
+            await db.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
+            row = await db.fetchrow("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            if row is None:
+                self._audit_head = (0, GENESIS)
+            elif row[1] is None:
+                raise StoreUnavailable("the audit chain is not chained yet", retry_after=1)
+            else:
+                self._audit_head = (int(row[0]), bytes(row[1]))
+        prev_id, prev_hash = self._audit_head
+        entry_id = prev_id + 1
+        digest = entry_hash(
+            prev_hash, entry_id, now, actor_id, action, subject_type, subject_id, room_id, detail
+        )
+        await db.execute(
+            "INSERT INTO audit_log(id, at, actor_id, action, subject_type, subject_id, room_id,"
+            " detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry_id,
+                now,
+                actor_id,
+                action,
+                subject_type,
+                subject_id,
+                room_id,
+                self.keys.seal(detail, f"a|{entry_id}"),
+                prev_hash,
+                digest,
+            ),
+        )
+        self._audit_head = (entry_id, digest)
+        return entry_id
+
+    async def _seal_plain(self, conn: Any) -> None:
+        """Right after migration 5, under the migration lock: seal text stored before
+        sealing existed (the migration turned it into its UTF-8 bytes; a sealed value
+        starts with VERSION, which no UTF-8 text can). Afterwards every sealed column
+        holds only sealed values (migrate-store seals SQLite's plain ones on the way),
+        so reads need no plain-text case."""
+        db = _Db(conn)
+        total = 0
+        for table, column in SEALED_COLUMNS:
+            key = ROW_KEY[table]
+            aad_cols, make = SEALED_AAD[(table, column)]
+            while True:
+                async with conn.transaction():
+                    rows = await db.fetch(
+                        f"SELECT {', '.join(key)}, {column}, {', '.join(aad_cols)} FROM {table}"
+                        f" WHERE {column} IS NOT NULL AND substr({column}, 1, 1) <> ?"
+                        " LIMIT 500",
+                        (VERSION,),
+                    )
+                    for r in rows:
+                        text = bytes(r[len(key)]).decode("utf-8")
+                        where = " AND ".join(f"{k} = ?" for k in key)
+                        await db.execute(
+                            f"UPDATE {table} SET {column} = ? WHERE {where}",
+                            (self.keys.seal(text, make(*r[len(key) + 1 :])), *r[: len(key)]),
+                        )
+                total += len(rows)
+                if len(rows) < 500:
+                    break
+        if total:
+            log.info("sealing: %d values stored before sealing are now sealed", total)
+
+    async def _check_keys(self, db: _Db) -> None:
+        """Refuse to start with keys that cannot open what is stored (a lost or wrong
+        key file), rather than failing on every read later: the first and last row of
+        each sealed column, as on SQLite."""
+        for table, column in SEALED_COLUMNS:
+            for direction in ("ASC", "DESC"):
+                keys = ", ".join(f"{k} {direction}" for k in ROW_KEY[table])
+                row = await db.fetchrow(
+                    f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+                    f" ORDER BY {keys} LIMIT 1"
+                )
+                if row is not None and not self.keys.knows(bytes(row[0])):
+                    raise SealError(
+                        f"{table}.{column} holds rows sealed under key"
+                        f" {bytes(row[0])[1:5].hex()}, which is not in the key file or"
+                        " HEARTH_DATA_KEY"
+                    )
+
+    async def _chain_unchained(self, conn: Any) -> None:
+        """On open: chain entries written before the chain existed (migration 5)."""
+        db = _Db(conn)
+        async with conn.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK,))
+            rows = await db.fetch(
+                "SELECT id, at, actor_id, action, subject_type, subject_id, room_id, detail"
+                " FROM audit_log WHERE hash IS NULL ORDER BY id"
+            )
+            if not rows:
+                return
+            before = await db.fetchrow(
+                "SELECT hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1", (rows[0][0],)
+            )
+            prev = GENESIS if before is None or before[0] is None else bytes(before[0])
+            for r in rows:
+                detail = self.keys.open(r[7], f"a|{r[0]}") or "{}"
+                digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+                await db.execute(
+                    "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                    (prev, digest, r[0]),
+                )
+                prev = digest
+        log.info("audit chain: %d earlier entries chained", len(rows))
+
+    async def _vacuum(self, tables: Sequence[str]) -> bool:
+        """VACUUM the tables a removal touched: PostgreSQL's closest equivalent of
+        SQLite's secure_delete and WAL checkpoint. It marks the dead row versions'
+        space reusable; it does not zero it, and WAL segments keep the old pages until
+        recycled (see docs/deploy.md). Returns whether it ran."""
+        if self._pool is None:
+            return False
+        try:
+            async with self._pool.acquire() as conn:
+                await conn.execute(f"VACUUM (SKIP_LOCKED) {', '.join(tables)}")
+        except (asyncpg.PostgresError, *_LOST) as exc:
+            log.warning("vacuum after a removal did not run: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def set_room_retention(self, room_id: int, days: int | None) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            status = await db.execute(
+                "UPDATE rooms SET retention_days = ? WHERE id = ?", (days, room_id)
+            )
+            if _count(status) == 0:
+                raise NotFound("no such room")
+            return None, []
+
+        await self._write(job)
+
+    async def room_retention(self, room_id: int) -> tuple[RoomKind, int | None] | None:
+        row = await self._r.fetchrow(
+            "SELECT kind, retention_days FROM rooms WHERE id = ?", (room_id,)
+        )
+        return None if row is None else (RoomKind(row[0]), row[1])
+
+    async def place_hold(
+        self, room_id: int | None, user_id: int | None, reason: str, by: int | None, now: float
+    ) -> int:
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            await db.execute("SELECT pg_advisory_xact_lock(?)", (HOLD_LOCK,))
+            if room_id is not None and not await db.fetchrow(
+                "SELECT 1 FROM rooms WHERE id = ?", (room_id,)
+            ):
+                raise NotFound("no such room")
+            if user_id is not None and not await db.fetchrow(
+                "SELECT 1 FROM users WHERE id = ?", (user_id,)
+            ):
+                raise NotFound("no such user")
+            hold_id = int(
+                await db.fetchval(
+                    "INSERT INTO legal_holds(room_id, user_id, created_by, created_at)"
+                    " VALUES (?, ?, ?, ?) RETURNING id",
+                    (room_id, user_id, by, now),
+                )
+            )
+            await db.execute(
+                "UPDATE legal_holds SET reason = ? WHERE id = ?",
+                (self.keys.seal(reason, f"lh|{hold_id}"), hold_id),
+            )
+            return hold_id, []
+
+        return await self._write(job)
+
+    async def release_hold(self, hold_id: int, by: int | None, now: float) -> LegalHold:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            status = await db.execute(
+                "UPDATE legal_holds SET released_by = ?, released_at = ?"
+                " WHERE id = ? AND released_at IS NULL",
+                (by, now, hold_id),
+            )
+            if _count(status) == 0:
+                raise NotFound("no such active legal hold")
+            return None, []
+
+        await self._write(job)
+        return next(h for h in await self.list_holds(active_only=False) if h.id == hold_id)
+
+    async def list_holds(self, active_only: bool) -> list[LegalHold]:
+        where = " WHERE released_at IS NULL" if active_only else ""
+        rows = await self._r.fetch(
+            "SELECT id, room_id, user_id, reason, created_by, created_at, released_by,"
+            f" released_at FROM legal_holds{where} ORDER BY id"
+        )
+        return [
+            LegalHold(
+                id=r[0],
+                room_id=r[1],
+                user_id=r[2],
+                reason=self.keys.open(r[3], f"lh|{r[0]}") or "",
+                created_by=r[4],
+                created_at=datetime.fromtimestamp(r[5], UTC),
+                released_by=r[6],
+                released_at=_dt(r[7]),
+            )
+            for r in rows
+        ]
+
+    async def purge_expired(
+        self, now: float, default_days: Mapping[RoomKind, int], limit: int = 2000
+    ) -> list[Purged]:
+        """Delete messages past their room's retention (with their log rows,
+        reactions, reports and alerts) and expired held messages, except what a legal
+        hold covers; at most `limit` of each per room (call again until nothing is
+        left); audit each room's purge in the same transaction; then VACUUM the tables
+        (after COMMIT, outside the writer: VACUUM cannot run in a transaction)."""
+
+        async def job(db: _Db) -> tuple[list[Purged], list[Event]]:
+            # HOLD_LOCK (also taken by place_hold): a hold placed by another process
+            # at this moment is either seen here or waits until this purge commits.
+            await db.execute("SELECT pg_advisory_xact_lock(?)", (HOLD_LOCK,))
+            holds = await db.fetch(
+                "SELECT room_id, user_id FROM legal_holds WHERE released_at IS NULL"
+            )
+            held_rooms = {r[0] for r in holds if r[0] is not None}
+            # Authors under a hold are spared (an empty array spares nobody).
+            held_users = [r[1] for r in holds if r[1] is not None]
+            out: list[Purged] = []
+            for room_id, kind, days in await db.fetch(
+                "SELECT id, kind, retention_days FROM rooms ORDER BY id"
+            ):
+                if room_id in held_rooms:
+                    continue
+                keep = days if days is not None else default_days[RoomKind(kind)]
+                cutoff = now - keep * 86400
+                seqs = [
+                    r[0]
+                    for r in await db.fetch(
+                        "DELETE FROM messages WHERE room_id = ? AND seq IN (SELECT seq FROM"
+                        " messages WHERE room_id = ? AND sent_at < ?"
+                        " AND author_id <> ALL(?::bigint[]) LIMIT ?) RETURNING seq",
+                        (room_id, room_id, cutoff, held_users, limit),
+                    )
+                ]
+                if seqs:
+                    for table in ("reactions", "events", "reports"):
+                        await db.execute(
+                            f"DELETE FROM {table} WHERE room_id = ?"
+                            " AND message_seq = ANY(?::bigint[])",
+                            (room_id, seqs),
+                        )
+                held_ids = [
+                    r[0]
+                    for r in await db.fetch(
+                        "DELETE FROM held_messages WHERE id IN (SELECT id FROM held_messages"
+                        " WHERE room_id = ? AND sent_at < ?"
+                        " AND author_id <> ALL(?::bigint[]) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, held_users, limit),
+                    )
+                ]
+                held = len(held_ids)
+                # Daily check-ins are health records of the room too.
+                checkin_ids = [
+                    r[0]
+                    for r in await db.fetch(
+                        "DELETE FROM checkins WHERE id IN (SELECT id FROM checkins"
+                        " WHERE room_id = ? AND created_at < ?"
+                        " AND user_id <> ALL(?::bigint[]) LIMIT ?) RETURNING id",
+                        (room_id, cutoff, held_users, limit),
+                    )
+                ]
+                # Alerts about what is gone go with it (labels tie a person to a
+                # crisis); the audit log keeps that an alert was raised and handled.
+                for column, ids in (
+                    ("message_seq", seqs),
+                    ("held_id", held_ids),
+                    ("checkin_id", checkin_ids),
+                ):
+                    if ids:
+                        await db.execute(
+                            f"DELETE FROM alerts WHERE room_id = ? AND {column} = ANY(?::bigint[])",
+                            (room_id, ids),
+                        )
+                if seqs or held or checkin_ids:
+                    detail = json.dumps(
+                        {
+                            "messages": len(seqs),
+                            "held": held,
+                            "checkins": len(checkin_ids),
+                            "before": _iso(cutoff),
+                        }
+                    )
+                    await self._append_audit(
+                        db, now, None, "retention.purge", None, None, room_id, detail
+                    )
+                    out.append(
+                        Purged(
+                            room_id=room_id,
+                            messages=len(seqs),
+                            held=held,
+                            checkins=len(checkin_ids),
+                        )
+                    )
+            return out, []
+
+        purged = await self._write(job)
+        if purged:
+            await self._vacuum(PURGED_TABLES)
+        return purged
+
+    async def checkpoint(self) -> bool:
+        """SQLite folds its WAL in here; PostgreSQL's nearest step is a VACUUM of the
+        tables that hold text (see `_vacuum` for what it does and does not promise)."""
+        return await self._vacuum(PURGED_TABLES)
+
+    async def audit_head(self) -> tuple[int, str] | None:
+        row = await self._r.fetchrow("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        return None if row is None or row[1] is None else (int(row[0]), bytes(row[1]).hex())
+
+    async def verify_audit(self, head: tuple[int, str] | None = None) -> AuditCheck:
+        """Walk the chain from the first entry; the first entry that does not fit is
+        reported. `head` is an (id, hash) seen earlier that must still be in the chain.
+        PostgreSQL's column types keep every field well-typed, so an altered entry
+        shows as a hash that no longer fits."""
+        prev, expected_id, checked = GENESIS, 1, 0
+        after = 0
+        while True:
+            rows = await self._r.fetch(
+                "SELECT id, at, actor_id, action, subject_type, subject_id, room_id,"
+                " detail, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+                (after,),
+            )
+            if not rows:
+                break
+            for r in rows:
+                if r[0] != expected_id:
+                    return AuditCheck(checked, expected_id, f"entry {expected_id} is missing")
+                if r[8] is None or bytes(r[8]) != prev:
+                    return AuditCheck(checked, r[0], "does not follow the entry before it")
+                try:
+                    detail = self.keys.open(r[7], f"a|{r[0]}") or "{}"
+                except SealError:
+                    return AuditCheck(checked, r[0], "its detail was altered")
+                digest = entry_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], detail)
+                if r[9] is None or bytes(r[9]) != digest:
+                    return AuditCheck(checked, r[0], "its content was altered")
+                if head is not None and r[0] == head[0] and digest.hex() != head[1]:
+                    return AuditCheck(checked, r[0], "differs from the recorded head")
+                prev, expected_id, checked = digest, r[0] + 1, checked + 1
+            after = rows[-1][0]
+        if head is not None and head[0] >= expected_id:
+            return AuditCheck(checked, expected_id, f"entries {expected_id}..{head[0]} are gone")
+        return AuditCheck(checked, None, None)
+
+    async def staff_touched(self, staff_id: int, since: float, until: float) -> list[Touched]:
+        """Members whose records `staff_id` touched in [since, until]: see
+        `server/retention.py` (`touched`) for what counts."""
+        reasons: dict[int, set[str]] = {}
+
+        def add(uid: int | None, why: str) -> None:
+            if uid is not None and uid != staff_id:
+                reasons.setdefault(uid, set()).add(why)
+
+        entries = await self._r.fetch(
+            "SELECT action, subject_type, subject_id, room_id FROM audit_log"
+            " WHERE actor_id = ? AND at >= ? AND at <= ?",
+            (staff_id, since, until),
+        )
+        rooms: set[int] = set()
+        for action, stype, sid, room in entries:
+            if room is not None:
+                rooms.add(room)
+            if sid is None:
+                continue
+            if stype == "user":
+                add(sid, action)
+            elif stype == "message" and room is not None:
+                row = await self._r.fetchrow(
+                    "SELECT author_id FROM messages WHERE room_id = ? AND seq = ?", (room, sid)
+                )
+                add(row[0] if row else None, action)
+            elif stype == "held":
+                row = await self._r.fetchrow(
+                    "SELECT author_id FROM held_messages WHERE id = ?", (sid,)
+                )
+                add(row[0] if row else None, action)
+            elif stype == "alert":
+                row = await self._r.fetchrow("SELECT subject_id FROM alerts WHERE id = ?", (sid,))
+                add(row[0] if row else None, action)
+            elif stype == "report":
+                row = await self._r.fetchrow(
+                    "SELECT r.reporter_id, m.author_id FROM reports r LEFT JOIN messages m"
+                    " ON m.room_id = r.room_id AND m.seq = r.message_seq WHERE r.id = ?",
+                    (sid,),
+                )
+                if row:
+                    add(row[0], action)
+                    add(row[1], action)
+        active = bool(entries) or bool(
+            await self._r.fetchrow(
+                "SELECT 1 FROM sessions WHERE user_id = ? AND created_at <= ?"
+                " AND last_seen_at >= ?",
+                (staff_id, until, since),
+            )
+        )
+        if active:
+            # Staff read every message of the rooms they belong to: while signed in,
+            # each member of those rooms (now, or enrolled there before) was in view.
+            for r in await self._r.fetch(
+                "SELECT room_id FROM room_members WHERE user_id = ?", (staff_id,)
+            ):
+                rooms.add(r[0])
+        for room in sorted(rooms):
+            for r in await self._r.fetch(
+                "SELECT user_id FROM room_members WHERE room_id = ? AND role NOT IN (?, ?)"
+                " UNION SELECT actor_id FROM audit_log WHERE room_id = ? AND action = 'enrol'",
+                (room, Role.FACILITATOR.value, Role.ADMIN.value, room),
+            ):
+                add(r[0], f"room {room}")
+        out = []
+        for uid in sorted(reasons):
+            user = await self.get_user(uid)
+            if user is not None and not user.role.is_staff:
+                out.append(Touched(user=user, reasons=tuple(sorted(reasons[uid]))))
+        return out
+
+    async def key_usage(self) -> dict[str, int]:
+        """Rows per key id (hex) over every sealed column (`plain` would be a value
+        written before sealing; `_seal_plain` leaves none on PostgreSQL)."""
+        usage: dict[str, int] = {}
+        for table, column in SEALED_COLUMNS:
+            rows = await self._r.fetch(
+                f"SELECT CASE WHEN substr({column}, 1, 1) = ?"
+                f" THEN encode(substr({column}, 2, 4), 'hex') ELSE 'plain' END, count(*)"
+                f" FROM {table} WHERE {column} IS NOT NULL GROUP BY 1",
+                (VERSION,),
+            )
+            for kid, n in rows:
+                usage[kid.lower()] = usage.get(kid.lower(), 0) + int(n)
+        return usage
+
+    async def reseal(self, batch: int = 200) -> int:
+        """Reseal up to `batch` rows that an older key sealed under the primary key, in
+        one short transaction; returns how many. Run it until 0. A cursor per column
+        (its table's key, in index order) so each pass reads on from where the last
+        stopped."""
+
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            done = 0
+            for table, column in SEALED_COLUMNS:
+                if (table, column) in self._reseal_after and (
+                    self._reseal_after[(table, column)] is None
+                ):
+                    continue
+                after = self._reseal_after.get((table, column))
+                key = ROW_KEY[table]
+                aad_cols, make = SEALED_AAD[(table, column)]
+                want = batch - done
+                cursor = ""
+                params: tuple[Any, ...] = (self.keys.primary_id,)
+                if after is not None:
+                    marks = ", ".join("?" * len(key))
+                    cursor = f" AND ({', '.join(key)}) > ({marks})"
+                    params += after
+                rows = await db.fetch(
+                    f"SELECT {', '.join(key)}, {column}, {', '.join(aad_cols)} FROM {table}"
+                    f" WHERE {column} IS NOT NULL AND substr({column}, 2, 4) <> ?{cursor}"
+                    f" ORDER BY {', '.join(key)} LIMIT ? FOR UPDATE",
+                    (*params, want),
+                )
+                n = len(key)
+                where = " AND ".join(f"{k} = ?" for k in key)
+                for r in rows:
+                    aad = make(*r[n + 1 :])
+                    text = self.keys.open(r[n], aad)
+                    await db.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE {where}",
+                        (self.keys.seal_opt(text, aad), *r[:n]),
+                    )
+                self._reseal_after[(table, column)] = (
+                    tuple(rows[-1][:n]) if len(rows) == want else None
+                )
+                done += len(rows)
+                if done >= batch:
+                    break
+            if not done:
+                self._reseal_after.clear()  # all done; a later rotation starts over
+            return done, []
+
+        return await self._write(job)
+
+    # ---- access ----------------------------------------------------------------------
+
+    async def get_totp(self, user_id: int) -> TotpState | None:
+        row = await self._r.fetchrow(
+            "SELECT secret, confirmed_at, last_step FROM totp WHERE user_id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        secret = self.keys.open(row[0], _aad_totp(user_id)) or ""
+        return TotpState(secret, row[1] is not None, int(row[2]))
+
+    async def start_totp(self, user_id: int, secret: str) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            row = await db.fetchrow(
+                "SELECT confirmed_at FROM totp WHERE user_id = ? FOR UPDATE", (user_id,)
+            )
+            if row is not None and row[0] is not None:
+                raise Conflict("a second factor is already set up")
+            await db.execute(
+                "INSERT INTO totp(user_id, secret) VALUES (?, ?)"
+                " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, last_step = 0",
+                (user_id, self.keys.seal(secret, _aad_totp(user_id))),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def confirm_totp(
+        self, user_id: int, step: int, recovery_hashes: Sequence[bytes], now: float
+    ) -> bool:
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "UPDATE totp SET confirmed_at = ?, last_step = ?"
+                " WHERE user_id = ? AND confirmed_at IS NULL AND last_step < ?",
+                (now, step, user_id, step),
+            )
+            if _count(status) != 1:
+                return False, []
+            await self._replace_codes(db, user_id, recovery_hashes)
+            return True, []
+
+        return await self._write(job)
+
+    @staticmethod
+    async def _replace_codes(db: _Db, user_id: int, hashes: Sequence[bytes]) -> None:
+        await db.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
+        await db.executemany(
+            "INSERT INTO recovery_codes(user_id, code_hash) VALUES (?, ?)",
+            [(user_id, h) for h in hashes],
+        )
+
+    async def use_totp_step(self, user_id: int, step: int) -> bool:
+        # One UPDATE with the condition in it: two processes checking the same code at
+        # once cannot both succeed (the row lock makes the second see the new step).
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "UPDATE totp SET last_step = ? WHERE user_id = ? AND last_step < ?"
+                " AND confirmed_at IS NOT NULL",
+                (step, user_id, step),
+            )
+            return _count(status) == 1, []
+
+        return await self._write(job)
+
+    async def use_recovery_code(self, user_id: int, code_hash: bytes, now: float) -> bool:
+        async def job(db: _Db) -> tuple[bool, list[Event]]:
+            status = await db.execute(
+                "UPDATE recovery_codes SET used_at = ?"
+                " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                (now, user_id, code_hash),
+            )
+            return _count(status) == 1, []
+
+        return await self._write(job)
+
+    async def replace_recovery_codes(self, user_id: int, hashes: Sequence[bytes]) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await self._replace_codes(db, user_id, hashes)
+            return None, []
+
+        await self._write(job)
+
+    async def recovery_codes_left(self, user_id: int) -> int:
+        return int(
+            await self._r.fetchval(
+                "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+                (user_id,),
+            )
+        )
+
+    async def remove_totp(self, user_id: int) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute("DELETE FROM totp WHERE user_id = ?", (user_id,))
+            await db.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
+            return None, []
+
+        await self._write(job)
+
+    async def create_challenge(self, token_hash: bytes, user_id: int, expires_at: float) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            # A person has one login waiting at a time; stale ones go with it.
+            await db.execute("DELETE FROM login_challenges WHERE user_id = ?", (user_id,))
+            await db.execute(
+                "INSERT INTO login_challenges(token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash, user_id, expires_at),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def get_challenge(self, token_hash: bytes) -> tuple[int, float, int] | None:
+        row = await self._r.fetchrow(
+            "SELECT user_id, expires_at, attempts FROM login_challenges WHERE token_hash = ?",
+            (token_hash,),
+        )
+        return None if row is None else (int(row[0]), float(row[1]), int(row[2]))
+
+    async def fail_challenge(self, token_hash: bytes) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = ?",
+                (token_hash,),
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def delete_challenge(self, token_hash: bytes) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute("DELETE FROM login_challenges WHERE token_hash = ?", (token_hash,))
+            return None, []
+
+        await self._write(job)
+
+    async def set_privacy_officer(self, user_id: int, on: bool) -> None:
+        async def job(db: _Db) -> tuple[None, list[Event]]:
+            await db.execute(
+                "UPDATE users SET privacy_officer = ? WHERE id = ?", (int(on), user_id)
+            )
+            return None, []
+
+        await self._write(job)
+
+    async def privacy_officers(self) -> list[int]:
+        rows = await self._r.fetch(
+            "SELECT id FROM users WHERE privacy_officer = 1 AND suspended = 0 ORDER BY id"
+        )
+        return [r[0] for r in rows]
+
+    async def delete_expired_sessions(
+        self, staff_cutoffs: tuple[float, float], member_cutoffs: tuple[float, float]
+    ) -> list[tuple[bytes, int]]:
+        staff = (Role.ADMIN.value, Role.FACILITATOR.value)
+
+        async def job(db: _Db) -> tuple[list[tuple[bytes, int]], list[Event]]:
+            rows = await db.fetch(
+                "DELETE FROM sessions s USING users u WHERE u.id = s.user_id AND"
+                " CASE WHEN u.role IN (?, ?) THEN s.last_seen_at < ? OR s.created_at < ?"
+                " ELSE s.last_seen_at < ? OR s.created_at < ? END"
+                " RETURNING s.token_hash, s.user_id",
+                (*staff, *staff_cutoffs, *member_cutoffs),
+            )
+            return [(bytes(r[0]), r[1]) for r in rows], []
+
+        return await self._write(job)
+
+    _GRANT_SQL = (
+        "SELECT g.id, g.room_id, r.name, g.user_id, u.display_name, g.reason, g.created_at,"
+        " g.expires_at, g.ended_at FROM break_glass g JOIN rooms r ON r.id = g.room_id"
+        " JOIN users u ON u.id = g.user_id "
+    )
+
+    @staticmethod
+    def _grant(r: Sequence[Any]) -> BreakGlass:
+        return BreakGlass(
+            id=r[0],
+            room_id=r[1],
+            room_name=r[2],
+            user=Author(r[3], r[4]),
+            reason=r[5],
+            created_at=datetime.fromtimestamp(r[6], UTC),
+            expires_at=datetime.fromtimestamp(r[7], UTC),
+            ended=r[8] is not None,
+        )
+
+    async def create_break_glass(
+        self, room_id: int, user_id: int, reason: str, now: float, expires_at: float
+    ) -> BreakGlass:
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            grant_id = await db.fetchval(
+                "INSERT INTO break_glass(room_id, user_id, reason, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (room_id, user_id, reason, now, expires_at),
+            )
+            return int(grant_id), []
+
+        grant_id = await self._write(job)
+        row = await self._r.fetchrow(self._GRANT_SQL + "WHERE g.id = ?", (grant_id,))
+        return self._grant(row)
+
+    async def active_break_glass(self, user_id: int, now: float) -> list[BreakGlass]:
+        rows = await self._r.fetch(
+            self._GRANT_SQL + "WHERE g.user_id = ? AND g.expires_at > ? AND g.ended_at IS NULL"
+            " ORDER BY g.id",
+            (user_id, now),
+        )
+        return [self._grant(r) for r in rows]
+
+    async def list_break_glass(self, limit: int) -> list[BreakGlass]:
+        rows = await self._r.fetch(self._GRANT_SQL + "ORDER BY g.id DESC LIMIT ?", (limit,))
+        return [self._grant(r) for r in rows]
+
+    async def end_break_glass(self, now: float) -> list[BreakGlass]:
+        async def job(db: _Db) -> tuple[list[int], list[Event]]:
+            rows = await db.fetch(
+                "UPDATE break_glass SET ended_at = ? WHERE ended_at IS NULL AND expires_at <= ?"
+                " RETURNING id",
+                (now, now),
+            )
+            return [r[0] for r in rows], []
+
+        ended = await self._write(job)
+        if not ended:
+            return []
+        rows = await self._r.fetch(
+            self._GRANT_SQL + "WHERE g.id = ANY(?::bigint[]) ORDER BY g.id", (ended,)
+        )
+        return [self._grant(r) for r in rows]
+
+    async def messages_by_author(self, user_id: int) -> list[AuthoredMessage]:
+        rooms = await self._r.fetch(
+            "SELECT DISTINCT m.room_id, r.name FROM messages m JOIN rooms r ON r.id = m.room_id"
+            " WHERE m.author_id = ? ORDER BY m.room_id",
+            (user_id,),
+        )
+        out: list[AuthoredMessage] = []
+        for room_id, name in rooms:
+            for m in await self._messages(
+                self._r,
+                "WHERE m.room_id = ? AND m.author_id = ? ORDER BY m.seq",
+                (room_id, user_id),
+            ):
+                out.append(AuthoredMessage(room_id, name, m))
+        return out
+
+    async def unshared_by_author(self, user_id: int) -> list[Held]:
+        rows = await self._r.fetch(
+            self.HELD_SQL + "WHERE h.author_id = ? AND h.message_seq IS NULL ORDER BY h.id",
+            (user_id,),
+        )
+        return [self._held(r) for r in rows]
+
+    async def room_messages(self, room_id: int) -> list[Message]:
+        return await self._messages(self._r, "WHERE m.room_id = ? ORDER BY m.seq", (room_id,))
+
+    async def agreement_acceptances(self, user_id: int) -> list[tuple[int, int, float]]:
+        rows = await self._r.fetch(
+            "SELECT room_id, version, accepted_at FROM agreement_acceptances WHERE user_id = ?"
+            " ORDER BY accepted_at",
+            (user_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def user_created_at(self, user_id: int) -> float | None:
+        row = await self._r.fetchrow("SELECT created_at FROM users WHERE id = ?", (user_id,))
+        return None if row is None else float(row[0])
+
+    _DISCLOSURE_SQL = (
+        "SELECT d.id, d.at, d.actor_id, a.display_name, d.subject_type, d.subject_id,"
+        " CASE d.subject_type WHEN 'room' THEN (SELECT name FROM rooms WHERE id = d.subject_id)"
+        " ELSE (SELECT display_name FROM users WHERE id = d.subject_id) END,"
+        " d.recipient, d.purpose, d.format FROM disclosures d JOIN users a ON a.id = d.actor_id "
+    )
+
+    @staticmethod
+    def _disclosure(r: Sequence[Any]) -> Disclosure:
+        return Disclosure(
+            id=r[0],
+            at=datetime.fromtimestamp(r[1], UTC),
+            actor=Author(r[2], r[3]),
+            subject_type=r[4],
+            subject_id=r[5],
+            subject_name=r[6] or "",
+            recipient=r[7],
+            purpose=r[8],
+            format=r[9],
+        )
+
+    async def add_disclosure(
+        self,
+        actor_id: int,
+        subject_type: str,
+        subject_id: int,
+        recipient: str,
+        purpose: str,
+        format: str,
+        subject_user_ids: Sequence[int],
+        now: float,
+    ) -> Disclosure:
+        async def job(db: _Db) -> tuple[int, list[Event]]:
+            disclosure_id = int(
+                await db.fetchval(
+                    "INSERT INTO disclosures(at, actor_id, subject_type, subject_id, recipient,"
+                    " purpose, format) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (now, actor_id, subject_type, subject_id, recipient, purpose, format),
+                )
+            )
+            await db.executemany(
+                "INSERT INTO disclosure_subjects(disclosure_id, user_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [(disclosure_id, uid) for uid in subject_user_ids],
+            )
+            return disclosure_id, []
+
+        disclosure_id = await self._write(job)
+        row = await self._r.fetchrow(self._DISCLOSURE_SQL + "WHERE d.id = ?", (disclosure_id,))
+        return self._disclosure(row)
+
+    async def disclosures(self, about_user: int | None, limit: int) -> list[Disclosure]:
+        if about_user is None:
+            rows = await self._r.fetch(
+                self._DISCLOSURE_SQL + "ORDER BY d.id DESC LIMIT ?", (limit,)
+            )
+        else:
+            rows = await self._r.fetch(
+                self._DISCLOSURE_SQL + "JOIN disclosure_subjects s ON s.disclosure_id = d.id"
+                " WHERE s.user_id = ? ORDER BY d.id DESC LIMIT ?",
+                (about_user, limit),
+            )
+        return [self._disclosure(r) for r in rows]
 
 
 def _lost(exc: BaseException) -> bool:

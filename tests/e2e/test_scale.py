@@ -105,6 +105,10 @@ class Cluster:
             "HEARTH_REDIS_PREFIX": self.prefix,
             # A killed process leaves presence after 3 s rather than 15.
             "HEARTH_PRESENCE_HEARTBEAT_SECONDS": "1",
+            # Every node shares the data keys, as a real deployment must on PostgreSQL.
+            "HEARTH_KEY_FILE": str(self.tmp / "hearth.key"),
+            # Staff sign in with a password alone here, as in tests/conftest.py.
+            "HEARTH_STAFF_SECOND_FACTOR": "optional",
             **extra,
         }
 
@@ -486,6 +490,7 @@ async def test_migrate_store_moves_a_program_from_sqlite_to_postgresql(
 
     result = subprocess.run(
         [str(VENV_BIN / "hearth"), "migrate-store", "--from", sqlite_url, "--to", pg_url],
+        env=cluster.env(),
         capture_output=True,
         timeout=60,
         text=True,
@@ -495,6 +500,7 @@ async def test_migrate_store_moves_a_program_from_sqlite_to_postgresql(
     # Copying twice is refused: the target is no longer empty.
     again = subprocess.run(
         [str(VENV_BIN / "hearth"), "migrate-store", "--from", sqlite_url, "--to", pg_url],
+        env=cluster.env(),
         capture_output=True,
         timeout=60,
         text=True,

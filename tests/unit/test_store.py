@@ -13,7 +13,11 @@ import pytest
 from server.errors import Code, Conflict, HearthError, NotFound
 from server.models import AlertKind, EventKind, HoldState, ReportState, Role
 from server.store import open_store
+from server.store.sealing import Keyring, new_key
 from tests.services import pg_database
+
+# The data keys (PostgreSQL needs them given; SQLite would make a key file of its own).
+KEYS = Keyring([new_key()])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,7 +31,7 @@ async def url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[n
 
 @pytest.fixture
 async def store(url: str):  # type: ignore[no-untyped-def]
-    s = open_store(url)
+    s = open_store(url, keyring=KEYS)
     await s.open()
     yield s
     await s.close()
@@ -96,12 +100,12 @@ async def test_log_replays_current_state_in_order(store) -> None:  # type: ignor
 
 
 async def test_everything_survives_reopening(url: str) -> None:
-    first = open_store(url)
+    first = open_store(url, keyring=KEYS)
     await first.open()
     fran, room = await _room(first)
     await first.add_message(room, fran, "k", "kept", None, 1.0)
     await first.close()
-    again = open_store(url)
+    again = open_store(url, keyring=KEYS)
     await again.open()
     assert [m.text for m in await again.history(room, None, 10)] == ["kept"]
     assert (await again.add_message(room, fran, "n", "next", None, 2.0)).event.seq == 2
@@ -116,7 +120,7 @@ async def test_two_processes_stores_on_postgresql_share_a_gap_free_sequence() ->
 
 
 async def _two_writers(url: str) -> None:
-    first, second = open_store(url), open_store(url)
+    first, second = open_store(url, keyring=KEYS), open_store(url, keyring=KEYS)
     await first.open()
     await second.open()
     try:
