@@ -41,6 +41,7 @@ async def pair(tmp_path: Path, clock: Clock) -> AsyncIterator[Pair]:
                 tmp_path / name,
                 clock,
                 database=url,
+                key_file=str(tmp_path / "hearth.key"),  # one key file both processes share
                 redis_url=Secret(REDIS_URL),
                 redis_prefix=prefix,
                 **LONG_SESSIONS,

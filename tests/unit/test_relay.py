@@ -93,7 +93,7 @@ async def pair(tmp_path: Path) -> AsyncIterator[tuple[Store, Side, Side]]:
 
 async def _room(store: Store) -> tuple[User, int]:
     fran = await store.create_user("fran", "Fran", Role.FACILITATOR, "h", 0.0)
-    cohort = await store.create_cohort("Group", "", [fran.id], "agreement", fran.id, 0.0)
+    cohort = await store.create_cohort("Group", None, [fran.id], "agreement", fran.id, 0.0)
     return fran, cohort.room_id
 
 

@@ -19,6 +19,7 @@ from server.models import (
     Role,
 )
 from server.store import open_store
+from server.store.sealing import Keyring, new_key
 from tests.services import pg_database
 
 
@@ -31,7 +32,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore
         await s.close()
         return
     async with pg_database() as url:
-        s = open_store(url)
+        s = open_store(url, keyring=Keyring([new_key()]))  # no key file beside PostgreSQL
         await s.open()
         yield s
         await s.close()
