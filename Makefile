@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-browser lint bench clean
+.PHONY: run test test-unit test-pg test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pip install -q -e '.[test,bench,scale]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -23,6 +23,10 @@ test: $(STAMP) lint
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
+
+# The end-to-end suite again, each test on a PostgreSQL database of its own.
+test-pg: $(STAMP)
+	HEARTH_TEST_STORE=postgresql $(BIN)/pytest -q tests/e2e --deselect tests/e2e/test_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check server moderation tests bench tools

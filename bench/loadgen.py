@@ -148,8 +148,9 @@ class Conn(WSListener):
 async def _open(gen: Gen, idx: int, entry: dict[str, Any], sem: asyncio.Semaphore,
                 *, welcome: bool, resume: bool) -> Conn:
     cfg = gen.cfg
-    url = cfg["url"] + (f"?room={entry['room']}" if gen.ceiling else "")
-    headers = {"Origin": cfg["origin"]}
+    # A connection may name its own server (several Hearth processes behind one target).
+    url = entry.get("url", cfg["url"]) + (f"?room={entry['room']}" if gen.ceiling else "")
+    headers = {"Origin": entry.get("origin", cfg["origin"])}
     if entry.get("cookie"):
         headers["Cookie"] = f"hearth_session={entry['cookie']}"
     async with sem:

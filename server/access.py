@@ -136,8 +136,9 @@ class Access:
             (now - staff_idle, now - staff_abs),
             (now - s.session_idle_seconds, now - s.session_absolute_seconds),
         )
-        for conn in self.hub.connections_of_sessions([digest for digest, _ in ended]):
-            conn.end(CLOSE_SESSION_ENDED, "session expired")
+        self.chat.bus.end_sessions(
+            [digest for digest, _ in ended], CLOSE_SESSION_ENDED, "session expired"
+        )
         for _, user_id in ended:
             await self.chat.store.audit(
                 now,
@@ -354,9 +355,7 @@ class Access:
             detail={"reason": reason, "grant": grant.id, "expires_at": iso(grant.expires_at)},
         )
         frame = p.notice_frame("break_glass", access=grant_dict(grant))
-        for uid in await self.store.privacy_officers():
-            for conn in self.hub.connections_of(uid):
-                conn.offer(frame)
+        self.chat.bus.tell(await self.store.privacy_officers(), frame)
         # The admin's open sockets hear the room from now on (read only).
         for conn in self.hub.connections_of(actor.id):
             self.observe(conn, [room])

@@ -101,20 +101,23 @@ class Alumni:
         return found
 
     def _tell(self, user_id: int, frame: str) -> None:
-        for conn in self.hub.connections_of(user_id):
-            conn.offer(frame)
+        """A frame for every open socket of this person, on every process."""
+        self.chat.bus.tell([user_id], frame)
 
     def _left(self, user_id: int, room: int, kind: str) -> None:
-        """A membership ended: the person's sockets stop hearing the room at once."""
+        """A membership ended: the person's sockets stop hearing the room at once, on
+        every process."""
         self.chat.forget_member(room, user_id)
         self._tell(user_id, p.notice_frame(kind, room=room))
-        self.hub.leave(user_id, room)
+        self.chat.bus.leave(user_id, room)
         self.chat.announce_presence(room)
 
     async def _refresh_user(self, user_id: int) -> User | None:
-        """The account's role changed: open sockets carry the new one."""
+        """The account's role changed: open sockets carry the new one (this process's
+        here, the other processes' when they read the account again)."""
         updated = await self.store.get_user(user_id)
         if updated is not None:
+            self.chat.bus.user_changed(user_id)
             for conn in self.hub.connections_of(user_id):
                 conn.user = updated
         return updated
@@ -206,7 +209,7 @@ class Alumni:
             ),
         )
         if not grace:
-            self.hub.leave(user_id, room)
+            self.chat.bus.leave(user_id, room)
         self.chat.announce_presence(room)
         self.chat.bus.publish(room, p.moved_on_frame(room, discharge.user.id, discharge.user.name))
         await self.chat.audit(

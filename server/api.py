@@ -197,6 +197,23 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+@routes.get("/readyz")
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness for a load balancer: the store answers. A relay that is down is
+    reported but does not fail it: sends still commit and clients catch up."""
+    chat = request.app[CHAT]
+    relay = "off"
+    if request.app[SETTINGS].redis_url:
+        relay = "ok" if chat.bus.ready() else "down"
+    try:
+        await chat.store.latest_seq(0)
+    except HearthError:
+        return web.json_response(
+            {"status": "unavailable", "store": "down", "relay": relay}, status=503
+        )
+    return web.json_response({"status": "ok", "store": "ok", "relay": relay})
+
+
 @routes.get("/api/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(openapi_document())
@@ -404,7 +421,7 @@ async def members(request: web.Request) -> web.Response:
     room = _path_id(request, "room")
     chat = request.app[CHAT]
     listed = await chat.members(user, room)
-    online = {uid for uid, _ in chat.hub.online(room)}
+    online = {uid for uid, _ in chat.bus.online(room, chat.hub.online(room))}
     return web.json_response(
         {
             "members": [

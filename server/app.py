@@ -23,7 +23,7 @@ from .bus import LocalBus
 from .chat import Chat
 from .config import Settings
 from .hub import Hub
-from .store import open_store_for
+from .store import Store, open_store_for
 from .ws import allowed_origin, websocket
 
 log = logging.getLogger(__name__)
@@ -102,8 +102,13 @@ def make_app(
         store = open_store_for(settings)
         await store.open()
         hub = Hub()
-        app[CHAT] = Chat(settings, store, hub, LocalBus(hub), clock=clock, passwords=passwords)
-        yield
+        if settings.redis_url:
+            async with _relayed(settings, store, hub, clock, passwords) as chat:
+                app[CHAT] = chat
+                yield
+        else:
+            app[CHAT] = Chat(settings, store, hub, LocalBus(hub), clock=clock, passwords=passwords)
+            yield
         await store.close()
 
     async def sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -133,6 +138,57 @@ def make_app(
     app.cleanup_ctx.append(grace_sweeper_ctx)
     app.on_shutdown.append(_close_sockets)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _relayed(
+    settings: Settings,
+    store: Store,
+    hub: Hub,
+    clock: Callable[[], float],
+    passwords: Passwords | None,
+) -> AsyncIterator[Chat]:
+    """Chat for one of several processes: the Redis bus and shared send limits."""
+    from .relay import RedisBuckets, RedisBus, RedisLoginThrottle
+
+    bus = RedisBus(
+        hub,
+        store,
+        settings.redis_url,
+        prefix=settings.redis_prefix,
+        replay_limit=settings.replay_limit,
+        heartbeat=settings.presence_heartbeat_seconds,
+    )
+    chat = Chat(settings, store, hub, bus, clock=clock, passwords=passwords)
+    bus.on_presence = chat.announce_presence
+    bus.on_forget = chat.forget_cached
+    bus.on_joined = chat.joined_here
+    bus.on_user_changed = chat.refresh_user
+    buckets = RedisBuckets(
+        settings.redis_url,
+        settings.send_rate,
+        settings.send_burst,
+        clock,
+        prefix=settings.redis_prefix,
+    )
+    chat.shared_sends = buckets
+    throttle = RedisLoginThrottle(
+        settings.redis_url,
+        chat.throttle,
+        failures=settings.login_failures,
+        window=settings.login_window_seconds,
+        max_backoff=settings.login_max_backoff_seconds,
+        clock=clock,
+        prefix=settings.redis_prefix,
+    )
+    chat.shared_throttle = throttle
+    await bus.start()
+    try:
+        yield chat
+    finally:
+        await bus.stop()
+        await buckets.close()
+        await throttle.close()
 
 
 async def _close_sockets(app: web.Application) -> None:

@@ -33,7 +33,7 @@ from .errors import (
 from .facilitation import Facilitation
 from .hub import CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
-from .ratelimit import TokenBuckets
+from .ratelimit import SharedBuckets, SharedThrottle, TokenBuckets
 from .retention import Retention
 from .routine import Routine
 from .store import Membership, Posted, Store
@@ -114,6 +114,9 @@ class Chat:
             clock=clock,
         )
         self.sends = TokenBuckets(settings.send_rate, settings.send_burst, clock)
+        # Several processes: one bucket per person across all of them (relay.py).
+        self.shared_sends: SharedBuckets | None = None
+        self.shared_throttle: SharedThrottle | None = None
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
         self._typing: dict[tuple[int, int], float] = {}
@@ -160,19 +163,24 @@ class Chat:
         check_password_rules(password, username=user.username, display_name=user.display_name)
         await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         ended = await self.store.delete_user_sessions(user.id)
-        for conn in self.hub.connections_of_sessions(ended):
-            conn.end(CLOSE_SESSION_ENDED, "password changed")
+        self.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "password changed")
         await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
     async def login(self, username: str, password: str) -> Authenticated | Challenge:
         """Check a password; the login is done, or (staff, or anyone who enrolled a
         second factor) it waits for a code: see `Access.complete`."""
-        self.throttle.check(username)
+        if self.shared_throttle is not None:
+            await self.shared_throttle.check(username)
+        else:
+            self.throttle.check(username)
         found = await self.store.find_login(username)
         # Unknown users are verified against a dummy hash: same answer, same time.
         ok = await self.passwords.verify(found[1] if found else None, password)
         if not found or not ok or found[0].suspended:
-            self.throttle.failed(username)
+            if self.shared_throttle is not None:
+                await self.shared_throttle.failed(username)
+            else:
+                self.throttle.failed(username)
             await self.audit(
                 None, "login.failed", subject_type="user", subject_id=found[0].id if found else None
             )
@@ -185,7 +193,10 @@ class Chat:
             # Failures are forgiven only when the second step succeeds too.
             await self.audit(user, "login.password", detail={"enrol": challenge.enrol})
             return challenge
-        self.throttle.succeeded(username)
+        if self.shared_throttle is not None:
+            await self.shared_throttle.succeeded(username)
+        else:
+            self.throttle.succeeded(username)
         return await self.open_session(user)
 
     async def open_session(
@@ -241,8 +252,7 @@ class Chat:
     async def end_sessions(self, digests: list[bytes], reason: str) -> None:
         for digest in digests:
             await self.store.delete_session(digest)
-        for conn in self.hub.connections_of_sessions(digests):
-            conn.end(CLOSE_SESSION_ENDED, reason)
+        self.bus.end_sessions(digests, CLOSE_SESSION_ENDED, reason)
 
     async def keep_alive(self, conn: Connection) -> None:
         """Frames on a live socket count as activity for its session."""
@@ -254,11 +264,24 @@ class Chat:
 
     async def set_privacy(self, user: User, hide_presence: bool, hide_read: bool) -> User:
         updated = await self.store.set_privacy(user.id, hide_presence, hide_read)
-        for conn in self.hub.connections_of(user.id):
-            conn.user = updated
-        for room in {r for c in self.hub.connections_of(user.id) for r in self.hub.rooms_of(c)}:
-            self.announce_presence(room)
+        self.bus.user_changed(user.id)
+        self.privacy_changed(updated)
         return updated
+
+    def privacy_changed(self, updated: User) -> None:
+        """`set_privacy`, for this process's sockets only."""
+        for conn in self.hub.connections_of(updated.id):
+            conn.user = updated
+        rooms = {r for c in self.hub.connections_of(updated.id) for r in self.hub.rooms_of(c)}
+        for room in rooms:
+            self.announce_presence(room)
+
+    async def refresh_user(self, user_id: int) -> None:
+        """Another process changed this person's settings: read them again."""
+        if self.hub.connections_of(user_id):
+            user = await self.store.get_user(user_id)
+            if user is not None:
+                self.privacy_changed(user)
 
     # ---- cohorts, agreements, enrolment ------------------------------------------
 
@@ -416,14 +439,28 @@ class Chat:
     def forget_member(self, room: int, user_id: int) -> None:
         """Membership changed in the store (mute, removal, acceptance)."""
         self._members.pop((room, user_id), None)
+        self.bus.forget(room, user_id)
 
     def _forget_room(self, room: int) -> None:
+        self.forget_cached(room, None)
+        self.bus.forget(room, None)
+
+    def forget_cached(self, room: int, user_id: int | None) -> None:
+        """This process's cache only (another process changed the membership)."""
+        if user_id is not None:
+            self._members.pop((room, user_id), None)
+            return
         for key in [k for k in self._members if k[0] == room]:
             del self._members[key]
 
     async def joined(self, user_id: int, room: int) -> None:
         """Someone became a member of `room`: their open sockets learn of it at once
-        (and resume it like any other room)."""
+        (and resume it like any other room), on every process."""
+        self.bus.joined(user_id, room)
+        await self.joined_here(user_id, room)
+
+    async def joined_here(self, user_id: int, room: int) -> None:
+        """`joined`, for this process's sockets only."""
         conns = self.hub.connections_of(user_id)
         if not conns:
             return
@@ -470,7 +507,10 @@ class Chat:
                 code=Code.ROOM_LOCKED,
             )
         if not user.role.is_staff:
-            self.sends.take(user.id)
+            if self.shared_sends is not None:
+                await self.shared_sends.take(user.id)
+            else:
+                self.sends.take(user.id)
             if membership.accepted_version < membership.agreement_version:
                 raise HearthError(
                     f"please read and accept version {membership.agreement_version} of the"
@@ -552,13 +592,14 @@ class Chat:
 
         A second tab or a reconnect storm changes nothing, so it costs nothing: without
         this, n connections arriving in one room would send n² frames."""
-        online = self.hub.online(room)
+        online = self.bus.online(room, self.hub.online(room))
         last = self._presence.get(room)
         if last is not None and last[0] == online:
             return False
         frame = p.presence_frame(room, online)
         self._presence[room] = (online, frame)
-        self.bus.publish(room, frame)
+        # Every process announces to its own sockets (the bus shared who is here).
+        self.hub.deliver(room, frame)
         return True
 
     async def resume(self, conn: Connection, frame: p.ResumeFrame) -> list[HearthError]:
@@ -594,6 +635,13 @@ class Chat:
                 # happens with nothing pending and no await in between.
                 while pending := conn.take_pending(room):
                     for seq, live in pending:
+                        if seq > position + 1:
+                            # A relay from another process was lost: the log has it.
+                            for event in await self.store.events_after(
+                                room, position, seq - position - 1
+                            ):
+                                await conn.replay(p.event_frame(event))
+                                position = event.seq
                         if seq > position:
                             await conn.replay_encoded(live)
                             position = seq

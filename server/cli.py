@@ -15,7 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .config import Settings
+from .config import Secret, Settings
 from .errors import HearthError
 from .models import Role
 
@@ -28,8 +28,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         os.environ,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
-        database=getattr(args, "database", None),
+        database=_secret(getattr(args, "database", None)),
+        redis_url=_secret(getattr(args, "redis", None)),
     )
+
+
+def _secret(value: str | None) -> Secret | None:
+    """URLs may carry passwords: keep them out of any repr."""
+    return None if value is None else Secret(value)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -216,10 +222,8 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _rotate_key(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .store import database_path
-    from .store.sealing import default_key_file, rotate_key_file
+    from .store import key_file_path
+    from .store.sealing import rotate_key_file
 
     settings = _settings(args)
     if str(settings.data_key):
@@ -229,11 +233,7 @@ def _rotate_key(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    path = (
-        Path(settings.key_file)
-        if settings.key_file
-        else default_key_file(database_path(settings.database))
-    )
+    path = key_file_path(settings)
     kid = rotate_key_file(path)
     print(f"new primary key {kid.hex()} written to {path}; older keys kept to open old rows.")
     if args.now:
@@ -249,10 +249,8 @@ def _rotate_key(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .store import database_path
-    from .store.sealing import default_key_file, retire_keys
+    from .store import key_file_path
+    from .store.sealing import retire_keys
 
     async def work(chat: Chat) -> int:
         usage = await chat.store.key_usage()
@@ -260,11 +258,7 @@ def _keys(args: argparse.Namespace) -> int:
             print(f"{kid:>8}  {n} rows")
         settings = _settings(args)
         if args.retire and not str(settings.data_key):
-            path = (
-                Path(settings.key_file)
-                if settings.key_file
-                else default_key_file(database_path(settings.database))
-            )
+            path = key_file_path(settings)
             in_use = {bytes.fromhex(k) for k in usage if k != "plain"}
             for gone in retire_keys(path, in_use):
                 print(f"retired key {gone.hex()} (no row uses it)")
@@ -339,6 +333,26 @@ def _reset_second_factor(args: argparse.Namespace) -> int:
     return asyncio.run(_with_chat(_settings(args), work))
 
 
+def _migrate_store(args: argparse.Namespace) -> int:
+    from .store import database_path
+    from .store.copy import CopyError, copy_store
+    from .store.sealing import load_keyring
+
+    # The SQLite database's keys, found as the server finds them (HEARTH_DATA_KEY,
+    # HEARTH_KEY_FILE, or the key file beside it).
+    settings = _settings(args)
+    keyring = load_keyring(database_path(args.source), settings.key_file, str(settings.data_key))
+    try:
+        copied = asyncio.run(copy_store(args.source, args.target, keyring))
+    except CopyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for c in copied:
+        print(f"{c.table:<24} {c.rows:>9} rows")
+    print("copied; point HEARTH_DATABASE at the new database and restart")
+    return 0
+
+
 def _assess(args: argparse.Namespace) -> int:
     from moderation.__main__ import main as assess_main
 
@@ -358,7 +372,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1; env HEARTH_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080; env HEARTH_PORT)")
     db_arg(serve)
+    serve.add_argument(
+        "--redis",
+        help="Redis URL relaying live events between processes (env HEARTH_REDIS_URL)",
+    )
     serve.set_defaults(func=_serve)
+
+    p = sub.add_parser(
+        "migrate-store", help="copy a SQLite database into an empty PostgreSQL database"
+    )
+    p.add_argument("--from", dest="source", required=True, help="sqlite:///path/to/hearth.db")
+    p.add_argument("--to", dest="target", required=True, help="postgresql://user@host/db")
+    p.set_defaults(func=_migrate_store)
 
     for name, role in (("create-admin", Role.ADMIN), ("create-facilitator", Role.FACILITATOR)):
         p = sub.add_parser(name, help=f"create a {role.value} account")

@@ -58,6 +58,13 @@ class Settings:
     program_name: str = "Hearth"
     # Durability: the SQLite synchronous level. FULL survives a power cut.
     sqlite_synchronous: str = "FULL"
+    # Several processes: the Redis that relays live events between them (empty: one
+    # process, no Redis), and a prefix so deployments can share one Redis.
+    redis_url: Secret = field(default_factory=lambda: Secret(""))
+    redis_prefix: str = "hearth"
+    # Each process says who is connected to it this often; one silent for three beats
+    # (killed) drops out of every room's presence.
+    presence_heartbeat_seconds: float = 5.0
     log_level: str = "INFO"
     secret_key: Secret = field(default_factory=lambda: Secret(""))
     # Data keys that seal bodies and staff notes: HEARTH_DATA_KEY (base64 keys,
@@ -100,7 +107,8 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else None
             if f.name == "allowed_origins":
                 values[f.name] = _origins(raw)
-            elif f.name in ("secret_key", "data_key"):
+            elif f.name in ("secret_key", "data_key", "redis_url", "database"):
+                # Database and Redis URLs may carry passwords.
                 values[f.name] = Secret(raw)
             elif isinstance(default, bool):
                 values[f.name] = _bool(raw)

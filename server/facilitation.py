@@ -494,7 +494,7 @@ class Facilitation:
             frame.user,
             p.notice_frame("removed_from_room", room=frame.room, reason=frame.reason or None),
         )
-        self.hub.leave(frame.user, frame.room)
+        self.chat.bus.leave(frame.user, frame.room)
         self.chat.announce_presence(frame.room)
         await self._audit_action(
             actor, frame, room=frame.room, subject_type="user", subject_id=frame.user
@@ -514,8 +514,7 @@ class Facilitation:
             if not shared or target.role.is_staff:
                 raise Forbidden("you can suspend only members of the rooms you facilitate")
         ended = await self.store.set_suspended(target.id, True)
-        for conn in self.hub.connections_of_sessions(ended):
-            conn.end(CLOSE_SESSION_ENDED, "account suspended")
+        self.chat.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "account suspended")
         await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
         return {}
 
@@ -691,9 +690,7 @@ class Facilitation:
         staff = await self.staff_of(room)
         if moderators:
             staff = [*staff, *await self.store.room_moderators(room)]
-        for uid in staff:
-            for conn in self.hub.connections_of(uid):
-                conn.offer(frame)
+        self.chat.bus.tell(staff, frame)
 
     async def _decided(self, actor: User, held: Held) -> None:
         """A hold was decided: the queue and any alert about it close for everyone."""
@@ -708,5 +705,4 @@ class Facilitation:
         self._tell(user_id, frame)
 
     def _tell(self, user_id: int, frame: str) -> None:
-        for conn in self.hub.connections_of(user_id):
-            conn.offer(frame)
+        self.chat.bus.tell([user_id], frame)

@@ -202,3 +202,15 @@ class Hub:
 
     def rooms_of(self, conn: Connection) -> list[int]:
         return sorted(conn.rooms)
+
+    # ---- for a relay between processes (server/relay.py) ----
+
+    def low_position(self, room: int) -> int | None:
+        """The lowest sequence sent to a live connection of `room` (those still
+        replaying are left out: they merge by sequence); None if there is none."""
+        positions = [c.position[room] for c in self._rooms.get(room, ()) if room in c.position]
+        return min(positions) if positions else None
+
+    def busy_rooms(self) -> list[int]:
+        """Rooms with at least one connection in this process."""
+        return sorted(self._rooms)

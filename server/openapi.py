@@ -944,6 +944,34 @@ def openapi_document() -> S:
                     auth=False,
                 )
             },
+            "/readyz": {
+                "get": _op(
+                    "Readiness: the store answers (the relay's state is reported)",
+                    {
+                        "200": _json(
+                            _obj(
+                                {
+                                    "status": {"const": "ok"},
+                                    "store": {"const": "ok"},
+                                    "relay": {"enum": ["ok", "down", "off"]},
+                                },
+                                ["status", "store", "relay"],
+                            )
+                        ),
+                        "503": _json(
+                            _obj(
+                                {
+                                    "status": {"const": "unavailable"},
+                                    "store": {"const": "down"},
+                                    "relay": {"enum": ["ok", "down", "off"]},
+                                },
+                                ["status", "store", "relay"],
+                            )
+                        ),
+                    },
+                    auth=False,
+                )
+            },
             "/api/config": {
                 "get": _op(
                     "Public settings: crisis lines, limits",

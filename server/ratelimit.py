@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from .errors import RateLimited
 
@@ -30,3 +31,20 @@ class TokenBuckets:
                 retry_after=(1.0 - tokens) / self._rate,
             )
         self._buckets[key] = (tokens - 1.0, now)
+
+
+class SharedBuckets(Protocol):
+    """The same buckets shared by every process (relay.RedisBuckets)."""
+
+    async def take(self, key: int) -> None:
+        """Raises:
+        RateLimited: with the seconds until one token is back.
+        """
+
+
+class SharedThrottle(Protocol):
+    """The login throttle shared by every process (relay.RedisLoginThrottle)."""
+
+    async def check(self, username: str) -> None: ...
+    async def failed(self, username: str) -> None: ...
+    async def succeeded(self, username: str) -> None: ...

@@ -9,6 +9,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,8 @@ async def start_server(
     # Existing suites sign staff in with a password alone; tests/e2e/test_access.py runs
     # the default, where staff must pass a second factor.
     overrides.setdefault("staff_second_factor", "optional")
-    settings = Settings(database=f"sqlite:///{tmp_path / 'hearth.db'}", port=0, **overrides)
+    overrides.setdefault("database", f"sqlite:///{tmp_path / 'hearth.db'}")
+    settings = Settings(port=0, **overrides)
     app = make_app(settings, clock=clock, passwords=fast_passwords())
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -138,6 +140,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
+    if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
+        # `make test-pg`: the end-to-end suite again, on PostgreSQL.
+        from tests.services import pg_database
+
+        async with pg_database() as url:
+            # PostgreSQL has no database file to keep the data key beside.
+            key_file = str(tmp_path / "hearth.key")
+            srv, runner = await start_server(tmp_path, clock, database=url, key_file=key_file)
+            yield srv
+            await runner.cleanup()
+        return
     srv, runner = await start_server(tmp_path, clock)
     yield srv
     await runner.cleanup()

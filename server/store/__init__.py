@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import HearthError
@@ -503,14 +504,46 @@ class UnsupportedDatabase(HearthError):
 
 
 def open_store(url: str, *, synchronous: str = "FULL", keyring: Keyring | None = None) -> Store:
-    """Pick the engine for a database URL (`sqlite:///path` or `sqlite:///:memory:`).
-    Without a keyring, the key file beside the database is used (created if absent)."""
+    """Pick the engine for a database URL (`sqlite:///path`, `sqlite:///:memory:`, or
+    `postgresql://user@host/db`, which needs the `scale` extra: asyncpg). Without a
+    keyring, the key file beside the database is used (created if absent)."""
+    if is_postgres(url):
+        from .postgres import PgStore
+        from .sealing import SealError
+
+        if keyring is None:
+            # No database file to keep a key beside: the caller must bring the keys.
+            raise SealError(PG_KEYS_NEEDED)
+        return PgStore(url, keyring=keyring)
     if url.startswith("sqlite://"):
         from .sqlite import SqliteStore
 
         path = url.removeprefix("sqlite://").removeprefix("/") or ":memory:"
         return SqliteStore(path, synchronous=synchronous, keyring=keyring)
     raise UnsupportedDatabase(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
+
+
+PG_KEYS_NEEDED = (
+    "PostgreSQL needs its data keys from HEARTH_KEY_FILE (a key file every Hearth process"
+    " shares; created with a fresh key if absent) or HEARTH_DATA_KEY: there is no"
+    " database file to keep a key beside (see docs/deploy.md)"
+)
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def key_file_path(settings: Settings) -> Path:
+    """The key file the settings name: HEARTH_KEY_FILE, else (SQLite only)
+    `<database>.key` beside the database."""
+    from .sealing import SealError, default_key_file
+
+    if settings.key_file:
+        return Path(settings.key_file)
+    if is_postgres(settings.database):
+        raise SealError(PG_KEYS_NEEDED)
+    return default_key_file(database_path(settings.database))
 
 
 def database_path(url: str) -> str:
@@ -520,8 +553,10 @@ def database_path(url: str) -> str:
 def open_store_for(settings: Settings) -> Store:
     """The store the settings describe, with its data keys (`HEARTH_DATA_KEY`, or
     `HEARTH_KEY_FILE`, or `<database>.key` beside the database)."""
-    from .sealing import load_keyring
+    from .sealing import SealError, load_keyring
 
+    if is_postgres(settings.database) and not settings.key_file and not str(settings.data_key):
+        raise SealError(PG_KEYS_NEEDED)
     keyring = load_keyring(
         database_path(settings.database), settings.key_file, str(settings.data_key)
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,17 +19,27 @@ NOTE = "Family emergency, follow up on housing referral"
 DAY = 86_400
 
 
+LONG_SESSIONS = {
+    "session_idle_seconds": 90 * DAY,
+    "session_absolute_seconds": 90 * DAY,
+    "staff_session_idle_seconds": 90 * DAY,
+    "staff_session_absolute_seconds": 90 * DAY,
+}
+
+
 @pytest.fixture
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
-    """Sessions that outlast the grace periods these tests move the clock through."""
-    srv, runner = await start_server(
-        tmp_path,
-        clock,
-        session_idle_seconds=90 * DAY,
-        session_absolute_seconds=90 * DAY,
-        staff_session_idle_seconds=90 * DAY,
-        staff_session_absolute_seconds=90 * DAY,
-    )
+    """Sessions that outlast the grace periods these tests move the clock through
+    (on PostgreSQL too, under `make test-pg`)."""
+    if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
+        from tests.services import pg_database
+
+        async with pg_database() as url:
+            srv, runner = await start_server(tmp_path, clock, database=url, **LONG_SESSIONS)
+            yield srv
+            await runner.cleanup()
+        return
+    srv, runner = await start_server(tmp_path, clock, **LONG_SESSIONS)
     yield srv
     await runner.cleanup()
 

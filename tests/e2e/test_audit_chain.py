@@ -1,6 +1,10 @@
 """The audit log is a hash chain: `hearth audit verify` finds an entry altered, removed
 or re-hashed directly in the database file and names it; key rotation reseals every
-row without breaking the chain; a wrong key is refused at start."""
+row without breaking the chain; a wrong key is refused at start.
+
+These run on SQLite files whatever HEARTH_TEST_STORE says (they tamper with the file
+directly); the same claims on PostgreSQL, plus two processes appending at once, are in
+test_postgres_sealing.py."""
 
 from __future__ import annotations
 
