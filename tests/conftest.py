@@ -6,6 +6,7 @@ sleeping; the argon2 cost is lowered for speed (the production profile has its o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -138,22 +139,28 @@ def clock() -> Clock:
     return Clock()
 
 
+@contextlib.asynccontextmanager
+async def serving(tmp_path: Path, clock: Clock, **overrides: Any) -> AsyncIterator[Server]:
+    """The in-process server on SQLite, or on PostgreSQL under `make test-pg` (the
+    end-to-end suite again, on a database of its own)."""
+    async with contextlib.AsyncExitStack() as stack:
+        if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
+            from tests.services import pg_database
+
+            overrides["database"] = await stack.enter_async_context(pg_database())
+            # PostgreSQL has no database file to keep the data key beside.
+            overrides.setdefault("key_file", str(tmp_path / "hearth.key"))
+        srv, runner = await start_server(tmp_path, clock, **overrides)
+        try:
+            yield srv
+        finally:
+            await runner.cleanup()
+
+
 @pytest.fixture
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
-    if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
-        # `make test-pg`: the end-to-end suite again, on PostgreSQL.
-        from tests.services import pg_database
-
-        async with pg_database() as url:
-            # PostgreSQL has no database file to keep the data key beside.
-            key_file = str(tmp_path / "hearth.key")
-            srv, runner = await start_server(tmp_path, clock, database=url, key_file=key_file)
-            yield srv
-            await runner.cleanup()
-        return
-    srv, runner = await start_server(tmp_path, clock)
-    yield srv
-    await runner.cleanup()
+    async with serving(tmp_path, clock) as srv:
+        yield srv
 
 
 class Api:

@@ -29,8 +29,8 @@ async def test_server_restart_mid_conversation(browser: Any, fresh_program: Prog
     )
 
     # Written while the server is down: shown as pending, not lost.
-    await send(a, "three: written while you were away")
-    pending = a.locator("li.msg.own").filter(has_text="three: written")
+    await send(a, "three: posted during the restart")
+    pending = a.locator("li.msg.own").filter(has_text="three: posted")
     await expect(pending).to_have_attribute("data-state", "pending")
     await expect(pending.locator(".send-state")).to_have_text("Sending…")
     await asyncio.sleep(0.5)
@@ -41,13 +41,13 @@ async def test_server_restart_mid_conversation(browser: Any, fresh_program: Prog
     await expect(a.locator("#status-text")).to_have_text("Connected")
 
     await expect(pending).to_have_attribute("data-state", "sent", timeout=15_000)
-    await expect(texts(b).filter(has_text="three: written")).to_have_count(1, timeout=15_000)
+    await expect(texts(b).filter(has_text="three: posted")).to_have_count(1, timeout=15_000)
 
     await send(b, "four: back again")
     expected = [
         "one: checking in before group",
         "two: glad you're here",
-        "three: written while you were away",
+        "three: posted during the restart",
         "four: back again",
     ]
     for page in (a, b):

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Api, Clock, Server, Socket, World, start_server
+from tests.conftest import Api, Clock, Server, Socket, World, serving
 
 NOTE = "Family emergency, follow up on housing referral"
 DAY = 86_400
@@ -31,17 +30,8 @@ LONG_SESSIONS = {
 async def server(tmp_path: Path, clock: Clock) -> AsyncIterator[Server]:
     """Sessions that outlast the grace periods these tests move the clock through
     (on PostgreSQL too, under `make test-pg`)."""
-    if os.environ.get("HEARTH_TEST_STORE") == "postgresql":
-        from tests.services import pg_database
-
-        async with pg_database() as url:
-            srv, runner = await start_server(tmp_path, clock, database=url, **LONG_SESSIONS)
-            yield srv
-            await runner.cleanup()
-        return
-    srv, runner = await start_server(tmp_path, clock, **LONG_SESSIONS)
-    yield srv
-    await runner.cleanup()
+    async with serving(tmp_path, clock, **LONG_SESSIONS) as srv:
+        yield srv
 
 
 async def frames_until(sock: Socket, ftype: str, timeout: float = 5.0, **match: Any) -> dict:
