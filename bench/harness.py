@@ -171,6 +171,10 @@ def hearth_env(port: int, work: Workdir, extra: dict[str, str] | None = None) ->
         "HEARTH_SEND_RATE": "1000",
         "HEARTH_SEND_BURST": "1000",
         "HEARTH_LOG_LEVEL": "WARNING",
+        # The load's staff sign in with a password alone; the second factor has its tests.
+        "HEARTH_STAFF_SECOND_FACTOR": "optional",
+        # One data key every process of a run shares (PostgreSQL has no file to keep it by).
+        "HEARTH_KEY_FILE": str(work.path / "hearth.key"),
         **(extra or {}),
     }
 
