@@ -100,6 +100,7 @@ from .sqlite import (
     SEALED_AAD,
     SEALED_COLUMNS,
     USER_COLS,
+    Rows,
     _aad_body,
     _aad_checkin,
     _aad_discharge,
@@ -242,7 +243,7 @@ class _Pending:
         self.room = room
 
 
-class PgStore:
+class PgStore(Rows):
     """Readers use the pool; writes go through one writer task per process."""
 
     def __init__(self, url: str, *, keyring: Keyring, pool_size: int = 10) -> None:
@@ -1230,27 +1231,6 @@ class PgStore:
 
         return await self._change(room_id, seq, by, EventKind.REMOVED, now, apply)
 
-    HELD_SQL = (
-        "SELECT h.id, h.room_id, h.author_id, u.display_name, h.client_id, h.body, h.reply_to,"
-        " h.sent_at, h.labels, h.state, h.note, h.message_seq"
-        " FROM held_messages h JOIN users u ON u.id = h.author_id "
-    )
-
-    def _held(self, r: Sequence[Any]) -> Held:
-        return Held(
-            id=r[0],
-            room_id=r[1],
-            author=Author(r[2], r[3]),
-            client_id=r[4],
-            text=self.keys.open(r[5], _aad_held(r[1], r[2], r[4])) or "",
-            reply_to=r[6],
-            sent_at=datetime.fromtimestamp(r[7], UTC),
-            labels=tuple(json.loads(r[8])),
-            state=HoldState(r[9]),
-            note=self.keys.open(r[10], f"hn|{r[0]}"),
-            message_seq=r[11],
-        )
-
     async def hold_message(
         self,
         room_id: int,
@@ -1363,31 +1343,6 @@ class PgStore:
         assert held is not None
         return held
 
-    ALERT_SQL = (
-        "SELECT a.id, a.room_id, a.kind, a.urgent, a.subject_id, u.display_name, a.message_seq,"
-        " a.held_id, a.labels, a.rules, a.created_at, a.acknowledged_by, a.acknowledged_at,"
-        " a.checkin_id"
-        " FROM alerts a JOIN users u ON u.id = a.subject_id "
-    )
-
-    @staticmethod
-    def _alert(r: Sequence[Any]) -> Alert:
-        return Alert(
-            id=r[0],
-            room_id=r[1],
-            kind=AlertKind(r[2]),
-            urgent=bool(r[3]),
-            subject=Author(r[4], r[5]),
-            message_seq=r[6],
-            held_id=r[7],
-            labels=tuple(json.loads(r[8])),
-            rules=tuple(json.loads(r[9])),
-            created_at=datetime.fromtimestamp(r[10], UTC),
-            acknowledged_by=r[11],
-            acknowledged_at=_dt(r[12]),
-            checkin_id=r[13],
-        )
-
     async def create_alert(
         self,
         room_id: int,
@@ -1468,25 +1423,6 @@ class PgStore:
     async def get_alert(self, alert_id: int) -> Alert | None:
         row = await self._r.fetchrow(self.ALERT_SQL + "WHERE a.id = ?", (alert_id,))
         return None if row is None else self._alert(row)
-
-    REPORT_SQL = (
-        "SELECT r.id, r.room_id, r.message_seq, r.reporter_id, u.display_name, r.reason,"
-        " r.state, r.created_at, r.handled_by, r.note"
-        " FROM reports r JOIN users u ON u.id = r.reporter_id "
-    )
-
-    def _report(self, r: Sequence[Any]) -> Report:
-        return Report(
-            id=r[0],
-            room_id=r[1],
-            message_seq=r[2],
-            reporter=Author(r[3], r[4]),
-            reason=self.keys.open(r[5], _aad_report(r[1], r[2], r[3])) or "",
-            state=ReportState(r[6]),
-            created_at=datetime.fromtimestamp(r[7], UTC),
-            handled_by=r[8],
-            note=self.keys.open(r[9], f"rn|{r[0]}"),
-        )
 
     async def create_report(
         self, room_id: int, message_seq: int, reporter_id: int, reason: str, now: float
@@ -1608,24 +1544,6 @@ class PgStore:
     async def room_closed_at(self, room_id: int) -> float | None:
         row = await self._r.fetchrow("SELECT closed_at FROM rooms WHERE id = ?", (room_id,))
         return None if row is None else row[0]
-
-    DISCHARGE_SQL = (
-        "SELECT d.id, d.cohort_id, d.user_id, u.display_name, d.outcome, d.note,"
-        " d.discharged_by, d.discharged_at, d.access_until"
-        " FROM discharges d JOIN users u ON u.id = d.user_id "
-    )
-
-    def _discharge(self, r: Sequence[Any]) -> Discharge:
-        return Discharge(
-            id=r[0],
-            cohort_id=r[1],
-            user=Author(r[2], r[3]),
-            outcome=Outcome(r[4]),
-            note=self.keys.open(r[5], _aad_discharge(r[1], r[2], r[7])),
-            by=r[6],
-            at=datetime.fromtimestamp(r[7], UTC),
-            access_until=datetime.fromtimestamp(r[8], UTC),
-        )
 
     async def discharge(
         self,
@@ -1852,14 +1770,6 @@ class PgStore:
 
         return await self._write(job)
 
-    ALUMNI_ROOM_SQL = (
-        "SELECT r.id, r.name, a.category, a.access, a.description,"
-        " (SELECT count(*) FROM room_members x WHERE x.room_id = r.id AND x.role != 'facilitator'),"
-        " EXISTS(SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id = ?),"
-        " EXISTS(SELECT 1 FROM alumni_invitations i WHERE i.room_id = r.id AND i.user_id = ?)"
-        " FROM alumni_rooms a JOIN rooms r ON r.id = a.room_id "
-    )
-
     @staticmethod
     def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
         return AlumniRoom(
@@ -2010,28 +1920,6 @@ class PgStore:
 
         return await self._write(job, room=room_id)
 
-    CHECKIN_SQL = (
-        "SELECT c.id, c.room_id, c.user_id, u.display_name, c.day, c.mood, c.craving,"
-        " c.on_plan, c.note, c.shared, c.labels, c.message_seq, c.created_at"
-        " FROM checkins c JOIN users u ON u.id = c.user_id "
-    )
-
-    def _checkin(self, r: Sequence[Any]) -> CheckIn:
-        return CheckIn(
-            id=r[0],
-            room_id=r[1],
-            user=Author(r[2], r[3]),
-            day=r[4],
-            mood=r[5],
-            craving=r[6],
-            on_plan=bool(r[7]),
-            note=self.keys.open(r[8], _aad_checkin(r[1], r[2], r[4])) or "",
-            shared=bool(r[9]),
-            labels=tuple(json.loads(r[10])),
-            message_seq=r[11],
-            created_at=datetime.fromtimestamp(r[12], UTC),
-        )
-
     async def add_checkin(
         self,
         room_id: int,
@@ -2139,11 +2027,6 @@ class PgStore:
             return None, []
 
         await self._write(job)
-
-    CHANGE_SQL = (
-        "SELECT id, room_id, occurrence_at, kind, new_start, note, created_by, message_seq"
-        " FROM schedule_changes "
-    )
 
     async def schedule_changes(self, room_id: int, since: float) -> list[ScheduleChangeRow]:
         rows = await self._r.fetch(
@@ -2939,25 +2822,6 @@ class PgStore:
 
         return await self._write(job)
 
-    _GRANT_SQL = (
-        "SELECT g.id, g.room_id, r.name, g.user_id, u.display_name, g.reason, g.created_at,"
-        " g.expires_at, g.ended_at FROM break_glass g JOIN rooms r ON r.id = g.room_id"
-        " JOIN users u ON u.id = g.user_id "
-    )
-
-    @staticmethod
-    def _grant(r: Sequence[Any]) -> BreakGlass:
-        return BreakGlass(
-            id=r[0],
-            room_id=r[1],
-            room_name=r[2],
-            user=Author(r[3], r[4]),
-            reason=r[5],
-            created_at=datetime.fromtimestamp(r[6], UTC),
-            expires_at=datetime.fromtimestamp(r[7], UTC),
-            ended=r[8] is not None,
-        )
-
     async def create_break_glass(
         self, room_id: int, user_id: int, reason: str, now: float, expires_at: float
     ) -> BreakGlass:
@@ -3039,27 +2903,6 @@ class PgStore:
     async def user_created_at(self, user_id: int) -> float | None:
         row = await self._r.fetchrow("SELECT created_at FROM users WHERE id = ?", (user_id,))
         return None if row is None else float(row[0])
-
-    _DISCLOSURE_SQL = (
-        "SELECT d.id, d.at, d.actor_id, a.display_name, d.subject_type, d.subject_id,"
-        " CASE d.subject_type WHEN 'room' THEN (SELECT name FROM rooms WHERE id = d.subject_id)"
-        " ELSE (SELECT display_name FROM users WHERE id = d.subject_id) END,"
-        " d.recipient, d.purpose, d.format FROM disclosures d JOIN users a ON a.id = d.actor_id "
-    )
-
-    @staticmethod
-    def _disclosure(r: Sequence[Any]) -> Disclosure:
-        return Disclosure(
-            id=r[0],
-            at=datetime.fromtimestamp(r[1], UTC),
-            actor=Author(r[2], r[3]),
-            subject_type=r[4],
-            subject_id=r[5],
-            subject_name=r[6] or "",
-            recipient=r[7],
-            purpose=r[8],
-            format=r[9],
-        )
 
     async def add_disclosure(
         self,
