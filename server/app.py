@@ -17,14 +17,14 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from .api import Handler, add_client_routes, errors_middleware, routes
-from .appkeys import CHAT, SETTINGS, SOCKETS
+from .appkeys import CHAT, OUTBOX, SETTINGS, SOCKETS
 from .auth import Passwords
 from .bus import LocalBus
 from .chat import Chat
 from .config import Settings
 from .hub import Hub
 from .store import Store, open_store_for
-from .ws import allowed_origin, websocket
+from .ws import Outbox, allowed_origin, websocket
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ def make_app(
     )
     app[SETTINGS] = settings
     app[SOCKETS] = weakref.WeakKeyDictionary()
+    app[OUTBOX] = Outbox()
     app.add_routes(routes)
     app.router.add_get("/ws", websocket)
     add_client_routes(app)

@@ -11,9 +11,11 @@ if TYPE_CHECKING:
     from .chat import Chat
     from .config import Settings
     from .hub import Connection
+    from .ws import Outbox
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 CHAT: web.AppKey[Chat] = web.AppKey("chat")
 SOCKETS: web.AppKey[weakref.WeakKeyDictionary[Connection, web.WebSocketResponse]] = web.AppKey(
     "sockets"
 )
+OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")

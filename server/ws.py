@@ -1,7 +1,7 @@
 """The websocket edge: `/ws`.
 
 Owns: the upgrade checks (origin, session), reading frames (only the handler task reads
-the socket), writing pre-encoded frames to its transport (`_Wire`), and the
+the socket), writing pre-encoded frames to its transport (`SocketWire`), and the
 translation of `HearthError` into error frames. May import: chat, hub, protocol, errors,
 config, aiohttp.
 """
@@ -16,7 +16,7 @@ import weakref
 from aiohttp import WSMsgType, web
 
 from . import protocol as p
-from .appkeys import CHAT, SETTINGS, SOCKETS
+from .appkeys import CHAT, OUTBOX, SETTINGS, SOCKETS
 from .auth import token_hash
 from .chat import Chat
 from .errors import Code, HearthError
@@ -67,7 +67,8 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
     transport = request.transport
     assert transport is not None
-    conn = Connection(user, token_hash(token), _Wire(transport, ws), settings.outbound_buffer_bytes)
+    wire = SocketWire(transport, ws, app[OUTBOX])
+    conn = Connection(user, token_hash(token), wire, settings.outbound_buffer_bytes)
     sockets: weakref.WeakKeyDictionary[Connection, web.WebSocketResponse] = app[SOCKETS]
     sockets[conn] = ws
     log.debug("socket open: user %s", user.id)
@@ -86,26 +87,67 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-class _Wire:
-    """Frames go straight onto the socket's transport, already encoded: aiohttp's own
-    writer would encode and frame each copy again, and need a task per socket to await
-    it. aiohttp still owns the connection: its pings and closing handshake use the same
-    transport, and nothing is written once that is closing."""
+class Outbox:
+    """Frames written to a socket during one pass of the event loop leave together at
+    the end of that pass: one send() per socket per pass, not one per frame. A group
+    commit fans several events out to the same members at once, and the system call,
+    not the encoding, was the fan-out's main cost (bench/README.md). The wait is at
+    most one pass of the loop."""
 
-    __slots__ = ("_transport", "_ws", "_closing")
+    __slots__ = ("_due", "_scheduled")
 
-    def __init__(self, transport: asyncio.BaseTransport, ws: web.WebSocketResponse) -> None:
+    def __init__(self) -> None:
+        self._due: list[SocketWire] = []
+        self._scheduled = False
+
+    def due(self, wire: SocketWire) -> None:
+        self._due.append(wire)
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        due, self._due = self._due, []
+        for wire in due:
+            wire.flush()
+
+
+class SocketWire:
+    """Frames go onto the socket's transport already encoded: aiohttp's own writer
+    would encode and frame each copy again, and need a task per socket to await it.
+    aiohttp still owns the connection: its pings and closing handshake use the same
+    transport (a control frame may pass queued data frames, which RFC 6455 allows), and
+    nothing is written once that is closing. A close is a task, so it starts after the
+    pass's frames have been flushed."""
+
+    __slots__ = ("_transport", "_ws", "_outbox", "_pending", "_pending_bytes", "_closing")
+
+    def __init__(
+        self, transport: asyncio.BaseTransport, ws: web.WebSocketResponse, outbox: Outbox
+    ) -> None:
         assert isinstance(transport, asyncio.WriteTransport)
         self._transport: asyncio.WriteTransport = transport
         self._ws = ws
+        self._outbox = outbox
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
         self._closing: set[asyncio.Task[bool]] = set()  # held until done
 
     def write(self, data: bytes) -> None:
-        if not self._transport.is_closing() and not self._ws.closed:
-            self._transport.write(data)
+        if not self._pending:
+            self._outbox.due(self)
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+
+    def flush(self) -> None:
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        if self._transport.is_closing() or self._ws.closed:
+            return
+        self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
     def buffered(self) -> int:
-        return self._transport.get_write_buffer_size()
+        return self._transport.get_write_buffer_size() + self._pending_bytes
 
     def close(self, code: int, reason: str) -> None:
         task = asyncio.get_running_loop().create_task(

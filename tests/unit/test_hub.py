@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import cast
+
+from aiohttp import web
 
 from server.framing import text_frame
 from server.hub import Connection, Hub
 from server.models import Role, User
+from server.ws import Outbox, SocketWire
 
 
 class Wire:
@@ -101,3 +106,41 @@ def test_presence_hides_those_who_ask() -> None:
     hub.attach(a, [1, 2])
     assert hub.detach(a) == [1, 2]
     assert hub.online(2) == []
+
+
+class Transport(asyncio.WriteTransport):
+    """Counts system-call-sized writes; `backlog` stands for what the kernel refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.backlog = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_write_buffer_size(self) -> int:
+        return self.backlog
+
+
+class Socket:
+    closed = False
+
+
+async def test_frames_of_one_loop_pass_leave_in_one_write_in_order() -> None:
+    outbox = Outbox()
+    transport = Transport()
+    wire = SocketWire(transport, cast(web.WebSocketResponse, Socket()), outbox)
+    first, second = text_frame(b'{"e":"e1"}'), text_frame(b'{"e":"e2"}')
+    wire.write(first)
+    wire.write(second)
+    # Unsent bytes count toward the slow-reader limit before they reach the kernel.
+    assert transport.writes == [] and wire.buffered() == len(first) + len(second)
+    await asyncio.sleep(0)
+    assert transport.writes == [first + second] and wire.buffered() == 0
+    wire.write(first)
+    await asyncio.sleep(0)
+    assert transport.writes == [first + second, first]
