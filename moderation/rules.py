@@ -40,43 +40,23 @@ _BROAD = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.haras
 _FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 
 
-def _kept(evidence: Evidence) -> bool:
-    """Whether ``evidence`` stands beside a crisis: precise rules other than relapse."""
-    return (
-        evidence.label is not Label.relapse_risk
-        and not evidence.rule.endswith(".cues")
-        and ".broad." not in evidence.rule
-    )
-
-
-# Rule families whose precision was at least 0.95 (with 10 or more hits) on the
-# generated corpora in tools/moderation_corpus/, which the rules were not tuned on.
-_TRUSTED_FAMILIES = frozenset(
-    {
-        "contact_info.phone",
-        "contact_info.email",
-        "contact_info.address",
-        "contact_info.handle",
-        "contact_info.my_details",
-        "contact_info.platform",
-        "relapse_risk.recent_use",
-        "substance_acquisition.who_has",
-        "substance_acquisition.offer",
-        "substance_acquisition.buy_for_me",
-        "harassment.insult",
-        "harassment.urging_harm",
-        "harassment.exclusion",
-    }
-)
-
-
-def _trusted(evidence: Evidence) -> bool:
-    # Crisis and relapse risk are recall first: a missed crisis can cost a life, and
-    # relapse risk only asks a facilitator to reach out (PRODUCT.md), a cheap mistake.
-    if evidence.label in (Label.crisis, Label.relapse_risk):
-        return True
-    family = evidence.rule.split(".", 2)
-    return f"{family[0]}.{family[1]}" in _TRUSTED_FAMILIES if len(family) > 1 else False
+def _fold_into_crisis(evidence: list[Evidence]) -> list[Evidence]:
+    """Rules alone: a crisis outranks the net's other guesses, which on a crisis message
+    are usually its means ("pills") or its despair; precise rules other than relapse stay.
+    (The model reads a crisis's company itself, and a relapse beside it is worth telling.)
+    """
+    if not any(e.label is Label.crisis for e in evidence):
+        return evidence
+    return [
+        e
+        for e in evidence
+        if e.label not in _FOLDED_INTO_CRISIS
+        or (
+            e.label is not Label.relapse_risk
+            and not e.rule.endswith(".cues")
+            and ".broad." not in e.rule
+        )
+    ]
 
 
 _DEFAULT_CONTEXT = Context()
@@ -128,8 +108,8 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     """The labels a message earns, with evidence a facilitator may read.
 
     The rules propose (:func:`candidates`); the learned model decides, reading the words
-    and which rules fired (:func:`moderation.model.decide`). Without its weights the
-    rules' candidates stand as they are.
+    and which rules fired, and keeps the candidates of the rule families it trusts
+    (:func:`moderation.model.decide`). Without its weights the rules' candidates stand.
 
     Args:
         text: the message body, any length (only the first 20,000 characters are read).
@@ -144,14 +124,5 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     try:
         evidence = model.decide(text, found, nfkc=False)
     except model.ModelUnavailable:
-        evidence = found
-    else:
-        # Never outvoted: crisis and relapse-risk candidates, and the rule families that
-        # proved precise on thousands of messages they were not written against.
-        kept = {e.label for e in evidence}
-        evidence += [e for e in found if e.label not in kept and _trusted(e)]
-    if any(e.label is Label.crisis for e in evidence):
-        # A crisis outranks the rest: relapse is part of it, and the net's other guesses
-        # on a crisis message are usually its means ("pills") or its despair.
-        evidence = [e for e in evidence if e.label not in _FOLDED_INTO_CRISIS or _kept(e)]
+        evidence = _fold_into_crisis(found)
     return Assessment(labels=frozenset(e.label for e in evidence), evidence=tuple(evidence))

@@ -401,8 +401,9 @@ def test_recall_net_evidence_rule_id() -> None:
     assert any(e.rule == "crisis.cues" for e in result.evidence)
 
 
-def test_crisis_outranks_relapse() -> None:
-    assert labels("drank a bottle of wine and took all my pills, dont care if i wake up") == {
+def test_a_crisis_is_named_whatever_else_it_says() -> None:
+    # A relapse may be named beside it; the policy still never holds a crisis.
+    assert labels("drank a bottle of wine and took all my pills, dont care if i wake up") >= {
         "crisis"
     }
 
