@@ -101,7 +101,7 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
     labels = {e.label for e in evidence}
     sem = views["semantic"].text
     words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
-    for label, _, phrase in signals.recall_net(sem):
+    for label, _, phrase in signals.recall_net(sem, frozenset(labels)):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
             labels.add(label)

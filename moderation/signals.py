@@ -347,11 +347,35 @@ def _family_score(spans: list[tuple[float, int, int]]) -> float:
 
 
 NET = Net(SPECS)
+# Nets over fewer labels, keyed by the labels left out, built on first use (at most 16).
+# A label's score reads only its own cues and vetoes, so leaving the others out changes
+# nothing for the labels kept, and spares the phrase checks of labels already given.
+_NETS: dict[frozenset[Label], Net] = {frozenset(): NET}
 
 
-def recall_net(text: str) -> list[tuple[Label, float, str]]:
-    """Labels the recall net gives ``text`` (semantic view), with score and cue words."""
-    return NET.score(text)
+def _net(skip: frozenset[Label]) -> Net:
+    net = _NETS.get(skip)
+    if net is None:
+        net = _NETS[skip] = Net(tuple(spec for spec in SPECS if spec.label not in skip))
+    return net
+
+
+def recall_net(
+    text: str, skip: frozenset[Label] = frozenset()
+) -> list[tuple[Label, float, str]]:
+    """Labels the recall net gives ``text`` (semantic view), with score and cue words.
+
+    Labels in ``skip`` (already given by the precise rules) are neither scored nor
+    returned; the result for the others is the same as without ``skip``.
+    """
+    if skip:
+        skip = skip.intersection(_NET_LABELS)
+        if len(skip) == len(_NET_LABELS):
+            return []
+    return _net(skip).score(text)
+
+
+_NET_LABELS = frozenset(spec.label for spec in SPECS)
 
 
 def explain(text: str) -> list[tuple[str, str, str, float, int, str]]:
