@@ -16,9 +16,9 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from dataclasses import dataclass
 from typing import Any
 
 from moderation.labels import Evidence, Label

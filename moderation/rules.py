@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import attrgetter
 
 from moderation import (
     acquisition,
@@ -80,6 +81,7 @@ def _trusted(evidence: Evidence) -> bool:
 
 
 _DEFAULT_CONTEXT = Context()
+_LABEL = attrgetter("label")  # an Evidence's label, read in C by map()
 
 
 def _phone(lit: str) -> Evidence | None:
@@ -98,7 +100,7 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
     lit = light(text, nfkc=False)
     views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
     evidence = COMPILED.run(views, use_keys)
-    labels = {e.label for e in evidence}
+    labels = set(map(_LABEL, evidence))
     sem = views["semantic"].text
     words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
     for label, _, phrase in signals.recall_net(sem, frozenset(labels)):
@@ -148,10 +150,12 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
     else:
         # Never outvoted: crisis and relapse-risk candidates, and the rule families that
         # proved precise on thousands of messages they were not written against.
-        kept = {e.label for e in evidence}
+        kept = set(map(_LABEL, evidence))
         evidence += [e for e in found if e.label not in kept and _trusted(e)]
-    if any(e.label is Label.crisis for e in evidence):
+    labels = frozenset(map(_LABEL, evidence))
+    if Label.crisis in labels:
         # A crisis outranks the rest: relapse is part of it, and the net's other guesses
         # on a crisis message are usually its means ("pills") or its despair.
         evidence = [e for e in evidence if e.label not in _FOLDED_INTO_CRISIS or _kept(e)]
-    return Assessment(labels=frozenset(e.label for e in evidence), evidence=tuple(evidence))
+        labels = frozenset(map(_LABEL, evidence))
+    return Assessment(labels=labels, evidence=tuple(evidence))
