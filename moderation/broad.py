@@ -708,6 +708,8 @@ def broad_cues(
     for group in chosen:
         if group.labels <= done:
             continue
+        if group.scan.search(text) is None:  # the usual case; cheaper than a finditer()
+            continue
         for hit in group.scan.finditer(text):
             start = hit.start()
             if start and (text[start - 1].isalnum() or text[start - 1] == "_"):

@@ -17,6 +17,8 @@ import importlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from moderation.labels import Evidence, Label
@@ -492,6 +494,9 @@ class _PlannedRule:
     headless: tuple[_Fast, ...]  # alternatives always tried when the rule's keys are present
     head_bits: int  # union of the head-word bits
     by_head: dict[int, tuple[_Fast, ...]]  # head-word bit -> alternatives starting with it
+    # head-word bits present -> the alternatives to try, filled on first use: a rule has
+    # few head words, so few combinations ever occur.
+    tried: dict[int, tuple[_Fast, ...]]
 
 
 class Compiled:
@@ -503,7 +508,16 @@ class Compiled:
     alternatives whose first word occurs in the message are tried.
     """
 
-    __slots__ = ("families", "index", "_plan", "_bits", "_groups", "_sentinels", "_word_rules")
+    __slots__ = (
+        "families",
+        "index",
+        "_plan",
+        "_bits",
+        "_groups",
+        "_sentinels",
+        "_word_rules",
+        "_shift",
+    )
 
     def __init__(self, families: tuple[Family, ...]) -> None:
         self.families = families
@@ -535,7 +549,9 @@ class Compiled:
                 sentinels[bit] = sentinels.get(bit, 0) | 1 << number
                 number += 1
         self._sentinels = tuple(sentinels.items())
-        self._word_rules: dict[str, tuple[int, int]] = {}  # word -> key mask, rule numbers
+        # word -> its key mask, and above bit ``_shift`` the numbers of the rules it indexes
+        self._word_rules: dict[str, int] = {}
+        self._shift = self._bits
 
     def _plan_rule(self, family: Family, rule: Rule) -> _PlannedRule:
         need = self._register(rule.keys)
@@ -553,7 +569,7 @@ class Compiled:
         for bit in by_head:
             head_bits |= bit
         frozen = {bit: tuple(scanners) for bit, scanners in by_head.items()}
-        return _PlannedRule(need, rule, tuple(headless), head_bits, frozen)
+        return _PlannedRule(need, rule, tuple(headless), head_bits, frozen, {0: tuple(headless)})
 
     def _register(self, keys: str) -> int:
         """Give each ``&`` group of ``keys`` a bit (shared by equal groups); all their bits."""
@@ -593,24 +609,24 @@ class Compiled:
         of the rules whose index bit it holds."""
         cache = self._word_rules
         index = self.index
-        mask = 0
-        rules = 0
+        both = 0
         for symbol in "@#":
             if symbol in symbols:
                 bits = index._exact.get(symbol, 0)
-                mask |= bits
-                rules |= self._rules_of(bits)
-        for word in _TOKEN.findall(text):
-            found = cache.get(word)
-            if found is None:
-                bits = index.mask(word)
-                found = (bits, self._rules_of(bits))
-                if len(cache) > 50_000:
-                    cache.clear()
-                cache[word] = found
-            mask |= found[0]
-            rules |= found[1]
-        return mask, rules
+                both |= bits | self._rules_of(bits) << self._shift
+        words = _TOKEN.findall(text)
+        try:
+            # Both masks are unions over the words: one int per word, folded in C.
+            both |= reduce(or_, map(cache.__getitem__, words), 0)
+        except KeyError:
+            if len(cache) > 50_000:
+                cache.clear()
+            for word in words:
+                if word not in cache:
+                    bits = index.mask(word)
+                    cache[word] = bits | self._rules_of(bits) << self._shift
+            both |= reduce(or_, map(cache.__getitem__, words), 0)
+        return both & ((1 << self._shift) - 1), both >> self._shift
 
     def _rules_of(self, mask: int) -> int:
         """The numbers (as bits) of the rules whose index bit is in ``mask``."""
@@ -621,15 +637,19 @@ class Compiled:
         return found
 
 
-def _scanners(planned: _PlannedRule, heads: int) -> tuple[_Fast, ...] | list[_Fast]:
+def _scanners(planned: _PlannedRule, heads: int) -> tuple[_Fast, ...]:
     """The alternatives of a rule worth trying on a message whose key bits include the
     head-word bits ``heads`` (already masked by the rule's ``head_bits``)."""
     chosen = list(planned.headless)
-    while heads:
-        low = heads & -heads
+    bits = heads
+    while bits:
+        low = bits & -bits
         chosen.extend(planned.by_head[low])
-        heads ^= low
-    return chosen
+        bits ^= low
+    if len(planned.tried) > 1_000:
+        planned.tried.clear()
+    found = planned.tried[heads] = tuple(chosen)
+    return found
 
 
 def _run(
@@ -649,9 +669,10 @@ def _run(
         need = planned.need
         if mask & need != need:
             continue
-        guards = planned.rule.guards
         heads = mask & planned.head_bits
-        scanners = _scanners(planned, heads) if heads else planned.headless
+        scanners = planned.tried.get(heads)
+        if scanners is None:
+            scanners = _scanners(planned, heads)
         for pattern, word_start, needed in scanners:
             if needed:
                 for part in needed:
@@ -659,7 +680,10 @@ def _run(
                         break
                 else:
                     continue  # none of the strings a match needs is in the text
-            m = find(pattern, guards, word_start)
+            # Most searches fail: try one here before paying for find()'s loop and guards.
+            if pattern.search(text) is None:
+                continue
+            m = find(pattern, planned.rule.guards, word_start)
             if m is not None:
                 return Evidence(family.label, planned.rule.rule_id, m.group(0).strip())
     for need1, need2, combo, (first, start1, needs1), (second, start2, needs2) in combos:

@@ -48,6 +48,7 @@ _APOS = re.compile(r"\b(\w+?)(n't|'m|'re|'ve|'ll|'d)\b")
 _NOT_BASES = {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}
 _SUFFIX = {"'m": " am", "'re": " are", "'ve": " have", "'ll": " will", "'d": " would"}
 _LEET_SYMBOLS = "013457@$!|"
+_LEET_SET = frozenset(_LEET_SYMBOLS)
 _TRAILING = ',.!?;:)"*~'
 _LEET_HINT = re.compile(r"[a-z][013457@$!|]|[013457@$!|][a-z]")
 
@@ -157,6 +158,11 @@ def light(text: str, nfkc: bool = True) -> str:
     """
     if nfkc:
         text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        # Most messages: no zero-width character or typographic quote can occur, and a
+        # backtick is the only quote to replace; translate() with a table is far slower.
+        text = text.casefold()
+        return text.replace("`", "'") if "`" in text else text
     text = text.translate(_ZERO_WIDTH)
     return text.casefold().translate(_QUOTES)
 
@@ -188,22 +194,36 @@ def _apos(match: re.Match[str]) -> str:
     return base + _SUFFIX[suffix]
 
 
+def _word(word: str) -> str:
+    """One word with its chat spelling expanded (trailing punctuation kept)."""
+    mapped = _WORDS.get(word)
+    if mapped is None and word[-1] in _TRAILING and (core := word.rstrip(_TRAILING)) in _WORDS:
+        mapped = _WORDS[core] + word[len(core) :]
+    return word if mapped is None else mapped
+
+
+# Word -> :func:`_word` of it. Most words of a message have been seen before, and one
+# look-up per word done in C is much cheaper than the checks above done in Python.
+_SPELLED: dict[str, str] = {}
+
+
 def _words(line: str) -> str:
     """Expand chat spellings word by word; also collapses runs of spaces."""
     words = line.split()
-    for i, word in enumerate(words):
-        mapped = _WORDS.get(word)
-        if mapped is None and word[-1] in _TRAILING and (core := word.rstrip(_TRAILING)) in _WORDS:
-            mapped = _WORDS[core] + word[len(core) :]
-        if mapped is not None:
-            words[i] = mapped
-    return " ".join(words)
+    try:
+        return " ".join(map(_SPELLED.__getitem__, words))
+    except KeyError:
+        if len(_SPELLED) > 50_000:
+            _SPELLED.clear()
+        for word in words:
+            _SPELLED[word] = _word(word)
+        return " ".join(map(_SPELLED.__getitem__, words))
 
 
 def semantic(lit: str) -> str:
     """The view the word rules read; ``lit`` is the output of :func:`light`."""
     text = lit
-    if any(ch in text for ch in _LEET_SYMBOLS) and _LEET_HINT.search(text):
+    if not _LEET_SET.isdisjoint(text) and _LEET_HINT.search(text):
         text = _LEET_TOKEN.sub(_unleet, text)
     if _REPEATS.search(text):
         text = _REPEATS.sub(_squeeze, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import attrgetter
 
 from moderation import (
     acquisition,
@@ -60,6 +61,7 @@ def _fold_into_crisis(evidence: list[Evidence]) -> list[Evidence]:
 
 
 _DEFAULT_CONTEXT = Context()
+_LABEL = attrgetter("label")  # an Evidence's label, read in C by map()
 
 
 def _phone(lit: str) -> Evidence | None:
@@ -78,10 +80,10 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
     lit = light(text, nfkc=False)
     views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
     evidence = COMPILED.run(views, use_keys)
-    labels = {e.label for e in evidence}
+    labels = set(map(_LABEL, evidence))
     sem = views["semantic"].text
     words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
-    for label, _, phrase in signals.recall_net(sem):
+    for label, _, phrase in signals.recall_net(sem, frozenset(labels)):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
             labels.add(label)
@@ -125,4 +127,4 @@ def assess(text: str, context: Context = _DEFAULT_CONTEXT, *, use_keys: bool = T
         evidence = model.decide(text, found, nfkc=False)
     except model.ModelUnavailable:
         evidence = _fold_into_crisis(found)
-    return Assessment(labels=frozenset(e.label for e in evidence), evidence=tuple(evidence))
+    return Assessment(labels=frozenset(map(_LABEL, evidence)), evidence=tuple(evidence))

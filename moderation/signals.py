@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import product
+from itertools import chain, product
+from operator import itemgetter
 
 from moderation import lexicon
 from moderation.labels import Label
@@ -290,23 +291,23 @@ class Net:
         first_person: bool | None = None
         for label, families in spans.items():
             spec = self._specs[label]
-            bound = spec.self_bonus + _UPPER * sum(max(s[0] for s in f) for f in families.values())
-            if bound < spec.threshold - 1e-9:
+            # max() of a family's (weight, start, end) spans has the family's best weight.
+            best = sum(map(_weight, map(max, families.values())))
+            if spec.self_bonus + _UPPER * best < spec.threshold - 1e-9:
                 continue
-            total = sum(_family_score(f) for f in families.values())
+            total = sum(map(_family_score, families.values()))
             if spec.self_bonus:
                 if first_person is None:
                     first_person = not lexicon.SELF.isdisjoint(tokens)
                 if first_person:
                     total += spec.self_bonus
             if total >= spec.threshold - 1e-9:
-                _, start, end = max((s for f in families.values() for s in f), key=_weight)
+                _, start, end = max(chain.from_iterable(families.values()), key=_weight)
                 out.append((label, round(total, 3), " ".join(tokens[start:end])))
         return out
 
 
-def _weight(span: tuple[float, int, int]) -> float:
-    return span[0]
+_weight = itemgetter(0)  # a (weight, start, end) span's weight; itemgetter runs in C
 
 
 def _match(tokens: list[str], at: int, rest: tuple[_Pos, ...], skip: int) -> int:
@@ -347,11 +348,33 @@ def _family_score(spans: list[tuple[float, int, int]]) -> float:
 
 
 NET = Net(SPECS)
+# Nets over fewer labels, keyed by the labels left out, built on first use (at most 16).
+# A label's score reads only its own cues and vetoes, so leaving the others out changes
+# nothing for the labels kept, and spares the phrase checks of labels already given.
+_NETS: dict[frozenset[Label], Net] = {frozenset(): NET}
 
 
-def recall_net(text: str) -> list[tuple[Label, float, str]]:
-    """Labels the recall net gives ``text`` (semantic view), with score and cue words."""
-    return NET.score(text)
+def _net(skip: frozenset[Label]) -> Net:
+    net = _NETS.get(skip)
+    if net is None:
+        net = _NETS[skip] = Net(tuple(spec for spec in SPECS if spec.label not in skip))
+    return net
+
+
+def recall_net(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[Label, float, str]]:
+    """Labels the recall net gives ``text`` (semantic view), with score and cue words.
+
+    Labels in ``skip`` (already given by the precise rules) are neither scored nor
+    returned; the result for the others is the same as without ``skip``.
+    """
+    if skip:
+        skip = skip.intersection(_NET_LABELS)
+        if len(skip) == len(_NET_LABELS):
+            return []
+    return _net(skip).score(text)
+
+
+_NET_LABELS = frozenset(spec.label for spec in SPECS)
 
 
 def explain(text: str) -> list[tuple[str, str, str, float, int, str]]:
