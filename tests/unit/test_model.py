@@ -81,8 +81,8 @@ def test_rules_that_fired_are_features_and_their_evidence_is_kept() -> None:
     rule = Evidence(Label.crisis, "crisis.strong.means", "pills")
     assert model.decide(text, [rule]) == [rule]
     # A rule's guess in a calm, past-tense story is outvoted.
-    story = "two years ago i used to buy from a guy downtown, today i got my chip"
-    guess = Evidence(Label.substance_acquisition, "substance_acquisition.cues", "buy")
+    story = "my old dealer used to sell out of his garage, glad that life is over"
+    guess = Evidence(Label.substance_acquisition, "substance_acquisition.cues", "sell")
     assert model.decide(story, [guess]) == []
 
 
