@@ -30,7 +30,7 @@ from typing import Final
 
 from moderation.labels import Evidence, Label
 
-FEATURE_VERSION: Final = 3
+FEATURE_VERSION: Final = 4
 """Bump whenever :func:`featurize` changes; weights trained on another version are refused."""
 
 LABELS: Final = tuple(Label)
@@ -123,6 +123,9 @@ _PAST = frozenset(
 )
 _NOW = frozenset({"tonight", "now", "today", "tomorrow", "weekend", "soon", "again"})
 _NEG = frozenset({"not", "no", "never", "nothing", "nobody", "nowhere"})
+# Words this close after a negation are read as negated too ("not going to drink"
+# gives "~drink"): the n-grams alone read the same words as the intent to drink.
+_NEG_SCOPE = 4
 _NUMBER_WORDS = frozenset(
     {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 )
@@ -217,7 +220,8 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
     Lower case, NFKC, zero-width characters and apostrophes removed, light leetspeak
     undone, digits kept by shape only (every digit becomes ``0``; 988 and 911 become the
     words ``crisisline`` and ``emergencyline``), chat spellings expanded. Features are
-    word unigrams (``"pills"``), bigrams (``"end it"``) and names starting with ``_``:
+    word unigrams (``"pills"``), bigrams (``"end it"``), words read under a negation
+    (``"~drink"`` in "not going to drink") and names starting with ``_``:
     word classes (``_harm``, ``_drug`` ...) and bigrams over them (``"want _harm"``);
     first, second and third person, past-time and now-time markers, negation, a
     question, phone-number shape, e-mail, @handle, $cashtag, web address, a run of
@@ -241,6 +245,7 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
         flags.append("_now")
     if not _NEG.isdisjoint(toks):
         flags.append("_neg")
+        feats += _negated(toks)
     if "?" in lit:
         flags.append("_q")
     if not _CONCEPT.keys().isdisjoint(toks):
@@ -278,6 +283,18 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
         feats += rule_features(rules)
     # Each feature once: a word said a thousand times is not a thousand times the signal.
     return list(dict.fromkeys(feats))
+
+
+def _negated(toks: list[str]) -> list[str]:
+    """``"~word"`` for each word within ``_NEG_SCOPE`` words after a negation."""
+    out: list[str] = []
+    until = -1
+    for i, tok in enumerate(toks):
+        if tok in _NEG:
+            until = i + _NEG_SCOPE
+        elif i <= until:
+            out.append("~" + tok)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

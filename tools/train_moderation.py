@@ -653,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--crisis-weight", type=float, default=3.0)
     # Relapse risk asks a facilitator to reach out, so a miss costs more than a false
     # alarm; without weight the budget went to the labels whose look-alikes are rarer.
-    ap.add_argument("--relapse-weight", type=float, default=2.0)
+    ap.add_argument("--relapse-weight", type=float, default=1.5)
     ap.add_argument(
         "--skip-sources", action="store_true", help="skip the per-source reports (faster)"
     )
