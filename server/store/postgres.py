@@ -1770,19 +1770,6 @@ class PgStore(Rows):
 
         return await self._write(job)
 
-    @staticmethod
-    def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
-        return AlumniRoom(
-            id=r[0],
-            name=r[1],
-            category=AlumniCategory(r[2]),
-            access=AlumniAccess(r[3]),
-            description=r[4],
-            member_count=int(r[5]),
-            joined=bool(r[6]),
-            invited=bool(r[7]),
-        )
-
     async def alumni_rooms(self, user_id: int) -> list[AlumniRoom]:
         rows = await self._r.fetch(
             self.ALUMNI_ROOM_SQL + "WHERE r.closed_at IS NULL ORDER BY r.name, r.id",

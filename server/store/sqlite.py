@@ -239,6 +239,19 @@ class Rows:
         " FROM alumni_rooms a JOIN rooms r ON r.id = a.room_id "
     )
 
+    @staticmethod
+    def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
+        return AlumniRoom(
+            id=r[0],
+            name=r[1],
+            category=AlumniCategory(r[2]),
+            access=AlumniAccess(r[3]),
+            description=r[4],
+            member_count=int(r[5]),
+            joined=bool(r[6]),
+            invited=bool(r[7]),
+        )
+
     _GRANT_SQL = (
         "SELECT g.id, g.room_id, r.name, g.user_id, u.display_name, g.reason, g.created_at,"
         " g.expires_at, g.ended_at FROM break_glass g JOIN rooms r ON r.id = g.room_id"
@@ -1886,19 +1899,6 @@ class SqliteStore(Rows):
             return room_id, []
 
         return await self._write(job)
-
-    @staticmethod
-    def _alumni_room(r: Sequence[Any]) -> AlumniRoom:
-        return AlumniRoom(
-            id=r[0],
-            name=r[1],
-            category=AlumniCategory(r[2]),
-            access=AlumniAccess(r[3]),
-            description=r[4],
-            member_count=r[5],
-            joined=bool(r[6]),
-            invited=bool(r[7]),
-        )
 
     async def alumni_rooms(self, user_id: int) -> list[AlumniRoom]:
         rows = await self._r.execute_fetchall(
