@@ -203,14 +203,18 @@ def normal_tokens(text: str) -> list[str]:
     return _tokens(text)[0]
 
 
+def family(rule: str) -> str:
+    """The family of a rule id: ``"crisis.means.pills"`` -> ``"crisis.means"``."""
+    return ".".join(rule.split(".", 2)[:2])
+
+
 def rule_features(rules: Iterable[str]) -> list[str]:
     """``_R:`` features naming the rules that fired: ``"_R:crisis"`` and the rule's family
     (``"_R:crisis.strong"``). The model learns from data how far each family is trusted."""
     found: dict[str, None] = {}
     for rule in rules:
-        label, _, rest = rule.partition(".")
-        found["_R:" + label] = None
-        found["_R:" + label + "." + rest.partition(".")[0]] = None
+        found["_R:" + rule.partition(".")[0]] = None
+        found["_R:" + family(rule)] = None
     return list(found)
 
 
@@ -418,11 +422,6 @@ def predict(text: str, rules: Iterable[str] = ()) -> dict[Label, float]:
     return dict(
         zip(LABELS, map(_sigmoid, _logits(model, featurize(text, rules=rules))), strict=True)
     )
-
-
-def family(rule: str) -> str:
-    """The family of a rule id: ``"crisis.means.pills"`` -> ``"crisis.means"``."""
-    return ".".join(rule.split(".", 2)[:2])
 
 
 def decide(text: str, candidates: Sequence[Evidence], *, nfkc: bool = True) -> list[Evidence]:
