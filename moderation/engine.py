@@ -36,7 +36,8 @@ VENUE = 256  # a meeting place, not a member's home
 
 _SENTENCE = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+|\s(?:but|though|although|however)\s")
 _COMMA = re.compile(r"[,:\u2014\u2013]|\s-\s|\s(?:and|so|because|cause)\s")
-_WORDS_BEFORE = re.compile(r"(?:\S+\s+){0,4}$")
+# The last few words before a position, matched backwards from it (see last_words()).
+_LAST_WORDS = {n: re.compile(rf"(?:\s+\S+){{0,{n}}}") for n in (3, 4)}
 
 _NEG = re.compile(
     r"\b(?:not|never|no|nobody|no one|none|nothing|neither|nor|without|refuse|refused"
@@ -92,6 +93,18 @@ _PERSONAL = re.compile(
     r"|pick me up|i am at|i'm at|im at|i am staying|i'm staying|we live|mine)\b"
 )
 _STRONG_END = re.compile(r"[.!?\n]")
+
+
+def last_words(text: str, count: int) -> str:
+    """What ``re.search(r"(?:\\S+\\s+){0,count}$", text)`` matches, for ``count`` 3 or 4:
+    the last ``count`` words of ``text`` with the whitespace after each, or "" when
+    ``text`` does not end with whitespace.
+
+    That search tries every start position and cost about 10 microseconds on a sentence; matching
+    the reversed text from its start reads only the words it returns.
+    """
+    m = _LAST_WORDS[count].match(text[::-1])
+    return text[len(text) - m.end() :] if m else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +260,7 @@ class Message:
                 pass
             if last is not None:
                 before = before[last.end() :]
-            window = _WORDS_BEFORE.search(before)
-            prefix = window.group(0) if window else ""
+            prefix = last_words(before, 4)
             if guards & NEG and _NEG.search(prefix + " " + m.group(0)):
                 return True
             if guards & NEG_BEFORE and _NEG.search(prefix):
