@@ -688,7 +688,8 @@ def broad_cues(
 
     Returns ``(label, concept, matched words)`` for each label found, skipping the labels
     in ``skip`` (already found by the precise rules). ``words``, when given, must be
-    ``re.findall(r"[a-z0-9]+", text)`` (shared with :func:`strong.strong_cue`).
+    ``re.findall(r"[a-z0-9]+", text)``, punctuation tokens among them allowed (as
+    :func:`moderation.signals.tokenise` gives them; no concept starts with one).
     """
     cache = _CACHE
     chosen: list[_Group] = []

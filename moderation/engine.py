@@ -596,10 +596,16 @@ class Compiled:
             required |= 1 << bit
         return required
 
-    def run(self, views: dict[str, Message], use_keys: bool = True) -> list[Evidence]:
-        """The first evidence for each label, families in order."""
+    def run(
+        self, views: dict[str, Message], use_keys: bool = True, words: list[str] | None = None
+    ) -> list[Evidence]:
+        """The first evidence for each label, families in order.
+
+        ``words``, when given, are the semantic view's ``[a-z0-9]+`` words in order, with
+        or without punctuation tokens among them (:func:`moderation.signals.tokenise`).
+        """
         if use_keys:
-            mask, candidates = self._masks(views["semantic"].text, views["light"].text)
+            mask, candidates = self._masks(views["semantic"].text, views["light"].text, words)
         else:
             mask = candidates = -1
         found: list[Evidence] = []
@@ -616,7 +622,7 @@ class Compiled:
             candidates >>= count
         return found
 
-    def _masks(self, text: str, symbols: str) -> tuple[int, int]:
+    def _masks(self, text: str, symbols: str, words: list[str] | None) -> tuple[int, int]:
         """:meth:`KeyIndex.mask` of ``text`` and ``symbols``, and the numbers (as bits)
         of the rules whose index bit it holds."""
         cache = self._word_rules
@@ -626,7 +632,12 @@ class Compiled:
             if symbol in symbols:
                 bits = index._exact.get(symbol, 0)
                 both |= bits | self._rules_of(bits) << self._shift
-        words = _TOKEN.findall(text)
+        if words is None or not text.isascii():
+            # The key "<num>" also stands for digits outside ASCII, which the shared
+            # [a-z0-9]+ words leave out: only an ASCII text's words are surely the same.
+            words = _TOKEN.findall(text)
+        # The masks are unions over words, so a shared word stands for the letter and
+        # digit runs it holds ("abc123": "abc" | "123"), and punctuation adds nothing.
         try:
             # Both masks are unions over the words: one int per word, folded in C.
             both |= reduce(or_, map(cache.__getitem__, words), 0)

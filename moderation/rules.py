@@ -6,7 +6,6 @@ rule whose key words are absent (see :mod:`moderation.engine`).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from operator import attrgetter
 
@@ -36,7 +35,6 @@ COMPILED = Compiled(
     )
 )
 _MAX_CHARS = 20_000
-_WORDS = re.compile(r"[a-z0-9]+")  # the words broad.py and strong.py read
 _BROAD = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 _FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 
@@ -78,18 +76,18 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
     """
     text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     lit = light(text, nfkc=False)
-    views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
-    evidence = COMPILED.run(views, use_keys)
+    sem = semantic(lit)
+    views = {"light": Message(lit), "semantic": Message(sem), "cased": Message(text)}
+    # One tokenisation of the semantic view for the key index, the net, broad and strong.
+    words = signals.tokenise(sem)
+    evidence = COMPILED.run(views, use_keys, words)
     labels = set(map(_LABEL, evidence))
-    sem = views["semantic"].text
-    words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
-    for label, _, phrase in signals.recall_net(sem, frozenset(labels)):
+    for label, _, phrase in signals.recall_net(sem, frozenset(labels), words=words):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
             labels.add(label)
     if not _BROAD.issubset(labels):
         # Recall-first layer for the other labels: one concept cue no veto voids.
-        words = _WORDS.findall(sem)
         for label, concept, phrase in broad.broad_cues(sem, frozenset(labels), words=words):
             evidence.append(Evidence(label, f"{label.value}.broad.{concept}", phrase))
             labels.add(label)

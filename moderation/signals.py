@@ -33,6 +33,16 @@ from moderation import lexicon
 from moderation.labels import Label
 
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?;\n,]")
+
+
+def tokenise(text: str) -> list[str]:
+    """The net's tokens of ``text`` (semantic view): ``[a-z0-9]+`` words, in order, with
+    the punctuation that bounds a clause or a segment. :func:`moderation.rules.candidates`
+    computes them once and hands them to every layer; the key index, the broad and the
+    strong layers skip the punctuation.
+    """
+    return _TOKEN.findall(text)
+
 _BREAKS = frozenset({".", "!", "?", ";", "\n", "but", "though", "although", "however"})
 _BOUNDS = _BREAKS | {","}
 _NEG = frozenset(
@@ -222,13 +232,14 @@ class Net:
                     for second in rest[0].exact:
                         self._bi.setdefault(f"{word} {second}", []).append(cue)
 
-    def hits(self, text: str) -> tuple[list[str], list[_Hit]]:
+    def hits(self, text: str, words: list[str] | None = None) -> tuple[list[str], list[_Hit]]:
         """The tokens of ``text`` and every cue match, vetoes included.
 
         A cue negated by one of the three words before it is dropped here when its
-        label's net reads negation.
+        label's net reads negation. ``words``, when given, must be :func:`tokenise` of
+        ``text``.
         """
-        tokens = _TOKEN.findall(text)
+        tokens = _TOKEN.findall(text) if words is None else words
         uni = self._uni_keys.intersection(tokens)
         other = self._other_keys.intersection(tokens)
         pairs = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # "a b" pairs
@@ -272,9 +283,12 @@ class Net:
                 found.append((cue, clause, i, end))
         return tokens, found
 
-    def score(self, text: str) -> list[tuple[Label, float, str]]:
-        """Per label that reaches its threshold: the label, its score, the best cue's words."""
-        tokens, found = self.hits(text)
+    def score(self, text: str, words: list[str] | None = None) -> list[tuple[Label, float, str]]:
+        """Per label that reaches its threshold: the label, its score, the best cue's words.
+
+        ``words``, when given, must be :func:`tokenise` of ``text``.
+        """
+        tokens, found = self.hits(text, words)
         if not found:
             return []
         vetoed: set[tuple[Label, int]] = set()
@@ -361,17 +375,20 @@ def _net(skip: frozenset[Label]) -> Net:
     return net
 
 
-def recall_net(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[Label, float, str]]:
+def recall_net(
+    text: str, skip: frozenset[Label] = frozenset(), *, words: list[str] | None = None
+) -> list[tuple[Label, float, str]]:
     """Labels the recall net gives ``text`` (semantic view), with score and cue words.
 
     Labels in ``skip`` (already given by the precise rules) are neither scored nor
-    returned; the result for the others is the same as without ``skip``.
+    returned; the result for the others is the same as without ``skip``. ``words``,
+    when given, must be :func:`tokenise` of ``text``.
     """
     if skip:
         skip = skip.intersection(_NET_LABELS)
         if len(skip) == len(_NET_LABELS):
             return []
-    return _net(skip).score(text)
+    return _net(skip).score(text, words)
 
 
 _NET_LABELS = frozenset(spec.label for spec in SPECS)

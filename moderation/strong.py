@@ -939,7 +939,9 @@ def strong_cue(
 
     Returns ``(concept, matched words)`` or None. ``gate=False`` scans the whole text
     with every alternative instead of trying them at the words they start with (for
-    tests of the gate). ``words``, when given, must be ``re.findall(r"[a-z0-9]+", text)``.
+    tests of the gate). ``words``, when given, must be ``re.findall(r"[a-z0-9]+", text)``,
+    punctuation tokens among them allowed (as :func:`moderation.signals.tokenise` gives
+    them; no alternative or trigger starts with one).
     """
     plan = _PLAN
     groups = plan.groups

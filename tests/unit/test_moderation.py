@@ -223,6 +223,21 @@ def test_key_index_never_hides_a_match() -> None:
         assert assess(text).labels == assess(text, use_keys=False).labels, text
 
 
+def test_shared_words_give_the_key_index_its_own_masks() -> None:
+    """The key index may read the net's tokens instead of its own: same masks, also for
+    words mixing letters and digits and for digits outside ASCII."""
+    from moderation.rules import COMPILED
+    from moderation.signals import tokenise
+
+    texts = [row["text"] for row in _rows(HOLDOUT)]
+    texts += CRISIS + CONTACT + ["t4ke 30mg, n0w!", "call 555-0199 x12", "\u0663\u0660 pills"]
+    for text in texts:
+        lit = light(text)
+        sem = semantic(lit)
+        masks = COMPILED._masks(sem, lit, None)
+        assert COMPILED._masks(sem, lit, tokenise(sem)) == masks, text
+
+
 def test_long_message_is_bounded() -> None:
     assert not assess("ok " * 50_000).flagged
 
