@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import chain, product
+from itertools import chain, compress, count, product
 from operator import itemgetter
 
 from moderation import lexicon
@@ -187,11 +187,12 @@ _Hit = tuple[_Cue, int, int, int]  # cue, clause, first token, end token
 
 
 class Net:
-    """All cues of all labels behind three indexes, so a message costs a few set
-    intersections: one-word cues by their word, cues whose second word is plain by their
-    first two words, and the other cues by their first word."""
+    """All cues of all labels behind three indexes, so a message costs a set
+    intersection and a few look-ups at the words that start a cue: one-word cues by their
+    word, cues whose second word is plain by their first two words, and the other cues
+    by their first word."""
 
-    __slots__ = ("_uni", "_bi", "_other", "_uni_keys", "_bi_keys", "_other_keys", "_specs")
+    __slots__ = ("_uni", "_bi", "_other", "_heads", "_specs")
 
     def __init__(self, specs: tuple[NetSpec, ...]) -> None:
         self._uni: dict[str, list[_Cue]] = {}
@@ -205,9 +206,10 @@ class Net:
             for family, phrases in spec.vetoes.items():
                 for phrase in phrases:
                     self._add(spec.label, family, 0.0, phrase, True)
-        self._uni_keys = frozenset(self._uni)
-        self._bi_keys = frozenset(self._bi)
-        self._other_keys = frozenset(self._other)
+        # Every word that starts a cue; a two-word key's first word is the part before
+        # its one space (cue words have none).
+        firsts = (key.partition(" ")[0] for key in self._bi)
+        self._heads = frozenset(chain(self._uni, self._other, firsts))
 
     def _add(self, label: Label, family: str, weight: float, phrase: str, veto: bool) -> None:
         text, _, override = phrase.partition(" =")
@@ -240,35 +242,37 @@ class Net:
         ``text``.
         """
         tokens = _TOKEN.findall(text) if words is None else words
-        uni = self._uni_keys.intersection(tokens)
-        other = self._other_keys.intersection(tokens)
-        pairs = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # "a b" pairs
-        bi = self._bi_keys.intersection(pairs)
-        if not (uni or bi or other):
+        heads = self._heads.intersection(tokens)
+        if not heads:
             return tokens, []
-        starts = [i for i, tok in enumerate(tokens) if tok in uni or tok in other]
-        if bi:
-            starts.extend(i for i, pair in enumerate(pairs) if pair in bi)
-            starts = sorted(set(starts))
-        bounds = [i for i, tok in enumerate(tokens) if tok in _BOUNDS]
-        breaks = [i for i in bounds if tokens[i] != ","]
+        uni, bi, other = self._uni, self._bi, self._other
+        last = len(tokens) - 1
+        bounds: list[int] | None = None  # token positions of punctuation, on first match
+        breaks: list[int] = []
         specs = self._specs
         found: list[_Hit] = []
-        for i in starts:
+        # The positions of the words that start a cue, in order, picked in C; a two-word
+        # key is looked up only there, not built for every pair of the message.
+        for i in compress(count(), map(heads.__contains__, tokens)):
             tok = tokens[i]
-            matched = [(c, i + 1) for c in self._uni[tok]] if tok in uni else []
-            if bi and i < len(pairs) and pairs[i] in bi:
-                for cue in self._bi[pairs[i]]:
-                    end = _match(tokens, i + 2, cue.rest, 1)
-                    if end:
-                        matched.append((cue, end))
+            matched = [(c, i + 1) for c in uni[tok]] if tok in uni else []
+            if i < last:
+                pair = bi.get(f"{tok} {tokens[i + 1]}")
+                if pair is not None:
+                    for cue in pair:
+                        end = _match(tokens, i + 2, cue.rest, 1)
+                        if end:
+                            matched.append((cue, end))
             if tok in other:
-                for cue in self._other[tok]:
+                for cue in other[tok]:
                     end = _match(tokens, i + 1, cue.rest, 0)
                     if end:
                         matched.append((cue, end))
             if not matched:
                 continue
+            if bounds is None:
+                bounds = list(compress(count(), map(_BOUNDS.__contains__, tokens)))
+                breaks = [b for b in bounds if tokens[b] != ","]
             clause = bisect_left(breaks, i)
             negated: bool | None = None
             for cue, end in matched:
