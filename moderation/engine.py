@@ -270,22 +270,26 @@ class Message:
         return False
 
     def find(
-        self, pattern: re.Pattern[str], guards: int, word_start: bool = False
+        self,
+        pattern: re.Pattern[str],
+        guards: int,
+        word_start: bool = False,
+        first: re.Match[str] | None = None,
     ) -> re.Match[str] | None:
         """The first match of ``pattern`` that no guard vetoes.
 
         With ``word_start``, a match must also begin a word (the ``\\b`` that
-        :func:`fast_pattern` took off the front of the expression).
+        :func:`fast_pattern` took off the front of the expression). ``first``, when
+        given, must be ``pattern.search(self.text)``, already found by the caller.
         """
         text = self.text
-        pos = 0
-        while (m := pattern.search(text, pos)) is not None:
+        m = pattern.search(text) if first is None else first
+        while m is not None:
             start = m.start()
-            pos = start + 1
-            if word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                continue
-            if not self.vetoed(m, guards):
+            inside = word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_")
+            if not inside and not self.vetoed(m, guards):
                 return m
+            m = pattern.search(text, start + 1)
         return None
 
 
@@ -612,10 +616,9 @@ class Compiled:
         labels: set[Label] = set()
         for family, rules, combos in self._plan:
             count = len(rules)
-            if family.label not in labels:
-                message = views[family.view]
-                chosen = candidates & ((1 << count) - 1)
-                evidence = _run(family, rules, combos, mask, message, chosen)
+            chosen = candidates & ((1 << count) - 1)
+            if family.label not in labels and (chosen or combos):
+                evidence = _run(family, rules, combos, mask, views[family.view], chosen)
                 if evidence is not None:
                     found.append(evidence)
                     labels.add(family.label)
@@ -704,9 +707,10 @@ def _run(
                 else:
                     continue  # none of the strings a match needs is in the text
             # Most searches fail: try one here before paying for find()'s loop and guards.
-            if pattern.search(text) is None:
+            hit = pattern.search(text)
+            if hit is None:
                 continue
-            m = find(pattern, planned.rule.guards, word_start)
+            m = find(pattern, planned.rule.guards, word_start, hit)
             if m is not None:
                 return Evidence(family.label, planned.rule.rule_id, m.group(0).strip())
     for need1, need2, combo, (first, start1, needs1), (second, start2, needs2) in combos:
