@@ -63,7 +63,7 @@ _LABEL = attrgetter("label")  # an Evidence's label, read in C by map()
 
 
 def _phone(lit: str) -> Evidence | None:
-    for m in contact.PHONE_RUN.finditer(lit):
+    for m in contact.phone_runs(lit):
         if contact.is_phone(m, lit):
             return Evidence(Label.contact_info, "contact_info.phone", m.group(0).strip())
     return None
@@ -97,7 +97,7 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
         if found_cue is not None:
             evidence.append(Evidence(Label.crisis, f"crisis.strong.{found_cue[0]}", found_cue[1]))
             labels.add(Label.crisis)
-    if Label.contact_info not in labels and contact.PHONE_HINT.search(lit):
+    if Label.contact_info not in labels and contact.phone_hint(lit):
         found = _phone(lit)
         if found is not None:
             evidence.append(found)

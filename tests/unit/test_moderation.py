@@ -238,6 +238,27 @@ def test_shared_words_give_the_key_index_its_own_masks() -> None:
         assert COMPILED._masks(sem, lit, tokenise(sem)) == masks, text
 
 
+def test_phone_runs_and_hint_read_as_their_expressions() -> None:
+    """phone_runs() and phone_hint() only search faster than PHONE_RUN and PHONE_HINT."""
+    from moderation import contact
+
+    texts = [light(text) for text in CONTACT + BENIGN]
+    texts += [
+        "(312) 555 0199",
+        "+1 555 010 9999 or 555.0199",
+        "b3:0:427965656872:lorem ipsum",
+        "x/5551234567 $5551234567 5551234567",
+        "one two three four five six seven",
+        "someone phoned: oh five five",
+        "\u0663\u0663\u0663 \u0663\u0663\u0663 \u0663\u0663\u0663\u0663",
+        "555\x1c0199\x1c1234 \u00e9555 0199 1234",
+    ]
+    for text in texts:
+        want = [(m.span(), m.group(0)) for m in contact.PHONE_RUN.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in contact.phone_runs(text)] == want, text
+        assert contact.phone_hint(text) == (contact.PHONE_HINT.search(text) is not None), text
+
+
 def test_long_message_is_bounded() -> None:
     assert not assess("ok " * 50_000).flagged
 
