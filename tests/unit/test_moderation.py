@@ -259,6 +259,21 @@ def test_phone_runs_and_hint_read_as_their_expressions() -> None:
         assert contact.phone_hint(text) == (contact.PHONE_HINT.search(text) is not None), text
 
 
+def test_leet_tokens_skip_only_words_left_unchanged() -> None:
+    """The leetspeak pass skips tokens without digits or symbols; calling _unleet() on
+    every word instead gives the same text."""
+    import re
+
+    from moderation import normalize
+
+    every_word = re.compile(r"(?<![\w@.])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@])")
+    texts = [light(text) for text in CRISIS + RELAPSE + CONTACT + ACQUISITION + HARASSMENT]
+    texts += ["k1ll myse1f!!", "b3:0:42:lorem", "a|b $ex@x.com 10mg", "n0w_ok 4ever é5 s!|"]
+    for text in texts:
+        want = every_word.sub(normalize._unleet, text)
+        assert normalize._LEET_TOKEN.sub(normalize._unleet, text) == want, text
+
+
 def test_long_message_is_bounded() -> None:
     assert not assess("ok " * 50_000).flagged
 
