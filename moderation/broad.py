@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from moderation import strong
-from moderation.engine import distribute, head_keys, split_branches
+from moderation.engine import distribute, head_keys, last_words, split_branches
 from moderation.labels import Label
 
 # --- shared vocabularies ---------------------------------------------------------------------
@@ -591,7 +591,6 @@ _NEG = re.compile(
     r"\b(?:not|never|no|nobody|without|refuse|refused|avoid|avoided|instead of|stopped"
     r"|quit|less|dont|didnt)\b"
 )
-_NEG_WINDOW = re.compile(r"(?:\S+\s+){0,3}$")
 _TOKENS = re.compile(r"[a-z0-9]+")
 
 
@@ -620,8 +619,7 @@ def _vetoed(concept: _Concept, text: str, m: re.Match[str]) -> bool:
             return True
     elif _HAR_OK.search(clause):
         return True
-    window = _NEG_WINDOW.search(before)
-    if window and _NEG.search(window.group(0)):
+    if _NEG.search(last_words(before, 3)):
         return True
     return strong._quoted(text, m.start())
 
@@ -690,7 +688,8 @@ def broad_cues(
 
     Returns ``(label, concept, matched words)`` for each label found, skipping the labels
     in ``skip`` (already found by the precise rules). ``words``, when given, must be
-    ``re.findall(r"[a-z0-9]+", text)`` (shared with :func:`strong.strong_cue`).
+    ``re.findall(r"[a-z0-9]+", text)``, punctuation tokens among them allowed (as
+    :func:`moderation.signals.tokenise` gives them; no concept starts with one).
     """
     cache = _CACHE
     chosen: list[_Group] = []

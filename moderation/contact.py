@@ -7,6 +7,7 @@ SAMHSA helpline), times, room numbers and day counts pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from moderation.engine import VENUE, Combo, Family, Rule
 from moderation.labels import Label
@@ -44,6 +45,49 @@ _TOKEN = re.compile(r"[a-z]+|\d+")
 PHONE_HINT = _c(
     r"\d\D{0,3}\d\D{0,3}\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
 )
+# Where a phone run can start: after a character its look-behind allows (or at the
+# start of the text, which phone_runs() gives a space before), at "+", "(", a digit or
+# a digit word. The look-behind itself cannot be searched for quickly.
+_RUN_START = r"[^\w$#:/](?=[+(\d]|zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+
+
+def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` for ASCII text: the same matches there, found several times faster,
+    since ``re`` then tests \\w, \\d and \\b by table, not through the Unicode database.
+
+    Not for \\s or \\S (only Unicode counts \\x1c-\\x1f as space) or ignored case.
+    """
+    if "\\s" in pattern.pattern.lower() or pattern.flags & re.IGNORECASE:
+        raise ValueError(f"no ASCII twin reads the same: {pattern.pattern!r}")
+    return re.compile(pattern.pattern, pattern.flags & ~re.UNICODE | re.ASCII)
+
+
+_PHONE_HINT_ASCII = _ascii_twin(PHONE_HINT)
+_RUN_STARTS = (_c(_RUN_START), _ascii_twin(_c(_RUN_START)))
+
+
+def phone_hint(text: str) -> bool:
+    """``PHONE_HINT.search(text)`` as a bool, fast on ASCII text."""
+    return (_PHONE_HINT_ASCII if text.isascii() else PHONE_HINT).search(text) is not None
+
+
+def phone_runs(text: str) -> Iterator[re.Match[str]]:
+    """``PHONE_RUN.finditer(text)``: the same matches, tried only where one can start.
+
+    A search for PHONE_RUN tests its look-behind at every position of the text; most
+    positions cannot start a run, and a search for them skips those in C.
+    """
+    padded = " " + text  # the run's look-behind allows the start of the text
+    start = _RUN_STARTS[text.isascii()]
+    pos = 0
+    while (candidate := start.search(padded, pos)) is not None:
+        at = candidate.start()  # padded[at] is the character before text[at]
+        run = PHONE_RUN.match(text, at)
+        if run is None:
+            pos = at + 1
+        else:
+            yield run
+            pos = run.end()
 # Help lines that members are encouraged to share.
 HOTLINES = frozenset(
     {

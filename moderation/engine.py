@@ -36,7 +36,8 @@ VENUE = 256  # a meeting place, not a member's home
 
 _SENTENCE = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+|\s(?:but|though|although|however)\s")
 _COMMA = re.compile(r"[,:\u2014\u2013]|\s-\s|\s(?:and|so|because|cause)\s")
-_WORDS_BEFORE = re.compile(r"(?:\S+\s+){0,4}$")
+# The last few words before a position, matched backwards from it (see last_words()).
+_LAST_WORDS = {n: re.compile(rf"(?:\s+\S+){{0,{n}}}") for n in (3, 4)}
 
 _NEG = re.compile(
     r"\b(?:not|never|no|nobody|no one|none|nothing|neither|nor|without|refuse|refused"
@@ -92,6 +93,18 @@ _PERSONAL = re.compile(
     r"|pick me up|i am at|i'm at|im at|i am staying|i'm staying|we live|mine)\b"
 )
 _STRONG_END = re.compile(r"[.!?\n]")
+
+
+def last_words(text: str, count: int) -> str:
+    """What ``re.search(r"(?:\\S+\\s+){0,count}$", text)`` matches, for ``count`` 3 or 4:
+    the last ``count`` words of ``text`` with the whitespace after each, or "" when
+    ``text`` does not end with whitespace.
+
+    That search tries every start position and cost about 10 microseconds on a sentence; matching
+    the reversed text from its start reads only the words it returns.
+    """
+    m = _LAST_WORDS[count].match(text[::-1])
+    return text[len(text) - m.end() :] if m else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +260,7 @@ class Message:
                 pass
             if last is not None:
                 before = before[last.end() :]
-            window = _WORDS_BEFORE.search(before)
-            prefix = window.group(0) if window else ""
+            prefix = last_words(before, 4)
             if guards & NEG and _NEG.search(prefix + " " + m.group(0)):
                 return True
             if guards & NEG_BEFORE and _NEG.search(prefix):
@@ -258,22 +270,26 @@ class Message:
         return False
 
     def find(
-        self, pattern: re.Pattern[str], guards: int, word_start: bool = False
+        self,
+        pattern: re.Pattern[str],
+        guards: int,
+        word_start: bool = False,
+        first: re.Match[str] | None = None,
     ) -> re.Match[str] | None:
         """The first match of ``pattern`` that no guard vetoes.
 
         With ``word_start``, a match must also begin a word (the ``\\b`` that
-        :func:`fast_pattern` took off the front of the expression).
+        :func:`fast_pattern` took off the front of the expression). ``first``, when
+        given, must be ``pattern.search(self.text)``, already found by the caller.
         """
         text = self.text
-        pos = 0
-        while (m := pattern.search(text, pos)) is not None:
+        m = pattern.search(text) if first is None else first
+        while m is not None:
             start = m.start()
-            pos = start + 1
-            if word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-                continue
-            if not self.vetoed(m, guards):
+            inside = word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_")
+            if not inside and not self.vetoed(m, guards):
                 return m
+            m = pattern.search(text, start + 1)
         return None
 
 
@@ -584,27 +600,32 @@ class Compiled:
             required |= 1 << bit
         return required
 
-    def run(self, views: dict[str, Message], use_keys: bool = True) -> list[Evidence]:
-        """The first evidence for each label, families in order."""
+    def run(
+        self, views: dict[str, Message], use_keys: bool = True, words: list[str] | None = None
+    ) -> list[Evidence]:
+        """The first evidence for each label, families in order.
+
+        ``words``, when given, are the semantic view's ``[a-z0-9]+`` words in order, with
+        or without punctuation tokens among them (:func:`moderation.signals.tokenise`).
+        """
         if use_keys:
-            mask, candidates = self._masks(views["semantic"].text, views["light"].text)
+            mask, candidates = self._masks(views["semantic"].text, views["light"].text, words)
         else:
             mask = candidates = -1
         found: list[Evidence] = []
         labels: set[Label] = set()
         for family, rules, combos in self._plan:
             count = len(rules)
-            if family.label not in labels:
-                message = views[family.view]
-                chosen = candidates & ((1 << count) - 1)
-                evidence = _run(family, rules, combos, mask, message, chosen)
+            chosen = candidates & ((1 << count) - 1)
+            if family.label not in labels and (chosen or combos):
+                evidence = _run(family, rules, combos, mask, views[family.view], chosen)
                 if evidence is not None:
                     found.append(evidence)
                     labels.add(family.label)
             candidates >>= count
         return found
 
-    def _masks(self, text: str, symbols: str) -> tuple[int, int]:
+    def _masks(self, text: str, symbols: str, words: list[str] | None) -> tuple[int, int]:
         """:meth:`KeyIndex.mask` of ``text`` and ``symbols``, and the numbers (as bits)
         of the rules whose index bit it holds."""
         cache = self._word_rules
@@ -614,7 +635,12 @@ class Compiled:
             if symbol in symbols:
                 bits = index._exact.get(symbol, 0)
                 both |= bits | self._rules_of(bits) << self._shift
-        words = _TOKEN.findall(text)
+        if words is None or not text.isascii():
+            # The key "<num>" also stands for digits outside ASCII, which the shared
+            # [a-z0-9]+ words leave out: only an ASCII text's words are surely the same.
+            words = _TOKEN.findall(text)
+        # The masks are unions over words, so a shared word stands for the letter and
+        # digit runs it holds ("abc123": "abc" | "123"), and punctuation adds nothing.
         try:
             # Both masks are unions over the words: one int per word, folded in C.
             both |= reduce(or_, map(cache.__getitem__, words), 0)
@@ -681,9 +707,10 @@ def _run(
                 else:
                     continue  # none of the strings a match needs is in the text
             # Most searches fail: try one here before paying for find()'s loop and guards.
-            if pattern.search(text) is None:
+            hit = pattern.search(text)
+            if hit is None:
                 continue
-            m = find(pattern, planned.rule.guards, word_start)
+            m = find(pattern, planned.rule.guards, word_start, hit)
             if m is not None:
                 return Evidence(family.label, planned.rule.rule_id, m.group(0).strip())
     for need1, need2, combo, (first, start1, needs1), (second, start2, needs2) in combos:

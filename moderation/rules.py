@@ -6,7 +6,6 @@ rule whose key words are absent (see :mod:`moderation.engine`).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from operator import attrgetter
 
@@ -36,7 +35,6 @@ COMPILED = Compiled(
     )
 )
 _MAX_CHARS = 20_000
-_WORDS = re.compile(r"[a-z0-9]+")  # the words broad.py and strong.py read
 _BROAD = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 _FOLDED_INTO_CRISIS = frozenset({Label.relapse_risk, Label.substance_acquisition, Label.harassment})
 
@@ -65,7 +63,7 @@ _LABEL = attrgetter("label")  # an Evidence's label, read in C by map()
 
 
 def _phone(lit: str) -> Evidence | None:
-    for m in contact.PHONE_RUN.finditer(lit):
+    for m in contact.phone_runs(lit):
         if contact.is_phone(m, lit):
             return Evidence(Label.contact_info, "contact_info.phone", m.group(0).strip())
     return None
@@ -78,18 +76,18 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
     """
     text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     lit = light(text, nfkc=False)
-    views = {"light": Message(lit), "semantic": Message(semantic(lit)), "cased": Message(text)}
-    evidence = COMPILED.run(views, use_keys)
+    sem = semantic(lit)
+    views = {"light": Message(lit), "semantic": Message(sem), "cased": Message(text)}
+    # One tokenisation of the semantic view for the key index, the net, broad and strong.
+    words = signals.tokenise(sem)
+    evidence = COMPILED.run(views, use_keys, words)
     labels = set(map(_LABEL, evidence))
-    sem = views["semantic"].text
-    words: list[str] | None = None  # [a-z0-9]+ words of the semantic view, for broad and strong
-    for label, _, phrase in signals.recall_net(sem, frozenset(labels)):
+    for label, _, phrase in signals.recall_net(sem, frozenset(labels), words=words):
         if label not in labels:
             evidence.append(Evidence(label, f"{label.value}.cues", phrase))
             labels.add(label)
     if not _BROAD.issubset(labels):
         # Recall-first layer for the other labels: one concept cue no veto voids.
-        words = _WORDS.findall(sem)
         for label, concept, phrase in broad.broad_cues(sem, frozenset(labels), words=words):
             evidence.append(Evidence(label, f"{label.value}.broad.{concept}", phrase))
             labels.add(label)
@@ -99,7 +97,7 @@ def candidates(text: str, *, use_keys: bool = True) -> tuple[str, list[Evidence]
         if found_cue is not None:
             evidence.append(Evidence(Label.crisis, f"crisis.strong.{found_cue[0]}", found_cue[1]))
             labels.add(Label.crisis)
-    if Label.contact_info not in labels and contact.PHONE_HINT.search(lit):
+    if Label.contact_info not in labels and contact.phone_hint(lit):
         found = _phone(lit)
         if found is not None:
             evidence.append(found)

@@ -26,13 +26,23 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import chain, product
+from itertools import chain, compress, count, product
 from operator import itemgetter
 
 from moderation import lexicon
 from moderation.labels import Label
 
 _TOKEN = re.compile(r"[a-z0-9]+|[.!?;\n,]")
+
+
+def tokenise(text: str) -> list[str]:
+    """The net's tokens of ``text`` (semantic view): ``[a-z0-9]+`` words, in order, with
+    the punctuation that bounds a clause or a segment. :func:`moderation.rules.candidates`
+    computes them once and hands them to every layer; the key index, the broad and the
+    strong layers skip the punctuation.
+    """
+    return _TOKEN.findall(text)
+
 _BREAKS = frozenset({".", "!", "?", ";", "\n", "but", "though", "although", "however"})
 _BOUNDS = _BREAKS | {","}
 _NEG = frozenset(
@@ -177,11 +187,12 @@ _Hit = tuple[_Cue, int, int, int]  # cue, clause, first token, end token
 
 
 class Net:
-    """All cues of all labels behind three indexes, so a message costs a few set
-    intersections: one-word cues by their word, cues whose second word is plain by their
-    first two words, and the other cues by their first word."""
+    """All cues of all labels behind three indexes, so a message costs a set
+    intersection and a few look-ups at the words that start a cue: one-word cues by their
+    word, cues whose second word is plain by their first two words, and the other cues
+    by their first word."""
 
-    __slots__ = ("_uni", "_bi", "_other", "_uni_keys", "_bi_keys", "_other_keys", "_specs")
+    __slots__ = ("_uni", "_bi", "_other", "_heads", "_specs")
 
     def __init__(self, specs: tuple[NetSpec, ...]) -> None:
         self._uni: dict[str, list[_Cue]] = {}
@@ -195,9 +206,10 @@ class Net:
             for family, phrases in spec.vetoes.items():
                 for phrase in phrases:
                     self._add(spec.label, family, 0.0, phrase, True)
-        self._uni_keys = frozenset(self._uni)
-        self._bi_keys = frozenset(self._bi)
-        self._other_keys = frozenset(self._other)
+        # Every word that starts a cue; a two-word key's first word is the part before
+        # its one space (cue words have none).
+        firsts = (key.partition(" ")[0] for key in self._bi)
+        self._heads = frozenset(chain(self._uni, self._other, firsts))
 
     def _add(self, label: Label, family: str, weight: float, phrase: str, veto: bool) -> None:
         text, _, override = phrase.partition(" =")
@@ -222,42 +234,45 @@ class Net:
                     for second in rest[0].exact:
                         self._bi.setdefault(f"{word} {second}", []).append(cue)
 
-    def hits(self, text: str) -> tuple[list[str], list[_Hit]]:
+    def hits(self, text: str, words: list[str] | None = None) -> tuple[list[str], list[_Hit]]:
         """The tokens of ``text`` and every cue match, vetoes included.
 
         A cue negated by one of the three words before it is dropped here when its
-        label's net reads negation.
+        label's net reads negation. ``words``, when given, must be :func:`tokenise` of
+        ``text``.
         """
-        tokens = _TOKEN.findall(text)
-        uni = self._uni_keys.intersection(tokens)
-        other = self._other_keys.intersection(tokens)
-        pairs = list(map(" ".join, zip(tokens, tokens[1:], strict=False)))  # "a b" pairs
-        bi = self._bi_keys.intersection(pairs)
-        if not (uni or bi or other):
+        tokens = _TOKEN.findall(text) if words is None else words
+        heads = self._heads.intersection(tokens)
+        if not heads:
             return tokens, []
-        starts = [i for i, tok in enumerate(tokens) if tok in uni or tok in other]
-        if bi:
-            starts.extend(i for i, pair in enumerate(pairs) if pair in bi)
-            starts = sorted(set(starts))
-        bounds = [i for i, tok in enumerate(tokens) if tok in _BOUNDS]
-        breaks = [i for i in bounds if tokens[i] != ","]
+        uni, bi, other = self._uni, self._bi, self._other
+        last = len(tokens) - 1
+        bounds: list[int] | None = None  # token positions of punctuation, on first match
+        breaks: list[int] = []
         specs = self._specs
         found: list[_Hit] = []
-        for i in starts:
+        # The positions of the words that start a cue, in order, picked in C; a two-word
+        # key is looked up only there, not built for every pair of the message.
+        for i in compress(count(), map(heads.__contains__, tokens)):
             tok = tokens[i]
-            matched = [(c, i + 1) for c in self._uni[tok]] if tok in uni else []
-            if bi and i < len(pairs) and pairs[i] in bi:
-                for cue in self._bi[pairs[i]]:
-                    end = _match(tokens, i + 2, cue.rest, 1)
-                    if end:
-                        matched.append((cue, end))
+            matched = [(c, i + 1) for c in uni[tok]] if tok in uni else []
+            if i < last:
+                pair = bi.get(f"{tok} {tokens[i + 1]}")
+                if pair is not None:
+                    for cue in pair:
+                        end = _match(tokens, i + 2, cue.rest, 1)
+                        if end:
+                            matched.append((cue, end))
             if tok in other:
-                for cue in self._other[tok]:
+                for cue in other[tok]:
                     end = _match(tokens, i + 1, cue.rest, 0)
                     if end:
                         matched.append((cue, end))
             if not matched:
                 continue
+            if bounds is None:
+                bounds = list(compress(count(), map(_BOUNDS.__contains__, tokens)))
+                breaks = [b for b in bounds if tokens[b] != ","]
             clause = bisect_left(breaks, i)
             negated: bool | None = None
             for cue, end in matched:
@@ -272,9 +287,12 @@ class Net:
                 found.append((cue, clause, i, end))
         return tokens, found
 
-    def score(self, text: str) -> list[tuple[Label, float, str]]:
-        """Per label that reaches its threshold: the label, its score, the best cue's words."""
-        tokens, found = self.hits(text)
+    def score(self, text: str, words: list[str] | None = None) -> list[tuple[Label, float, str]]:
+        """Per label that reaches its threshold: the label, its score, the best cue's words.
+
+        ``words``, when given, must be :func:`tokenise` of ``text``.
+        """
+        tokens, found = self.hits(text, words)
         if not found:
             return []
         vetoed: set[tuple[Label, int]] = set()
@@ -361,17 +379,20 @@ def _net(skip: frozenset[Label]) -> Net:
     return net
 
 
-def recall_net(text: str, skip: frozenset[Label] = frozenset()) -> list[tuple[Label, float, str]]:
+def recall_net(
+    text: str, skip: frozenset[Label] = frozenset(), *, words: list[str] | None = None
+) -> list[tuple[Label, float, str]]:
     """Labels the recall net gives ``text`` (semantic view), with score and cue words.
 
     Labels in ``skip`` (already given by the precise rules) are neither scored nor
-    returned; the result for the others is the same as without ``skip``.
+    returned; the result for the others is the same as without ``skip``. ``words``,
+    when given, must be :func:`tokenise` of ``text``.
     """
     if skip:
         skip = skip.intersection(_NET_LABELS)
         if len(skip) == len(_NET_LABELS):
             return []
-    return _net(skip).score(text)
+    return _net(skip).score(text, words)
 
 
 _NET_LABELS = frozenset(spec.label for spec in SPECS)

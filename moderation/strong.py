@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.engine import distribute, head_keys, split_branches
+from moderation.engine import distribute, head_keys, last_words, split_branches
 
 # --- shared fragments ---------------------------------------------------------------------
 
@@ -751,7 +751,6 @@ _NEG = re.compile(
     r"\b(?:not|never|no longer|nothing|hardly)\b(?! (?:know|sure|care|think|even|lie"
     r"|kidding|joking|gonna lie|going to lie|want to (?:be here|live|exist|wake)))"
 )
-_NEG_WINDOW = re.compile(r"(?:\S+\s+){0,3}$")
 _SEGMENT = re.compile(r"[,:\u2014\u2013]|\s-\s")
 _QUOTES = '"\u201c\u201d'
 _TOKENS = re.compile(r"[a-z0-9]+")
@@ -803,8 +802,7 @@ def _vetoed(concept: _Concept, text: str, m: re.Match[str]) -> bool:
     segments = list(_SEGMENT.finditer(before))
     if segments:
         before = before[segments[-1].end() :]
-    window = _NEG_WINDOW.search(before)
-    if window and _NEG.search(window.group(0)):
+    if _NEG.search(last_words(before, 3)):
         return True
     return _quoted(text, m.start())
 
@@ -941,7 +939,9 @@ def strong_cue(
 
     Returns ``(concept, matched words)`` or None. ``gate=False`` scans the whole text
     with every alternative instead of trying them at the words they start with (for
-    tests of the gate). ``words``, when given, must be ``re.findall(r"[a-z0-9]+", text)``.
+    tests of the gate). ``words``, when given, must be ``re.findall(r"[a-z0-9]+", text)``,
+    punctuation tokens among them allowed (as :func:`moderation.signals.tokenise` gives
+    them; no alternative or trigger starts with one).
     """
     plan = _PLAN
     groups = plan.groups

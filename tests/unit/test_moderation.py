@@ -223,6 +223,57 @@ def test_key_index_never_hides_a_match() -> None:
         assert assess(text).labels == assess(text, use_keys=False).labels, text
 
 
+def test_shared_words_give_the_key_index_its_own_masks() -> None:
+    """The key index may read the net's tokens instead of its own: same masks, also for
+    words mixing letters and digits and for digits outside ASCII."""
+    from moderation.rules import COMPILED
+    from moderation.signals import tokenise
+
+    texts = [row["text"] for row in _rows(HOLDOUT)]
+    texts += CRISIS + CONTACT + ["t4ke 30mg, n0w!", "call 555-0199 x12", "\u0663\u0660 pills"]
+    for text in texts:
+        lit = light(text)
+        sem = semantic(lit)
+        masks = COMPILED._masks(sem, lit, None)
+        assert COMPILED._masks(sem, lit, tokenise(sem)) == masks, text
+
+
+def test_phone_runs_and_hint_read_as_their_expressions() -> None:
+    """phone_runs() and phone_hint() only search faster than PHONE_RUN and PHONE_HINT."""
+    from moderation import contact
+
+    texts = [light(text) for text in CONTACT + BENIGN]
+    texts += [
+        "(312) 555 0199",
+        "+1 555 010 9999 or 555.0199",
+        "b3:0:427965656872:lorem ipsum",
+        "x/5551234567 $5551234567 5551234567",
+        "one two three four five six seven",
+        "someone phoned: oh five five",
+        "\u0663\u0663\u0663 \u0663\u0663\u0663 \u0663\u0663\u0663\u0663",
+        "555\x1c0199\x1c1234 \u00e9555 0199 1234",
+    ]
+    for text in texts:
+        want = [(m.span(), m.group(0)) for m in contact.PHONE_RUN.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in contact.phone_runs(text)] == want, text
+        assert contact.phone_hint(text) == (contact.PHONE_HINT.search(text) is not None), text
+
+
+def test_leet_tokens_skip_only_words_left_unchanged() -> None:
+    """The leetspeak pass skips tokens without digits or symbols; calling _unleet() on
+    every word instead gives the same text."""
+    import re
+
+    from moderation import normalize
+
+    every_word = re.compile(r"(?<![\w@.])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@])")
+    texts = [light(text) for text in CRISIS + RELAPSE + CONTACT + ACQUISITION + HARASSMENT]
+    texts += ["k1ll myse1f!!", "b3:0:42:lorem", "a|b $ex@x.com 10mg", "n0w_ok 4ever é5 s!|"]
+    for text in texts:
+        want = every_word.sub(normalize._unleet, text)
+        assert normalize._LEET_TOKEN.sub(normalize._unleet, text) == want, text
+
+
 def test_long_message_is_bounded() -> None:
     assert not assess("ok " * 50_000).flagged
 
