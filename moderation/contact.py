@@ -125,6 +125,17 @@ PLATFORM_KEYS = (
     " bluesky mastodon session line google imessage"
 )
 _HANDLE = r"@?[a-z0-9_](?:[a-z0-9_.]{1,29})"
+# Platforms named by an everyday word: "session: fentanyl test strips are free" and
+# "signal is bad here" are not handles, so after these a handle must look like one
+# (a digit, "_" or "." beside its letters, or a leading "@").
+_WORD_PLATFORM = r"(?:signal|threads|steam|session|messenger|hinge|line app)"
+_NAMED_PLATFORM = (
+    r"(?:snap|snapchat|sc|insta|instagram|ig|the gram|fb|facebook|whatsapp|whats app"
+    r"|telegram|discord|tiktok|tik tok|twitter|kik|wickr|reddit|linkedin|venmo"
+    r"|cash ?app|zelle|skype|wechat|viber|bereal|tinder|grindr|bumble|youtube|twitch"
+    r"|xbox|psn|gamertag|gamer tag|bluesky|mastodon|google chat|imessage)"
+)
+_HANDLE_SHAPED = r"(?:@[a-z0-9_.]{2,30}|(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_.]*[_.0-9])[a-z0-9_.]{3,30})"
 
 
 def phone_digits(run: str) -> str:
@@ -185,9 +196,13 @@ FAMILY = Family(
                 + r"(?:'s| is|:| :| =| -| ->| name is| handle is| @| tag is| id is| account is)|\b"
                 + PLATFORM
                 + r" @?(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_.]*[_.0-9])[a-z0-9_.]{4,30}\b|\b"
-                + PLATFORM
+                + _NAMED_PLATFORM
                 + r" ?(?::|-|->|=|is) ?"
                 + _HANDLE
+                + r"\b|\b"
+                + _WORD_PLATFORM
+                + r" ?(?::|-|->|=|is) ?"
+                + _HANDLE_SHAPED
                 + r"\b|\b(?:add|follow|find|hmu on|dm) (?:me "
                 r")?(?:on )?"
                 + PLATFORM

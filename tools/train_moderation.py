@@ -78,7 +78,7 @@ UNSEEN = ("tune", "moderation_fresh")
 SPEC_REPEAT = 4
 SPEC_SOURCE = "spec_examples"
 TRUST_MIN_HITS = 10
-TRUST_PRECISION = {Label.crisis: 0.90}
+TRUST_PRECISION = {Label.crisis: 0.94}
 TRUST_PRECISION_DEFAULT = 0.95
 
 

@@ -21,6 +21,7 @@ from moderation import (
 )
 from moderation.__main__ import main
 from moderation.normalize import light, semantic
+from moderation.rules import candidates
 
 HOLDOUT = Path(__file__).with_name("moderation_holdout.jsonl")
 
@@ -184,6 +185,22 @@ def test_several_labels_at_once() -> None:
 )
 def test_obfuscation(text: str, label: str) -> None:
     assert label in labels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("signal: jess_88", True),
+        ("signal: @jess", True),
+        ("snap: jessrecovers", True),
+        # A platform named by an everyday word needs a handle that looks like one.
+        ("Reminder from session: test strips are free at the health dept", False),
+        ("signal is bad in the basement, call me later", False),
+    ],
+)
+def test_platform_handles(text: str, handle: bool) -> None:
+    rules = {e.rule for e in candidates(text)[1]}
+    assert ("contact_info.platform" in rules) is handle
 
 
 def test_normalisation() -> None:
