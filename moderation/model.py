@@ -36,9 +36,12 @@ FEATURE_VERSION: Final = 4
 LABELS: Final = tuple(Label)
 _MAX_CHARS = 20_000
 
-# Zero-width characters go; apostrophes go too, so "i'm" and "im" are one token.
-_DELETE = dict.fromkeys(
-    map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff'\u2018\u2019\u02bc`\u00b4")
+# Zero-width characters go; apostrophes go too, so "i'm" and "im" are one token. (A regex
+# rather than str.translate: translate pays a raised KeyError for every other character.)
+_DELETE = re.compile(
+    "["
+    + re.escape("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff'\u2018\u2019\u02bc`\u00b4")
+    + "]"
 )
 # Every digit becomes 0: numbers are kept by shape ("000 000 0000"), not by value.
 _ANY_DIGIT = re.compile(r"\d")
@@ -52,10 +55,19 @@ _LEET_HINT = re.compile(r"[a-z][013457$!|]+[a-z]")
 _LEET_WORD = re.compile(r"(?<![\w@])[a-z]+(?:[013457$!|]+[a-z]+)+(?!\w)")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "!": "i", "|": "l"}
+    # Letters map to themselves: a key str.translate misses costs it a raised KeyError.
+    | {c: c for c in "abcdefghijklmnopqrstuvwxyz"}
 )
 
-_WORD = re.compile(r"[^\W_]+")
-_TOKEN = re.compile(r"[^\W_]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")  # words and emoji
+# In an ASCII text (after casefold) the words are the runs of [a-z0-9]: this table turns
+# every other character into a space and every digit into "0" (as _NONZERO does), so a
+# whitespace split gives the tokens. It maps all 128 characters, letters to themselves:
+# str.translate treats a missing key as "keep" but pays a raised KeyError to learn it.
+_ASCII_WORDS: Final = {
+    c: "0" if c in b"123456789" else chr(c) if chr(c).isalnum() else " " for c in range(128)
+}
+# Words and emoji; for ASCII text, see _ASCII_WORDS.
+_TOKEN = re.compile(r"[^\W_]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _PHONE = re.compile(r"(?:\d[\s.\-()+/]{0,3}){7,}")
 _EMAIL = re.compile(r"\w@\w+\.[a-z]")
 _HANDLE = re.compile(r"(?<![\w@])@[a-z_]")
@@ -178,24 +190,44 @@ def _tokens(text: str, nfkc: bool = True) -> tuple[list[str], str, bool]:
     if nfkc or len(text) > _MAX_CHARS:
         text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     lit = text.casefold()
-    ascii_only = lit.isascii()
-    if ascii_only:
-        if "'" in lit or "`" in lit:
-            lit = lit.replace("'", "").replace("`", "")
-    else:
-        lit = lit.translate(_DELETE)
-    s = lit
-    digits = _ANY_DIGIT.search(s) is not None
+    if not lit.isascii():
+        return _tokens_unicode(_DELETE.sub("", lit))
+    if "'" in lit or "`" in lit:
+        lit = lit.replace("'", "").replace("`", "")
+    # ASCII: one translate both shapes the digits and blanks out what is not a word
+    # character, so a whitespace split gives _WORD's tokens; and a "0" left in it is a
+    # digit of any value, which saves a regex search for digits.
+    shaped = lit.translate(_ASCII_WORDS)
+    digits = "0" in shaped
+    s = _hotline_and_leet(lit, digits)
+    if s is not lit:
+        shaped = s.translate(_ASCII_WORDS)
+    return _expand(shaped.split()), lit, digits
+
+
+def _tokens_unicode(lit: str) -> tuple[list[str], str, bool]:
+    """:func:`_tokens` of a light form that is not all ASCII."""
+    digits = _ANY_DIGIT.search(lit) is not None
+    s = _hotline_and_leet(lit, digits)
+    if digits:
+        s = _NONZERO.sub("0", s)
+    return _expand(_TOKEN.findall(s)), lit, digits
+
+
+def _hotline_and_leet(s: str, digits: bool) -> str:
+    """``s`` with the hotline numbers as words and light leetspeak undone (``s`` itself
+    when neither is there)."""
     if digits and ("988" in s or "911" in s):
         s = _HOTLINE.sub(lambda m: " " + _HOTLINE_WORD[m.group(1)] + " ", s)
     if (digits or "!" in s or "$" in s or "|" in s) and _LEET_HINT.search(s):
         s = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), s)
-    if digits:
-        s = _NONZERO.sub("0", s)
-    toks = _WORD.findall(s) if ascii_only else _TOKEN.findall(s)
-    if not _EXPAND.keys().isdisjoint(toks):
-        toks = [w for t in toks for w in _EXPAND.get(t, (t,))]
-    return toks, lit, digits
+    return s
+
+
+def _expand(toks: list[str]) -> list[str]:
+    if _EXPAND.keys().isdisjoint(toks):
+        return toks
+    return [w for t in toks for w in _EXPAND.get(t, (t,))]
 
 
 def normal_tokens(text: str) -> list[str]:
