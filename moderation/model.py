@@ -19,6 +19,7 @@ are message content; show them to facilitators only and never log them.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -26,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 from typing import Final
 
 from moderation.labels import Evidence, Label
@@ -36,9 +38,12 @@ FEATURE_VERSION: Final = 4
 LABELS: Final = tuple(Label)
 _MAX_CHARS = 20_000
 
-# Zero-width characters go; apostrophes go too, so "i'm" and "im" are one token.
-_DELETE = dict.fromkeys(
-    map(ord, "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff'\u2018\u2019\u02bc`\u00b4")
+# Zero-width characters go; apostrophes go too, so "i'm" and "im" are one token. (A regex
+# rather than str.translate: translate pays a raised KeyError for every other character.)
+_DELETE = re.compile(
+    "["
+    + re.escape("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff'\u2018\u2019\u02bc`\u00b4")
+    + "]"
 )
 # Every digit becomes 0: numbers are kept by shape ("000 000 0000"), not by value.
 _ANY_DIGIT = re.compile(r"\d")
@@ -52,10 +57,18 @@ _LEET_HINT = re.compile(r"[a-z][013457$!|]+[a-z]")
 _LEET_WORD = re.compile(r"(?<![\w@])[a-z]+(?:[013457$!|]+[a-z]+)+(?!\w)")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "!": "i", "|": "l"}
+    # Letters map to themselves: a key str.translate misses costs it a raised KeyError.
+    | {c: c for c in "abcdefghijklmnopqrstuvwxyz"}
 )
 
-_WORD = re.compile(r"[^\W_]+")
-_TOKEN = re.compile(r"[^\W_]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")  # words and emoji
+# In an ASCII text (after casefold) the words are the runs of [a-z0-9]: this bytes.translate
+# table turns every other character into a space and every digit into "0" (as _NONZERO
+# does), so a whitespace split gives the tokens. (bytes.translate is one pass over a
+# 256-byte table; str.translate looks each distinct character up in a dict.)
+_NOT_WORD = bytes(c for c in range(128) if not chr(c).isalnum())
+_ASCII_WORDS: Final = bytes.maketrans(b"123456789" + _NOT_WORD, b"0" * 9 + b" " * len(_NOT_WORD))
+# Words and emoji; for ASCII text, see _ASCII_WORDS.
+_TOKEN = re.compile(r"[^\W_]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _PHONE = re.compile(r"(?:\d[\s.\-()+/]{0,3}){7,}")
 _EMAIL = re.compile(r"\w@\w+\.[a-z]")
 _HANDLE = re.compile(r"(?<![\w@])@[a-z_]")
@@ -166,6 +179,7 @@ _CONCEPT_WORDS = {
     " ave avenue lane rd road apt",
 }
 _CONCEPT: Final = _concepts()
+_CLASS_WORDS: Final = frozenset(_CONCEPT)
 CONCEPT_CLASSES: Final = tuple(_CONCEPT_WORDS)
 
 
@@ -178,24 +192,44 @@ def _tokens(text: str, nfkc: bool = True) -> tuple[list[str], str, bool]:
     if nfkc or len(text) > _MAX_CHARS:
         text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     lit = text.casefold()
-    ascii_only = lit.isascii()
-    if ascii_only:
-        if "'" in lit or "`" in lit:
-            lit = lit.replace("'", "").replace("`", "")
-    else:
-        lit = lit.translate(_DELETE)
-    s = lit
-    digits = _ANY_DIGIT.search(s) is not None
+    if not lit.isascii():
+        return _tokens_unicode(_DELETE.sub("", lit))
+    if "'" in lit or "`" in lit:
+        lit = lit.replace("'", "").replace("`", "")
+    # ASCII: one translate both shapes the digits and blanks out what is not a word
+    # character, so a whitespace split gives _WORD's tokens; and a "0" left in it is a
+    # digit of any value, which saves a regex search for digits.
+    shaped = lit.encode().translate(_ASCII_WORDS).decode()
+    digits = "0" in shaped
+    s = _hotline_and_leet(lit, digits)
+    if s is not lit:
+        shaped = s.encode().translate(_ASCII_WORDS).decode()
+    return _expand(shaped.split()), lit, digits
+
+
+def _tokens_unicode(lit: str) -> tuple[list[str], str, bool]:
+    """:func:`_tokens` of a light form that is not all ASCII."""
+    digits = _ANY_DIGIT.search(lit) is not None
+    s = _hotline_and_leet(lit, digits)
+    if digits:
+        s = _NONZERO.sub("0", s)
+    return _expand(_TOKEN.findall(s)), lit, digits
+
+
+def _hotline_and_leet(s: str, digits: bool) -> str:
+    """``s`` with the hotline numbers as words and light leetspeak undone (``s`` itself
+    when neither is there)."""
     if digits and ("988" in s or "911" in s):
         s = _HOTLINE.sub(lambda m: " " + _HOTLINE_WORD[m.group(1)] + " ", s)
     if (digits or "!" in s or "$" in s or "|" in s) and _LEET_HINT.search(s):
         s = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), s)
-    if digits:
-        s = _NONZERO.sub("0", s)
-    toks = _WORD.findall(s) if ascii_only else _TOKEN.findall(s)
-    if not _EXPAND.keys().isdisjoint(toks):
-        toks = [w for t in toks for w in _EXPAND.get(t, (t,))]
-    return toks, lit, digits
+    return s
+
+
+def _expand(toks: list[str]) -> list[str]:
+    if _EXPAND.keys().isdisjoint(toks):
+        return toks
+    return [w for t in toks for w in _EXPAND.get(t, (t,))]
 
 
 def normal_tokens(text: str) -> list[str]:
@@ -208,14 +242,20 @@ def family(rule: str) -> str:
     return ".".join(rule.split(".", 2)[:2])
 
 
+# Rule ids are a fixed set, a few per message: what decide() and rule_features() derive
+# from one is worth keeping (the bound only guards against a caller's made-up ids).
+_family = functools.lru_cache(maxsize=4096)(family)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule_names(rule: str) -> tuple[str, str]:
+    return "_R:" + rule.partition(".")[0], "_R:" + family(rule)
+
+
 def rule_features(rules: Iterable[str]) -> list[str]:
     """``_R:`` features naming the rules that fired: ``"_R:crisis"`` and the rule's family
     (``"_R:crisis.strong"``). The model learns from data how far each family is trusted."""
-    found: dict[str, None] = {}
-    for rule in rules:
-        found["_R:" + rule.partition(".")[0]] = None
-        found["_R:" + family(rule)] = None
-    return list(found)
+    return list(dict.fromkeys(chain.from_iterable(map(_rule_names, rules))))
 
 
 def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> list[str]:
@@ -234,31 +274,45 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
     ``rules``: the ids of the rules that fired on ``text`` (see :func:`rule_features`).
     ``nfkc=False``: ``text`` is already NFKC.
     """
+    return _features(text, nfkc, rules)[0]
+
+
+def _features(text: str, nfkc: bool, rules: Iterable[str]) -> tuple[list[str], int]:
+    """:func:`featurize`'s features, and how many of the first are word n-grams.
+
+    The word n-grams (words, bigrams, ``~`` words) never hold ``"_"``; every other
+    feature (class, flag, rule) does. Deduplicating the two groups apart therefore gives
+    the same list as deduplicating them together, and the words' count for free:
+    :func:`_phrase` picks its evidence among them.
+    """
     toks, lit, digits = _tokens(text, nfkc)
-    feats = toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
+    feats = [*toks, *map(" ".join, zip(toks, toks[1:], strict=False))]
+    # The flag word lists are small: testing them against the set of distinct words
+    # iterates those lists, not every token of the message.
+    words = set(toks)
     flags = []
-    if not _FIRST.isdisjoint(toks):
+    if not _FIRST.isdisjoint(words):
         flags.append("_fp")
-    if not _SECOND.isdisjoint(toks):
+    if not _SECOND.isdisjoint(words):
         flags.append("_2p")
-    if not _THIRD.isdisjoint(toks):
+    if not _THIRD.isdisjoint(words):
         flags.append("_3p")
-    if not _PAST.isdisjoint(toks):
+    if not _PAST.isdisjoint(words):
         flags.append("_past")
-    if not _NOW.isdisjoint(toks):
+    if not _NOW.isdisjoint(words):
         flags.append("_now")
-    if not _NEG.isdisjoint(toks):
+    if not _NEG.isdisjoint(words):
         flags.append("_neg")
         feats += _negated(toks)
+    # Each feature once: a word said a thousand times is not a thousand times the signal.
+    ngrams = dict.fromkeys(feats)
+    named: list[str] = []
     if "?" in lit:
         flags.append("_q")
-    if not _CONCEPT.keys().isdisjoint(toks):
-        classes = list(map(_CONCEPT.get, toks, toks))
-        found = list(dict.fromkeys(filter(None, map(_CONCEPT.get, toks))))
-        feats += found
-        feats += [b for b in map(" ".join, zip(classes, classes[1:], strict=False)) if "_" in b]
-        feats += [f + "&" + c for f in flags for c in found]
-    if not _NUMBER_WORDS.isdisjoint(toks) and sum(map(_NUMBER_WORDS.__contains__, toks)) >= 6:
+    in_class = words & _CLASS_WORDS
+    if in_class:
+        named += _class_features(toks, in_class, flags)
+    if not _NUMBER_WORDS.isdisjoint(words) and sum(map(_NUMBER_WORDS.__contains__, toks)) >= 6:
         flags.append("_numwords")
     if digits and _PHONE.search(lit):
         flags.append("_phone")
@@ -269,24 +323,57 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
             flags.append("_handle")
     if "$" in lit and _CASH.search(lit):
         flags.append("_cash")
+    # A web address: "http", "www" or a dot before com, co, net, org, io, me, ly or gg
+    # (".co" covers ".com"; a text without a dot skips the dotted names).
     if (
         "http" in lit
         or "www" in lit
-        or ".com" in lit
-        or ".net" in lit
-        or ".org" in lit
-        or ".io" in lit
-        or ".me" in lit
-        or ".co" in lit
-        or ".ly" in lit
-        or ".gg" in lit
+        or (
+            "." in lit
+            and (
+                ".co" in lit
+                or ".net" in lit
+                or ".org" in lit
+                or ".io" in lit
+                or ".me" in lit
+                or ".ly" in lit
+                or ".gg" in lit
+            )
+        )
     ):
         flags.append("_url")
-    feats += flags
+    named += flags
     if rules:
-        feats += rule_features(rules)
-    # Each feature once: a word said a thousand times is not a thousand times the signal.
-    return list(dict.fromkeys(feats))
+        named += rule_features(rules)
+    return [*ngrams, *dict.fromkeys(named)], len(ngrams)
+
+
+def _class_features(toks: list[str], in_class: set[str], flags: list[str]) -> list[str]:
+    """The word-class features of ``toks``, whose words ``in_class`` have a class: the
+    classes in order of first mention, the bigrams over classes that hold a class
+    (``"want _harm"``; those of two plain words are bigrams of words) and ``flags``
+    paired with each class.
+
+    Class words are few in a message: this visits their positions, found by list
+    methods that run in C, rather than mapping every token through the class table.
+    """
+    at: list[int] = []
+    for word in in_class:
+        i = toks.index(word)
+        at.append(i)
+        for _ in range(toks.count(word) - 1):
+            i = toks.index(word, i + 1)
+            at.append(i)
+    at.sort()
+    found = list(dict.fromkeys([_CONCEPT[toks[i]] for i in at]))
+    out = found.copy()
+    # Bigram k is (toks[k], toks[k + 1]): those at a class word i are k = i - 1 and k = i.
+    last = len(toks) - 2
+    for k in sorted({k for i in at for k in (i - 1, i) if 0 <= k <= last}):
+        left, right = toks[k], toks[k + 1]
+        out.append(_CONCEPT.get(left, left) + " " + _CONCEPT.get(right, right))
+    out += [f + "&" + c for f in flags for c in found]
+    return out
 
 
 def _negated(toks: list[str]) -> list[str]:
@@ -440,25 +527,27 @@ def decide(text: str, candidates: Sequence[Evidence], *, nfkc: bool = True) -> l
         ModelUnavailable: the packaged weights did not load.
     """
     model = _model()
-    feats = featurize(text, nfkc=nfkc, rules=[e.rule for e in candidates])
+    feats, n_ngrams = _features(text, nfkc, [e.rule for e in candidates])
     found: list[Evidence] = []
     for i, (z, cut) in enumerate(zip(_logits(model, feats), model.cut, strict=True)):
         if z > cut:
             label = LABELS[i]
             mine = [e for e in candidates if e.label is label]
-            found += mine or [Evidence(label, f"{label.value}.model", _phrase(model, feats, i))]
+            if not mine:
+                phrase = _phrase(model, feats[:n_ngrams], i)
+                mine = [Evidence(label, f"{label.value}.model", phrase)]
+            found += mine
     kept = {e.label for e in found}
-    found += [e for e in candidates if e.label not in kept and family(e.rule) in model.trusted]
+    found += [e for e in candidates if e.label not in kept and _family(e.rule) in model.trusted]
     return found
 
 
-def _phrase(model: _Weights, feats: list[str], i: int) -> str:
-    """The word n-gram (not a class or flag, preferably not a digit shape) weighing most."""
+def _phrase(model: _Weights, ngrams: list[str], i: int) -> str:
+    """The word n-gram weighing most for label ``i``, preferring one that is not a digit
+    shape (holds no ``"0"``); the first of equals."""
     best = ""
     best_key = (False, -math.inf)
-    for feature in feats:
-        if "_" in feature:  # word tokens never hold "_"; class and flag names always do
-            continue
+    for feature in ngrams:
         row = model.weights.get(feature)
         weight = row[i] if row is not None else 0.0
         key = ("0" not in feature, weight)
