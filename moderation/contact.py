@@ -88,6 +88,8 @@ def phone_runs(text: str) -> Iterator[re.Match[str]]:
         else:
             yield run
             pos = run.end()
+
+
 # Help lines that members are encouraged to share.
 HOTLINES = frozenset(
     {
@@ -135,7 +137,10 @@ _NAMED_PLATFORM = (
     r"|cash ?app|zelle|skype|wechat|viber|bereal|tinder|grindr|bumble|youtube|twitch"
     r"|xbox|psn|gamertag|gamer tag|bluesky|mastodon|google chat|imessage)"
 )
-_HANDLE_SHAPED = r"(?:@[a-z0-9_.]{2,30}|(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_.]*[_.0-9])[a-z0-9_.]{3,30})"
+# A digit, "_" or an inner "." beside letters; a sentence's closing full stop is not one
+# ("deleted grindr today." is no handle).
+_SHAPED = r"(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_]*(?:[_0-9]|\.[a-z0-9_]))"
+_HANDLE_SHAPED = r"(?:@[a-z0-9_.]{2,30}|" + _SHAPED + r"[a-z0-9_.]{3,30})"
 
 
 def phone_digits(run: str) -> str:
@@ -195,7 +200,9 @@ FAMILY = Family(
                 + PLATFORM
                 + r"(?:'s| is|:| :| =| -| ->| name is| handle is| @| tag is| id is| account is)|\b"
                 + PLATFORM
-                + r" @?(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_.]*[_.0-9])[a-z0-9_.]{4,30}\b|\b"
+                + r" @?"
+                + _SHAPED
+                + r"[a-z0-9_.]{4,30}\b|\b"
                 + _NAMED_PLATFORM
                 + r" ?(?::|-|->|=|is) ?"
                 + _HANDLE

@@ -43,6 +43,7 @@ def tokenise(text: str) -> list[str]:
     """
     return _TOKEN.findall(text)
 
+
 _BREAKS = frozenset({".", "!", "?", ";", "\n", "but", "though", "although", "however"})
 _BOUNDS = _BREAKS | {","}
 _NEG = frozenset(

@@ -196,6 +196,10 @@ def test_obfuscation(text: str, label: str) -> None:
         # A platform named by an everyday word needs a handle that looks like one.
         ("Reminder from session: test strips are free at the health dept", False),
         ("signal is bad in the basement, call me later", False),
+        # A sentence's full stop does not make a word a handle.
+        ("Deleted Grindr today. Every other profile was chem-friendly", False),
+        ("dying to hear how the family session went. I missed it", False),
+        ("add me on insta jess.recovers", True),
     ],
 )
 def test_platform_handles(text: str, handle: bool) -> None:
