@@ -114,19 +114,6 @@ _HELP_CONTEXT = _c(
 )
 _YEAR_RANGE = _c(r"(?:19|20)\d\d\s*(?:-|to|/)\s*(?:19|20)?\d\d")
 
-PLATFORM = (
-    r"(?:snap|snapchat|sc|insta|instagram|ig|the gram|fb|facebook|messenger|whatsapp|whats app"
-    r"|telegram|signal|discord|tiktok|tik tok|twitter|kik|wickr|reddit|threads|linkedin|venmo"
-    r"|cash ?app|zelle|skype|wechat|viber|bereal|hinge|tinder|grindr|bumble|youtube|twitch"
-    r"|steam|xbox|psn|gamertag|gamer tag|bluesky|mastodon|session|line app|google chat|imessage)"
-)
-PLATFORM_KEYS = (
-    "snap snapchat sc insta instagram ig gram fb facebook messenger whatsapp whats telegram signal"
-    " discord tiktok tik twitter kik wickr reddit threads linkedin venmo cash cashapp zelle skype"
-    " wechat viber bereal hinge tinder grindr bumble youtube twitch steam xbox psn gamertag gamer"
-    " bluesky mastodon session line google imessage"
-)
-_HANDLE = r"@?[a-z0-9_](?:[a-z0-9_.]{1,29})"
 # Platforms named by an everyday word: "session: fentanyl test strips are free" and
 # "signal is bad here" are not handles, so after these a handle must look like one
 # (a digit, "_" or "." beside its letters, or a leading "@").
@@ -137,6 +124,14 @@ _NAMED_PLATFORM = (
     r"|cash ?app|zelle|skype|wechat|viber|bereal|tinder|grindr|bumble|youtube|twitch"
     r"|xbox|psn|gamertag|gamer tag|bluesky|mastodon|google chat|imessage)"
 )
+PLATFORM = "(?:" + _NAMED_PLATFORM + "|" + _WORD_PLATFORM + ")"
+PLATFORM_KEYS = (
+    "snap snapchat sc insta instagram ig gram fb facebook messenger whatsapp whats telegram signal"
+    " discord tiktok tik twitter kik wickr reddit threads linkedin venmo cash cashapp zelle skype"
+    " wechat viber bereal hinge tinder grindr bumble youtube twitch steam xbox psn gamertag gamer"
+    " bluesky mastodon session line google imessage"
+)
+_HANDLE = r"@?[a-z0-9_](?:[a-z0-9_.]{1,29})"
 # A digit, "_" or an inner "." beside letters; a sentence's closing full stop is not one
 # ("deleted grindr today." is no handle).
 _SHAPED = r"(?=[a-z0-9_.]*[a-z])(?=[a-z0-9_]*(?:[_0-9]|\.[a-z0-9_]))"
