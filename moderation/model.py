@@ -354,17 +354,10 @@ def _class_features(toks: list[str], in_class: set[str], flags: list[str]) -> li
     (``"want _harm"``; those of two plain words are bigrams of words) and ``flags``
     paired with each class.
 
-    Class words are few in a message: this visits their positions, found by list
-    methods that run in C, rather than mapping every token through the class table.
+    Class words are few in a message: only the bigrams at their positions can hold a
+    class, so only those are built.
     """
-    at: list[int] = []
-    for word in in_class:
-        i = toks.index(word)
-        at.append(i)
-        for _ in range(toks.count(word) - 1):
-            i = toks.index(word, i + 1)
-            at.append(i)
-    at.sort()
+    at = [i for i, tok in enumerate(toks) if tok in in_class]
     found = list(dict.fromkeys([_CONCEPT[toks[i]] for i in at]))
     out = found.copy()
     # Bigram k is (toks[k], toks[k + 1]): those at a class word i are k = i - 1 and k = i.
