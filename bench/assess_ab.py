@@ -18,29 +18,21 @@ import statistics
 import subprocess
 import sys
 
+# Runs inside the tree being timed, so its own bench.assess.measure() does the timing.
 _MEASURE = r"""
-import glob, json, statistics, sys, time
-from moderation import assess
-which, dev = sys.argv[1], sys.argv[2]
+import statistics, sys
+from pathlib import Path
+from bench.assess import load_texts, measure
+which, dev = sys.argv[1], Path(sys.argv[2])
 if which == "dev":
-    texts = [json.loads(line)["text"] for line in open(dev, encoding="utf-8") if line.strip()]
+    texts = load_texts(dev)
 elif which == "corpus":
-    texts = []
-    for path in sorted(glob.glob("tools/moderation_corpus/gen_*.jsonl")):
-        texts += [json.loads(line)["text"] for line in open(path, encoding="utf-8") if line.strip()]
-    texts = texts[::40]
+    files = sorted(Path("tools/moderation_corpus").glob("gen_*.jsonl"))
+    texts = [text for path in files for text in load_texts(path)][::40]
 else:
     pad = "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed"
     texts = [f"B3:{i}:{427965656872 + i * 7919}:{pad}" for i in range(100)]
-for text in texts:
-    assess(text)
-rounds = []
-for _ in range(15):
-    start = time.perf_counter_ns()
-    for text in texts:
-        assess(text)
-    rounds.append((time.perf_counter_ns() - start) / len(texts) / 1000)
-print(statistics.median(rounds))
+print(statistics.median(measure(texts, 15)))
 """
 
 
