@@ -219,11 +219,15 @@ def _words(line: str) -> str:
     try:
         return " ".join(map(_SPELLED.__getitem__, words))
     except KeyError:
+        # A name, a number or a typo is new in most messages: spell out only the new words.
         if len(_SPELLED) > 50_000:
             _SPELLED.clear()
-        for word in words:
-            _SPELLED[word] = _word(word)
-        return " ".join(map(_SPELLED.__getitem__, words))
+        return " ".join([_SPELLED.get(word) or _learn(word) for word in words])
+
+
+def _learn(word: str) -> str:
+    spelled = _SPELLED[word] = _word(word)
+    return spelled
 
 
 def semantic(lit: str) -> str:
