@@ -112,6 +112,7 @@ _HELP_CONTEXT = _c(
     r"|office|front desk|intake|nurse line|after-hours|after hours|the center|pharmacy|aa hotline"
     r"|na hotline|program line|main line)\b"
 )
+_MINE = _c(r"\b(?:my|me|mine)\b")
 _YEAR_RANGE = _c(r"(?:19|20)\d\d\s*(?:-|to|/)\s*(?:19|20)?\d\d")
 
 # Platforms named by an everyday word: "session: fentanyl test strips are free" and
@@ -151,9 +152,6 @@ def is_phone(m: re.Match[str], text: str) -> bool:
     """True when a digit run looks like a personal phone number."""
     run = m.group(0)
     words = sum(1 for tok in _TOKEN.findall(run) if tok.isalpha())
-    if words and words < 3:
-        # Mixed runs like "one 2 three" need at least three spelled digits or many digits.
-        pass
     digits = phone_digits(run)
     if not 7 <= len(digits) <= 15 or digits in HOTLINES:
         return False
@@ -161,8 +159,13 @@ def is_phone(m: re.Match[str], text: str) -> bool:
         return False
     if words and len(set(digits)) == 1 and len(digits) < 7:
         return False
-    start = max(0, m.start() - 60)
-    return not _HELP_CONTEXT.search(text[start : m.start()])
+    before = text[max(0, m.start() - 60) : m.start()]
+    services = _HELP_CONTEXT.findall(before)
+    if not services:
+        return True
+    # A service's number, unless the writer claims the number after naming the service:
+    # "the clinic hassle? message my whatsapp 555..." is the writer's own.
+    return _MINE.search(before, before.rindex(services[-1]) + len(services[-1])) is not None
 
 
 FAMILY = Family(

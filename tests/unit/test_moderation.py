@@ -207,6 +207,20 @@ def test_platform_handles(text: str, handle: bool) -> None:
     assert ("contact_info.platform" in rules) is handle
 
 
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("the clinic number is 555 123 0987", False),
+        ("call the front desk at 555-123-0987", False),
+        ("skip the clinic hassle, message my whatsapp 5551230987", True),
+        ("after hours? just call me, 555 123 0987", True),
+    ],
+)
+def test_service_numbers_and_own_numbers(text: str, phone: bool) -> None:
+    rules = {e.rule for e in candidates(text)[1]}
+    assert ("contact_info.phone" in rules) is phone
+
+
 def test_normalisation() -> None:
     assert semantic(light("Im gonna k1ll it\u200b cant wont")) == (
         "i am going to kill it can not will not"
