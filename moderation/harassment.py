@@ -25,7 +25,7 @@ INSULT = (
     r"|meth head|tweaker|druggie|drunkard|drunk|lush|degenerate|parasite|leech|waste of (?:space"
     r"|air|oxygen|life|skin|time)|piece of (?:shit|crap|trash|garbage)|pos|bitch|whore|slut|cunt"
     r"|dick|prick|joke|clown|pig|subhuman|vermin|burden|embarrassment|disgrace"
-    r"|manipulator|snake|rat|hypocrite|fatass|fat ass|sack of \w+|weakling|coward)"
+    r"|manipulator|snake|rat|hypocrite|fatass|fat ass|sack of \w+|weakling|coward|twat)"
 )
 _MODIFIER = (
     r"(?:(?:such|a|an|the|total|complete|absolute|fucking|fat|stupid|dumb|little|old|sad|pathetic"
@@ -39,14 +39,14 @@ INSULT_KEYS = (
     " freak* psycho* junki* junky crackhead* cokehead* methhead* meth tweaker* druggie* drunk*"
     " lush degenerate* parasite* leech* waste piece pos bitch* whore* slut* cunt* dick* prick*"
     " joke* clown* pig* subhuman* vermin burden* embarrassment disgrace* manipulator* snake*"
-    " rat rats hypocrite* fatass fat sack weakling* coward*"
+    " rat rats hypocrite* fatass fat sack weakling* coward* twat*"
 )
 SLUR_KEYS = (
     "fag* dyke* trann* retard* nigg* kike* spic* chink* gook* wetback* towelhead* raghead*"
     " beaner* coon* tard* shemale* homo*"
 )
 _SLURS = (
-    r"(?:faggots?|fags?|dykes?|trann(?:y|ies)|retards?|retarded|niggers?|niggas?|kikes?|spics?"
+    r"(?:faggots?|fags?|faggy|dykes?|trann(?:y|ies)|retards?|retarded|niggers?|niggas?|kikes?|spics?"
     r"|chinks?|gooks?|wetbacks?|towelheads?|ragheads?|beaners?|coons?|tards?|shemales?|homos?)"
 )
 
@@ -76,6 +76,9 @@ FAMILY = Family(
             _c(
                 r"(?:^|[,.!?:;-] ?)(?:you )?" + _MODIFIER + r"(?:" + INSULT + r")s?\s*[.!?]*\s*$"
                 r"|^(?:shut up|stfu|fuck off|get lost|piss off|go away)\b"
+                # "... you crusty ass crackhead": any two words before the name it ends on.
+                r"|\byou (?:(?!(?:were|was|are|is|be|been|not|never|a|an|the|to|for|and|of|with"
+                r"|like|as)\b)\w+ ){1,2}(?:" + INSULT + r")s?\s*[.!?]*\s*$"
             ),
             NEG | REPORTED,
             keys=" ".join(
@@ -173,6 +176,26 @@ FAMILY = Family(
             NEG | REPORTED | PAST,
             keys="faking lying making pretending full playing attention fake seeking manipulative "
             "manipulating sober clean",
+        ),
+        # Group confidences carried outside: "told my sister what Beth said in group",
+        # "posted Vanessa's share on my story", "sending this whole chat to my brother",
+        # "told my whole church Renee is in rehab".
+        Rule(
+            "harassment.outing_disclosure",
+            _c(
+                r"\b(?:told|tell|telling|showed|show|showing|sent|send|sending|posted|post"
+                r"|posting|shared|sharing|forwarded|forwarding|screenshotted|mentioned|texted)"
+                r"(?: \w+){0,5}? (?:what (?!i |we |you |my |our )\w+ (?:said|shared|told us"
+                r"|admitted|talked about)|(?!my |our |your )\w+s (?:share|story|secret|confession)"
+                r"|this (?:whole |entire )?(?:chat|group chat|convo|conversation)|the group chat"
+                r"|screenshots? of (?:this|the|our) (?:chat|group|convo|conversation|thread)"
+                r"|(?<!my )(?<!his )(?<!her )"
+                r"(?!i |we |you |he |she |they |my |his |her )\w+ (?:is|was) in (?:iop|rehab"
+                r"|treatment|detox|outpatient|the program|recovery))\b"
+            ),
+            NEG,
+            keys="told tell telling showed show showing sent send sending posted post posting "
+            "shared sharing forwarded forwarding screenshotted mentioned texted",
         ),
         # "go back to your country", slurs
         Rule(

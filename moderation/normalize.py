@@ -157,6 +157,40 @@ _ILL = re.compile(
 _KEEP = re.compile(r"\b(?:can not|could not|do not|did not) (?:stop|quit) ")
 
 
+# Words people mask with "*" ("tw*t", "f**king", "sl*t"): insults, slurs and swearing.
+_MASKABLE = (
+    "fuck fucking fucked fucker motherfucker shit shitty bitch bitches cunt twat slut sluts whore"
+    " whores fag fags faggot faggots faggy dick dickhead ass asshole bastard pussy nigger niggers"
+    " nigga niggas retard retarded dyke tranny tard junkie crackhead loser idiot moron skank"
+    " wanker prick"
+).split()
+_MASKED = re.compile(r"\b[a-z]*[a-z*]\*+[a-z*]*", re.IGNORECASE)
+
+
+def _mask_pattern(token: str) -> re.Pattern[str]:
+    return re.compile(
+        "".join(
+            f"[a-z]{{1,{len(run) + 1}}}" if run[0] == "*" else re.escape(run)
+            for run in re.findall(r"\*+|[^*]+", token.lower())
+        )
+    )
+
+
+def _unmask_one(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if not any(ch.isalpha() for ch in token):
+        return token
+    pattern = _mask_pattern(token)
+    found = [w for w in _MASKABLE if pattern.fullmatch(w)]
+    return found[0] if len(found) == 1 else token
+
+
+def unmask(text: str) -> str:
+    """``text`` with each word masked by ``*`` ("tw*t") spelled out when exactly one
+    insult, slur or swear word fits it; any other ``*`` is left alone."""
+    return _MASKED.sub(_unmask_one, text) if "*" in text else text
+
+
 def light(text: str, nfkc: bool = True) -> str:
     """NFKC, case-folded, without zero-width characters, with plain quotes.
 

@@ -20,7 +20,7 @@ from moderation import (
     decide,
 )
 from moderation.__main__ import main
-from moderation.normalize import light, semantic
+from moderation.normalize import light, semantic, unmask
 from moderation.rules import candidates
 
 HOLDOUT = Path(__file__).with_name("moderation_holdout.jsonl")
@@ -188,6 +188,7 @@ def test_obfuscation(text: str, label: str) -> None:
 
 
 PLATFORM, PHONE = "contact_info.platform", "contact_info.phone"
+VOCATIVE, DISCLOSURE = "harassment.vocative", "harassment.outing_disclosure"
 
 
 @pytest.mark.parametrize(
@@ -208,9 +209,26 @@ PLATFORM, PHONE = "contact_info.platform", "contact_info.phone"
         ("call the front desk at 555-123-0987", PHONE, False),
         ("skip the clinic hassle, message my whatsapp 5551230987", PHONE, True),
         ("after hours? just call me, 555 123 0987", PHONE, True),
+        # An insult the message ends on, whatever two words lead to it.
+        ("dont ever talk to me again you crusty ass crackhead", VOCATIVE, True),
+        ("you will be fine you stubborn old goat", VOCATIVE, False),
+        ("thank you, you absolute legend", VOCATIVE, False),
+        # Masked words are read spelled out.
+        ("Carmen is a tw*t and I said what I said", "harassment.named_insult", True),
+        ("f@ggy little support circle, I'm out", "harassment.slur", True),
+        # What was said in group, carried outside.
+        ("told my sister what Beth said in group about her dad lol", DISCLOSURE, True),
+        ("posted Vanessa's share from tuesday on my story", DISCLOSURE, True),
+        ("sending this whole chat to my brother so he can see", DISCLOSURE, True),
+        ("Told my whole church Renee is in rehab for pills", DISCLOSURE, True),
+        ("I told my sister what my counselor said about boundaries", DISCLOSURE, False),
+        ("I told my mom that my brother is in rehab", DISCLOSURE, False),
+        ("told my boss I'm in IOP and he was cool about it", DISCLOSURE, False),
+        ("sent my sister a screenshot of the recipe", DISCLOSURE, False),
+        ("shared what I learned in group with my wife", DISCLOSURE, False),
     ],
 )
-def test_contact_rules(text: str, rule: str, fires: bool) -> None:
+def test_rule_edges(text: str, rule: str, fires: bool) -> None:
     rules = {e.rule for e in candidates(text)[1]}
     assert (rule in rules) is fires
 
@@ -219,6 +237,9 @@ def test_normalisation() -> None:
     assert semantic(light("Im gonna k1ll it\u200b cant wont")) == (
         "i am going to kill it can not will not"
     )
+    # A masked word is spelled out only when one insult, slur or swear word fits it.
+    assert unmask("you sl*t, f**king tw*t") == "you slut, fucking twat"
+    assert unmask("s**t happens, 5* review, **bold**") == "s**t happens, 5* review, **bold**"
     # Emails keep their @ and dots in the light view.
     assert "a.b@c.com" in light("A.B@C.com")
 
