@@ -103,9 +103,11 @@ FAMILY = Family(
                 r"|a blunt|a joint|a bowl|again|weed|some"
                 r"|last night|yesterday|today|crack|meth|"
                 + DRUG_STRICT
-                + r")|shot up|took a (?:hit"
+                + r")\b|shot up|took a (?:hit"
                 r"|drink|pill|bar"
-                r"|line|bump)|did (?:a line|some|a bump|coke|lines)|had (?:a|some|a few|a couple of"
+                r"|line|bump)|did (?:a line|a bump|coke|lines"
+                r"|some(?=\s*[.!,]?$| (?:lines?|bumps?|drugs|" + DRUG_STRICT + r")))\b"
+                r"|had (?:a|some|a few|a couple of"
                 r"|two|three|\d+|one) (?:drinks?|beers?|shots?|glasses of wine|hits?|lines?)|ended "
                 r"up"
                 r" (?:drinking|using|getting high)|had a (?:slip|relapse))"

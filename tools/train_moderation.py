@@ -705,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
         " tools/moderation_calibration; none: the corpora's cross-validation chooses)",
     )
     ap.add_argument("--calibration-budget", type=float, default=0.04)
-    ap.add_argument("--crisis-weight", type=float, default=5.0)
+    ap.add_argument("--crisis-weight", type=float, default=8.0)
     # Relapse risk asks a facilitator to reach out, so a miss costs more than a false
     # alarm; without weight the budget went to the labels whose look-alikes are rarer.
     ap.add_argument("--relapse-weight", type=float, default=2.5)

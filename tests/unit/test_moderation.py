@@ -189,6 +189,7 @@ def test_obfuscation(text: str, label: str) -> None:
 
 PLATFORM, PHONE = "contact_info.platform", "contact_info.phone"
 VOCATIVE, DISCLOSURE = "harassment.vocative", "harassment.outing_disclosure"
+RECENT_USE = "relapse_risk.recent_use"
 
 
 @pytest.mark.parametrize(
@@ -226,6 +227,9 @@ VOCATIVE, DISCLOSURE = "harassment.vocative", "harassment.outing_disclosure"
         ("told my boss I'm in IOP and he was cool about it", DISCLOSURE, False),
         ("sent my sister a screenshot of the recipe", DISCLOSURE, False),
         ("shared what I learned in group with my wife", DISCLOSURE, False),
+        # "did some" is use when drugs or nothing follow, not "did something change?".
+        ("did some lines at the party", RECENT_USE, True),
+        ("why did I have to re-accept the agreement? did something change?", RECENT_USE, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
