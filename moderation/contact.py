@@ -209,7 +209,7 @@ FAMILY = Family(
                 + r" ?(?::|-|->|=|is) ?"
                 + _HANDLE_SHAPED
                 + r"\b|\b(?:add|follow|find|hmu on|dm) (?:me "
-                r")?(?:on )?"
+                r")?(?:on )?(?:my )?"
                 + PLATFORM
                 + r" ?:? ?"
                 + _HANDLE

@@ -205,6 +205,8 @@ RECENT_USE = "relapse_risk.recent_use"
         ("Deleted Grindr today. Every other profile was chem-friendly", PLATFORM, False),
         ("dying to hear how the family session went. I missed it", PLATFORM, False),
         ("add me on insta jess.recovers", PLATFORM, True),
+        ("add my xbox gamertag LateShiftLarry, we can run some games", PLATFORM, True),
+        ("follow my insta, link in bio", PLATFORM, False),
         # A service's number is not a member's, unless the writer claims it after the name.
         ("the clinic number is 555 123 0987", PHONE, False),
         ("call the front desk at 555-123-0987", PHONE, False),
