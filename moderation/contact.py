@@ -160,12 +160,10 @@ def is_phone(m: re.Match[str], text: str) -> bool:
     if words and len(set(digits)) == 1 and len(digits) < 7:
         return False
     before = text[max(0, m.start() - 60) : m.start()]
-    services = _HELP_CONTEXT.findall(before)
-    if not services:
-        return True
+    services = list(_HELP_CONTEXT.finditer(before))
     # A service's number, unless the writer claims the number after naming the service:
     # "the clinic hassle? message my whatsapp 555..." is the writer's own.
-    return _MINE.search(before, before.rindex(services[-1]) + len(services[-1])) is not None
+    return not services or _MINE.search(before, services[-1].end()) is not None
 
 
 FAMILY = Family(

@@ -167,6 +167,24 @@ def read_rows(paths: Sequence[Path]) -> tuple[list[Row], dict[str, int]]:
     return list(merged.values()), sizes
 
 
+def read_features(rows: Sequence[Row]) -> tuple[list[list[Evidence]], list[list[str]]]:
+    """What the rules propose for each row, and the row's features given those rules."""
+    fired = [candidates(r.text)[1] for r in rows]
+    feats = [
+        featurize(r.text, rules=[e.rule for e in ev]) for r, ev in zip(rows, fired, strict=True)
+    ]
+    return fired, feats
+
+
+def forced_labels(
+    fired: Sequence[Sequence[Evidence]], trusted: Sequence[str]
+) -> list[frozenset[int]]:
+    """Per row, the labels its trusted rule families give whatever the model says."""
+    return [
+        frozenset(LABELS.index(e.label) for e in ev if family(e.rule) in trusted) for ev in fired
+    ]
+
+
 # --- training ----------------------------------------------------------------------------
 
 
@@ -423,16 +441,11 @@ def run(args: argparse.Namespace) -> int:
         prune=args.prune,
         seed=args.seed,
     )
-    fired = [candidates(r.text)[1] for r in rows]
-    feats = [
-        featurize(r.text, rules=[e.rule for e in ev]) for r, ev in zip(rows, fired, strict=True)
-    ]
+    fired, feats = read_features(rows)
     rules = {j: {LABELS.index(e.label) for e in ev} for j, ev in enumerate(fired)}
     weight = recall_weights(args)
     trusted = trusted_families(rows, fired)
-    forced = [
-        frozenset(LABELS.index(e.label) for e in ev if family(e.rule) in trusted) for ev in fired
-    ]
+    forced = forced_labels(fired, trusted)
     nothing = [frozenset[int]()] * len(rows)
     everything = list(range(len(rows)))
     counts = [sum(r.y[i] for r in rows) for i in range(L)]
@@ -446,7 +459,7 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"trusted rule families ({len(trusted)}): {', '.join(trusted)}")
     if args.grid:
-        return grid(rows, feats, everything, args, params, forced)
+        return grid(rows, feats, everything, args, params, forced, rules)
 
     # Stratified k-fold over everything.
     z, fold_of = out_of_fold(rows, feats, everything, args.folds, params)
@@ -594,14 +607,9 @@ def calibrate(
     messages flagged, less a margin). Prints the figures of two-fold cross-fitting on
     these sets, then of the thresholds chosen on all of them."""
     rows, sizes = read_rows(paths)
-    fired = [candidates(r.text)[1] for r in rows]
-    z = [
-        model.logits(featurize(r.text, rules=[e.rule for e in ev]))
-        for r, ev in zip(rows, fired, strict=True)
-    ]
-    forced = [
-        frozenset(LABELS.index(e.label) for e in ev if family(e.rule) in trusted) for ev in fired
-    ]
+    fired, feats = read_features(rows)
+    z = [model.logits(f) for f in feats]
+    forced = forced_labels(fired, trusted)
     every = list(range(len(rows)))
     halves = [every[0::2], every[1::2]]
     crossfit: dict[int, set[int]] = {}
@@ -655,10 +663,9 @@ def grid(
     args: argparse.Namespace,
     base: Params,
     forced: Sequence[frozenset[int]],
+    rules: dict[int, set[int]],
 ) -> int:
     """Compare a few settings by cross-fitted CV (model alone and union with rules)."""
-    fired = (candidates(r.text)[1] for r in rows)
-    rules = {j: {LABELS.index(e.label) for e in ev} for j, ev in enumerate(fired)}
     tune = [j for j in everything if rows[j].source == UNSEEN[0]]
     print(header() + "   (then: tune rows only, union with rules)")
     for l2, epochs, pos_weight, min_df in itertools.product(
