@@ -62,6 +62,7 @@ from moderation.model import (
     LABELS,
     family,
     featurize,
+    logits,
     normal_tokens,
     parse_weights,
 )
@@ -576,9 +577,8 @@ def run(args: argparse.Namespace) -> int:
     text = dump(doc)
     # The packaged reader must reproduce the trainer's decisions.
     loaded = parse_weights(text)
-    reread = Fitted({f: list(w) for f, w in loaded.weights.items()}, list(loaded.bias))
     for fs in feats:
-        pairs = zip(final.logits(fs), reread.logits(fs), strict=True)
+        pairs = zip(final.logits(fs), logits(loaded, fs), strict=True)
         assert all(abs(a - b) < 1e-9 for a, b in pairs), "model.json does not read back"
     print(
         f"model: {len(final.weights)} features, {len(text.encode()) / 1024:.0f} KiB, "
