@@ -32,7 +32,7 @@ from typing import Final
 
 from moderation.labels import Evidence, Label
 
-FEATURE_VERSION: Final = 4
+FEATURE_VERSION: Final = 5
 """Bump whenever :func:`featurize` changes; weights trained on another version are refused."""
 
 LABELS: Final = tuple(Label)
@@ -163,12 +163,20 @@ _CONCEPT_WORDS = {
     "_medical": "breathing breathe blue unresponsive responding waking seizure narcan chest"
     " ambulance emergencyline pulse",
     "_use": "use using drink drinking drank drunk high relapse relapsed relapsing slip slipped"
-    " craving cravings crave urge urges tempted buzzed wasted binge",
+    " craving cravings crave urge urges tempted buzzed wasted binge bender benders binged"
+    " popped popping snorted snorting sniffed railed chugged chugging downed sipping tipsy"
+    " hammered stoned faded blitzed smashed plastered trashed nodding geeked tweaking zooted",
     "_drug": "alcohol beer beers vodka wine liquor whiskey booze weed coke cocaine crack meth"
     " heroin dope fent fentanyl xanax xans xannies bars oxy oxys percs percocet molly blues"
     " shrooms benzos klonopin adderall tina smack zip gram grams eightball ounce bag bags"
-    " dab dabs pens cart carts opioids opiates subs suboxone methadone lean",
-    "_acquire": "buy buying bought sell selling sold cop copping score scoring front plug connect"
+    " dab dabs pens cart carts opioids opiates subs suboxone methadone lean"
+    " champagne prosecco bourbon tequila rum gin scotch brandy moonshine fireball shots"
+    " tallboy tallboys pints nips margarita margaritas mimosa mimosas cocktail"
+    " cocktails ipa seltzers blow yayo ket ketamine zaza kush edibles roxy roxys dilaudid"
+    " vicodin norco hydros tramadol gabapentin ambien valium ativan benzo mdma ecstasy"
+    " lsd kratom crystal uppers downers codeine",
+    "_venue": "bar pub packie tavern brewery saloon dispensary traphouse",
+    "_acquire": "buy buying bought sell selling sold cop copped copping score scoring scored front plug connect"
     " dealer dealers supplier holding hookup reup source trade venmo cashapp price delivery"
     " deliver re split halves",
     "_insult": "idiot stupid loser pathetic worthless retard retarded junkie crackhead bitch slut"
