@@ -176,9 +176,9 @@ _CONCEPT_WORDS = {
     " vicodin norco hydros tramadol gabapentin ambien valium ativan benzo mdma ecstasy"
     " lsd kratom crystal uppers downers codeine",
     "_venue": "bar pub packie tavern brewery saloon dispensary traphouse",
-    "_acquire": "buy buying bought sell selling sold cop copped copping score scoring scored front plug connect"
-    " dealer dealers supplier holding hookup reup source trade venmo cashapp price delivery"
-    " deliver re split halves",
+    "_acquire": "buy buying bought sell selling sold cop copped copping score scoring scored front"
+    " plug connect dealer dealers supplier holding hookup reup source trade venmo cashapp price"
+    " delivery deliver re split halves",
     "_insult": "idiot stupid loser pathetic worthless retard retarded junkie crackhead bitch slut"
     " whore ugly dumb moron trash scum freak clown liar snitch pussy fag faggot cunt asshole"
     " shut hate disgusting fake weak crybaby",
