@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from moderation.engine import DREAM, NEG, PAST, RESOLVED, Combo, Family, Rule
+from moderation.engine import DREAM, NEG, NEG_BEFORE, PAST, RESOLVED, Combo, Family, Rule
 from moderation.labels import Label
 from moderation.lexicon import ADV, DRUG_KEYS, DRUG_NAMES, DRUG_STRICT, USE_KEYS, USE_VERB
 
@@ -18,7 +18,8 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 
 _SOON = (
-    r"(?:again|twice|\d+ times|a few times|last night|yesterday|today|tonight|this (?:morning"
+    r"(?:again|twice|\d+ times|a few times|a couple (?:of )?times|last night|yesterday|today"
+    r"|tonight|this (?:morning"
     r"|afternoon|evening|week|weekend)|over the weekend|on (?:monday|tuesday|wednesday|thursday"
     r"|friday|saturday|sunday)|after \d+|after (?:\w+ )?(?:days|weeks|months)|for the first time"
     r"|earlier|just now|a little|a bit)"
@@ -77,14 +78,16 @@ FAMILY = Family(
                 r"|\b(?:so |this |really |dangerously )?close to|\b(?:keeps|keep|is|are) telling "
                 r"me "
                 r"to"
-                r"|\bi would (?:do anything|give anything|kill) for) "
+                r"|\bi would (?:do anything|give anything|kill) for"
+                r"|\b(?:the )?only thing (?:i can|i|my (?:head|mind|brain) (?:can|will)) "
+                r"(?:think|focus|thinking|focusing) (?:about|on) is) "
                 + ADV
                 + r"(?:just )?"
                 + USE_VERB
             ),
             NEG | PAST | RESOLVED | DREAM,
             keys="want wanna need going about tempted thinking planning plan ready dying could "
-            "would feel itching keep have will might all urge close telling picturing & "
+            "would feel itching keep have will might all urge close telling picturing only & "
             + USE_KEYS,
         ),
         # "i drank last night", "slipped this weekend", "relapsed again", "picked up again"
@@ -97,9 +100,8 @@ FAMILY = Family(
                 r"|gave in|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
                 r"|juice"
                 r"|milk|kombucha|sparkling|a lot of water|some water|lemonade|seltzer))"
-                r"|got (?:high|drunk|wasted|loaded|lit|fucked up|messed up)|picked up (?:again|a "
-                r"drink"
-                r"|a bottle|the bottle|today|last night|yesterday|tonight)|smoked (?:a little|a bit"
+                r"|got (?:high|drunk|wasted|loaded|lit|fucked up|messed up)|picked up (?:a drink"
+                r"|a bottle|the bottle|" + _SOON + r")|smoked (?:a little|a bit"
                 r"|a blunt|a joint|a bowl|again|weed|some"
                 r"|last night|yesterday|today|crack|meth|"
                 + DRUG_STRICT
@@ -119,14 +121,16 @@ FAMILY = Family(
         Rule(
             "relapse_risk.reset",
             _c(
-                r"\b(?:back to day (?:one|1|zero|0)|day (?:one|1) again|reset my (?:date|clock"
-                r"|count"
-                r"|days)|lost my (?:clean|sober|sobriety) (?:time|date)|starting (?:over|my count) "
+                r"\b(?:back (?:to|at) (?:day )?(?:one|1|zero|0)\b(?: days?)?(?! (?:of|on|in|with"
+                r"|for))"
+                r"|day (?:one|1)[.,!]* again|(?:reset|restart|restarted) (?:my|the) (?:date|clock"
+                r"|count|counter|app|days|sober app)|(?:relapse|slip) (?:number|#) ?\d"
+                r"|lost my (?:clean|sober|sobriety) (?:time|date)|starting (?:over|my count) "
                 r"again"
                 r"|have to (?:reset|start over) my)"
             ),
             NEG | PAST,
-            keys="day reset lost starting start",
+            keys="day reset restart restarted lost starting start back relapse slip",
         ),
         # "i am drunk right now", "i am high"
         Rule(
@@ -209,6 +213,27 @@ FAMILY = Family(
                 )
             ),
         ),
+        # "found an old stash and have not thrown it out", "the baggie is still sitting there"
+        Rule(
+            "relapse_risk.kept_stash",
+            _c(
+                r"\b(?:found|came across|discovered|dug up|still have|kept|hid|hidden)"
+                r" (?:a |an |my |the |some |a couple of |a few |two |three |half a )?(?:old |little"
+                r" |emergency |spare |secret )?(?:stash|bottles?|pills|baggies?|bags?|flask|pint"
+                r"|fifth|bars|vials?|rig|pipe|"
+                + DRUG_NAMES
+                + r")\b(?:,? \w+){0,10}?,? (?:(?:and|but) (?:i )?(?:have not|did not|still have not"
+                r"|can not bring myself to|could not|am not) (?:thrown|throw|tossed|toss|gotten rid"
+                r"|get rid|flushed|flush|dumped|dump|poured|pour|touched)|(?:and )?(?:i have "
+                r"|i am |i"
+                r" )?(?:kept|keeping|saving|choosing to keep|choosing to leave|leaving"
+                r"|holding on to)"
+                r" (?:it|them)\b|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
+                r" (?:sitting |right )?(?:there|in|on|under|behind))"
+            ),
+            NEG_BEFORE | PAST | DREAM,
+            keys="found came discovered dug still kept hid hidden",
+        ),
         # "almost bought a bottle", "nearly called my dealer"
         Rule(
             "relapse_risk.near_miss",
@@ -266,12 +291,18 @@ FAMILY = Family(
                 r" can|how am i supposed to) (?:make it|get through|survive|last|stay sober|stay "
                 r"clean"
                 r"|hold out|hold on|keep going|do this|stay)(?: \w+){0,6} without (?:using|drinking"
-                r"|a drink|getting high|picking up)|\b(?:losing|lost) (?:the |this )?(?:fight"
+                r"|a drink|getting high|picking up)|\b(?:doubt|not sure|do not think"
+                r"|do not know if)"
+                r" (?:i am |i will |i can |i will be |i)? ?(?:making it|make it|get|getting|going"
+                r" to make it|gonna make it|last|lasting)(?: \w+){0,6} (?:sober"
+                r"|clean)(?=\s*[.,!?]|\s*$"
+                r"| (?:tonight|today|this week|and|but|at this rate))|\b(?:losing|lost) (?:the "
+                r"|this )?(?:fight"
                 r"|battle)"
                 r" (?:with|against) (?:the )?(?:bottle|drugs|using|cravings|addiction)"
             ),
             PAST,
-            keys="without fight battle",
+            keys="without fight battle sober clean",
         ),
     ),
     combos=(

@@ -190,6 +190,12 @@ def test_obfuscation(text: str, label: str) -> None:
 PLATFORM, PHONE = "contact_info.platform", "contact_info.phone"
 VOCATIVE, DISCLOSURE = "harassment.vocative", "harassment.outing_disclosure"
 RECENT_USE = "relapse_risk.recent_use"
+RESET, KEPT, HOLD_ON = (
+    "relapse_risk.reset",
+    "relapse_risk.kept_stash",
+    "relapse_risk.cannot_hold_on",
+)
+URGE = "relapse_risk.urge_to_use"
 
 
 @pytest.mark.parametrize(
@@ -232,6 +238,22 @@ RECENT_USE = "relapse_risk.recent_use"
         # "did some" is use when drugs or nothing follow, not "did something change?".
         ("did some lines at the party", RECENT_USE, True),
         ("why did I have to re-accept the agreement? did something change?", RECENT_USE, False),
+        ("picked up a few times since friday, haven't told anyone", RECENT_USE, True),
+        # A count back to its start, however it is punctuated.
+        ("day 1. again. sorry y'all", RESET, True),
+        ("back at zero days as of this morning", RESET, True),
+        ("relapse #4 this year, I reset the app", RESET, True),
+        ("we got back to one of the old routines", RESET, False),
+        # A stash found and kept, or left where it is.
+        ("found a flask in the truck and i haven't poured it out yet", KEPT, True),
+        ("dug up some old bars in a coat pocket, still sitting on my dresser", KEPT, True),
+        ("found a flask in the truck and poured it out with my wife watching", KEPT, False),
+        ("kept my water bottle in the car all day", KEPT, False),
+        # Not making it to the next session sober.
+        ("don't think I'm lasting till friday's group clean at this rate", HOLD_ON, True),
+        ("not sure I'll get clean towels at this motel", HOLD_ON, False),
+        ("the only thing my brain can focus on is getting high", URGE, True),
+        ("the only thing i can think about is my daughter's recital", URGE, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
