@@ -50,6 +50,20 @@ FAMILY = Family(
             NEG | PAST,
             keys=DRUG_KEYS,
         ),
+        # "where do people score downtown these days", "what corner is good for picking up":
+        # a place asked for buying with no object named (an object would say what is bought).
+        Rule(
+            "substance_acquisition.where_locally",
+            _c(
+                r"\b(?:where|what (?:corner|spot|block|street|part of town|area|neighborhood)"
+                r"|which (?:corner|spot|block|street|area))\b(?: \w+){0,4}? (?:score|scoring|cop"
+                r"|copping|buy|buying|pick up|picking up|re ?up)(?: (?:stuff|anything|something"
+                r"|it|from))? (?:in|around|near|on the \w+ side|by|downtown|uptown|these days"
+                r"|nowadays|lately|anymore)\b"
+            ),
+            NEG | PAST,
+            keys="where corner spot block street part area neighborhood which",
+        ),
         # "where is the best place to cop", "tryna score tonight"
         Rule(
             "substance_acquisition.slang_verb",
@@ -81,7 +95,9 @@ FAMILY = Family(
                 r"|any"
                 r"|an|a good|a new|a reliable|a decent|me a|my) (?:plug|connect)\b(?! (?:for|in))"
                 r"|\b(?:need|looking for|know|find me) (?:a|any|an|a good|a new|a reliable)"
-                r" dealer\b"
+                r" dealer\b|\b(?:who|anyone|anybody|does anyone|somebody) (?:knows?|know of)"
+                r" (?:somebody|someone|anyone|anybody|a guy|a dude|a person|people)(?: \w+)?"
+                r" (?:holding|dealing|who deals|that deals|moving|who moves)\b"
             ),
             NEG | PAST,
             keys=" ".join(
@@ -168,15 +184,17 @@ FAMILY = Family(
                 r"\b(?:my|i know a|i have a|i got a) (?:cousin|friend|guy|boy|brother|sister|buddy"
                 r"|homie"
                 r"|roommate|neighbor|dealer|plug|connect|uncle|ex|coworker|girl|dude|contact)"
-                r"(?: \w+)? (?:deals|sells|slings|can get|can hook|hooks people up|has (?:some|the"
+                r"(?: \w+)? (?:deals|sells|slings|(?:moves|pushes) (?:pills|weight|product|work)"
+                r"|can get|can hook|hooks people up"
+                r"|has (?:some|the"
                 r"|good"
                 r"|plenty of) " + DRUG_STRICT + r"|is a dealer|is selling|who sells|who deals|that "
                 r"sells"
                 r"|who can get|that can get|has a connect|has a plug|has connections)\b"
             ),
             NEG | PAST,
-            keys="deals sells slings hook hooks has dealer selling who that connect plug "
-            "connections get",
+            keys="deals sells slings moves pushes hook hooks has dealer selling who that connect "
+            "plug connections get",
         ),
         # "need someone to buy me a bottle", "can you grab me some beer"
         Rule(
@@ -211,19 +229,15 @@ FAMILY = Family(
             "substance_acquisition.have_and_offer",
             _c(
                 r"\b(?:i (?:have|got|have got|am holding|still have)|^got|^have|holding) (?:some "
-                r"|a "
-                r"few"
-                r" |a couple |a bunch of |plenty of |a lot of |more )?(?:"
-                + DRUG_STRICT
-                + r"|"
-                + MAT
-                + r")\b(?! test)"
+                r"|a few |a couple |a bunch of |plenty of |a lot of |more |(?:about |like |around "
+                r"|over )?\d+ )?(?:" + DRUG_STRICT + r"|" + MAT + r")\b(?! test)"
             ),
             _c(
                 r"\bif (?:anyone|anybody|you|someone|somebody|any of you|you all) (?:is |are )?"
                 r"(?:\w+ )?(?:sick|hurting|need|needs|want|wants|interested|looking|dope ?sick"
                 r"|trying)|\b(?:hmu|hit me up|dm me|message me|text me|lmk|let me know|for sale"
-                r"|cheap|for cheap|name your price|good price|taking offers|first come)\b"
+                r"|cheap|for cheap|name your price|good price|taking offers|first come"
+                r"|letting (?:them|it|these|those) go)\b"
             ),
             NEG | PAST,
             keys=" ".join(
@@ -232,7 +246,25 @@ FAMILY = Family(
                     MAT_KEYS,
                 )
             ),
-            keys2="if hmu hit dm message text lmk let sale cheap name good taking first",
+            keys2="if hmu hit dm message text lmk let letting sale cheap name good taking first",
+        ),
+        # "whatever you are looking for, i know people": an open offer and a source.
+        Combo(
+            "substance_acquisition.open_offer",
+            _c(
+                r"\bif (?:you|anyone|anybody|any of you) (?:ever )?(?:need|want|miss|are looking"
+                r" for)(?: \w+){0,2}? (?:anything|something|the good old days|the old days"
+                r"|a hookup)\b|\bwhatever (?:you are|you|u are|u) (?:looking for|need|want|are into"
+                r"|into)\b|\banything you (?:need|want)\b"
+            ),
+            _c(
+                r"\bi (?:know|got|have got|have) (?:people|a guy|a dude|somebody|someone"
+                r"|connections|the stuff)\b|\bi (?:can|could|will) (?:find|get|grab|score|cop)"
+                r" (?:it|that|them|some|you some)\b|\bput you in touch\b"
+            ),
+            NEG | PAST,
+            keys="if whatever anything",
+            keys2="know got have can could will put",
         ),
         # "i can get it" with a drug or getting high in the message.
         Combo(

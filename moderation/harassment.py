@@ -25,7 +25,9 @@ INSULT = (
     r"|meth head|tweaker|druggie|drunkard|drunk|lush|degenerate|parasite|leech|waste of (?:space"
     r"|air|oxygen|life|skin|time)|piece of (?:shit|crap|trash|garbage)|pos|bitch|whore|slut|cunt"
     r"|dick|prick|joke|clown|pig|subhuman|vermin|burden|embarrassment|disgrace"
-    r"|manipulator|snake|rat|hypocrite|fatass|fat ass|sack of \w+|weakling|coward|twat)"
+    r"|manipulator|snake|rat|hypocrite|fatass|fat ass|sack of \w+|weakling|coward|twat"
+    r"|pillhead|pill head|pill popper|dopehead|dope fiend|smackhead|boozehound|booze hound"
+    r"|wino|alky|alkie|sleazebag|sleaze|lowlife)"
 )
 _MODIFIER = (
     r"(?:(?:such|a|an|the|total|complete|absolute|fucking|fat|stupid|dumb|little|old|sad|pathetic"
@@ -39,7 +41,8 @@ INSULT_KEYS = (
     " freak* psycho* junki* junky crackhead* cokehead* methhead* meth tweaker* druggie* drunk*"
     " lush degenerate* parasite* leech* waste piece pos bitch* whore* slut* cunt* dick* prick*"
     " joke* clown* pig* subhuman* vermin burden* embarrassment disgrace* manipulator* snake*"
-    " rat rats hypocrite* fatass fat sack weakling* coward* twat*"
+    " rat rats hypocrite* fatass fat sack weakling* coward* twat* pillhead* pill dopehead*"
+    " dope smackhead* boozehound* booze wino* alky alkie sleazebag* sleaze"
 )
 SLUR_KEYS = (
     "fag* dyke* trann* retard* nigg* kike* spic* chink* gook* wetback* towelhead* raghead*"

@@ -75,7 +75,7 @@ DRUG_STRICT = (
     r"|fent(?:anyl)?\b(?! test)|fetty|tina|meth|crystal meth|crystal|shards|coke|cocaine|blow"
     r"|yayo|crack|molly|mdma|ecstasy|e pills|addys?|adderall|weed|kush|dope|heroin|smack"
     r"|tar|lean|codeine|syrup|acid|lsd|shrooms|mushrooms|ketamine|ket|special k|dilaudid"
-    r"|vicodin|norco|hydros?|hydrocodone|morphine|opiates|opioids|painkillers|pain pills"
+    r"|vicodins?|norcos?|hydros?|hydrocodone|morphine|opiates|opioids|painkillers|pain pills"
     r"|pills|bars|eight ?ball|8 ?ball|zips?|grams?|a g|gs|bags|booze|liquor|vodka|whiskey"
     r"|tequila|rum|gin|dabs|carts?|wax|edibles|spice|k2|dmt|pcp|ice|snow|bud|pot|gas|tree"
     r"|smoke|powder|boy|girl|white|rocks?|script|scripts|benzo|gabapentin|gabbies|tramadol"
@@ -86,7 +86,8 @@ DRUG_STRICT = (
 DRUG_NAMES = (
     r"(?:xans?|xannies|xanax|benzos?|klonopin|percs?|percocets?|oxys?|oxycontin|oxycodone|roxys?"
     r"|fent(?:anyl)?\b(?! test)|meth|coke|cocaine|crack|molly|mdma|ecstasy|adderall|weed|kush|dope"
-    r"|heroin|lean|shrooms|ketamine|dilaudid|vicodin|norco|opiates|opioids|painkillers|pain pills"
+    r"|heroin|lean|shrooms|ketamine|dilaudid|vicodins?|norcos?|opiates|opioids|painkillers"
+    r"|pain pills"
     r"|booze|liquor|vodka|whiskey|tequila|rum|gin|wine|beer|beers)"
 )
 
@@ -125,7 +126,7 @@ DRUG_KEYS = (
     "xan* benzo* klonopin klono* k pins valium perc* oxy* roxy* roxies m m30 m30s blues fent*"
     " fetty tina meth* crystal shards coke cocaine blow yayo crack molly mdma ecstasy e addy addys"
     " adderall weed kush dope heroin smack tar lean codeine syrup acid lsd shrooms mushrooms"
-    " ketamine ket special dilaudid vicodin norco hydro* morphine opiates opioids painkillers"
+    " ketamine ket special dilaudid vicodin* norco* hydro* morphine opiates opioids painkillers"
     " pain pills bars eight 8 eightball 8ball zip zips gram grams g gs bags booze liquor vodka"
     " whiskey tequila rum gin dabs cart carts wax edibles spice k2 dmt pcp ice snow bud pot gas"
     " tree smoke powder boy girl white rock rocks script scripts gabapentin gabbies tramadol"

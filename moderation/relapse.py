@@ -78,17 +78,28 @@ FAMILY = Family(
                 r"|\b(?:so |this |really |dangerously )?close to|\b(?:keeps|keep|is|are) telling "
                 r"me "
                 r"to"
-                r"|\bi would (?:do anything|give anything|kill) for"
-                r"|\b(?:the )?only thing (?:i can|i|my (?:head|mind|brain) (?:can|will)) "
-                r"(?:think|focus|thinking|focusing) (?:about|on) is) "
+                r"|\bi would (?:do anything|give anything|kill) for) "
                 + ADV
                 + r"(?:just )?"
                 + USE_VERB
             ),
             NEG | PAST | RESOLVED | DREAM,
             keys="want wanna need going about tempted thinking planning plan ready dying could "
-            "would feel itching keep have will might all urge close telling picturing only & "
+            "would feel itching keep have will might all urge close telling picturing & "
             + USE_KEYS,
+        ),
+        # "the only thing my head can focus on is using", "my brain will not shut up about
+        # drinking" (the "not" belongs to the fixation, so only a negation before it counts)
+        Rule(
+            "relapse_risk.fixation",
+            _c(
+                r"\b(?:(?:the )?only thing (?:i can|i|my (?:head|mind|brain) (?:can|will))"
+                r" (?:think|focus|thinking|focusing) (?:about|on) is|my (?:head|mind|brain)"
+                r" (?:will not|can not|does not|keeps|is|keeps on) (?:shut up|stop|quit|going on"
+                r"|stop going on|stop thinking) (?:about|on)) " + ADV + r"(?:just )?" + USE_VERB
+            ),
+            NEG_BEFORE | PAST | RESOLVED | DREAM,
+            keys="only brain head mind",
         ),
         # "i drank last night", "slipped this weekend", "relapsed again", "picked up again"
         Rule(
@@ -150,17 +161,22 @@ FAMILY = Family(
         Rule(
             "relapse_risk.at_the_door",
             _c(
-                r"\b(?:i am |am |sitting |standing |parked |just )" + ADV + r"(?:parked |sitting "
+                r"\b(?:i am |am |sitting |standing |parked |just |been |i have been )"
+                + ADV
+                + r"(?:parked |sitting "
                 r"|standing"
                 r" |waiting |heading |driving |walking |on my way )?(?:outside|at|in front of|in "
                 r"the"
                 r" parking lot of|to|into) (?:the |a |my )?(?:liquor store|bar(?! exam)|pub"
-                r"|dispensary"
+                r"|dispensary|abc store|packie|beer store"
                 r"|dealers?"
                 r"(?: house| place)?|trap house|bottle shop|package store|plugs? house)"
                 r"|\bpoured (?:a|myself a|me a|a glass|a shot|one) ?(?:drink|glass|shot|beer|of "
                 r"\w+)?"
-                r"|\b(?:drink|bottle|beer|glass|bag|stash|line|joint|wine|vodka|baggie)"
+                r"|\b(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)\b"
+                r"(?! of (?:water|juice|tea|coffee|milk|soda|lemonade|pop))(?:,? \w+){0,5}?"
+                r" (?:in front of me|next to me|right next to my \w+|in my hand)\b(?! at )"
+                r"|\b(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)"
                 r" (?:is |are )?(?:sitting |right )*(?:in front of me|on the (?:table|counter) in "
                 r"front"
                 r" of me|in my hand)|\b(?:have|got|keep|kept|still have|found) (?:a |my |the |an )?"
@@ -269,6 +285,8 @@ FAMILY = Family(
                 r"|line|glass|pill|drinks|beers)? ?(?:can not|will not|would not|could not|is not "
                 r"going"
                 r" to|does not|never) (?:hurt|matter|kill|be a big deal)|\bwhat is the harm in"
+                r"|\bwhat (?:is|will|would|could) (?:one|a|a single|just one) (?:drink|beer|shot"
+                r"|hit|line|pill|glass|bump) (?:going to |gonna )?(?:do|hurt|matter|change)\b"
                 r"|\bjust this once\b|\bi (?:can|could) (?:handle|control) (?:one|a drink|it now"
                 r"|just"
                 r" one|my drinking|a few|it this time)|\bmaybe i (?:can|could) (?:drink|use) "
@@ -279,7 +297,7 @@ FAMILY = Family(
             ),
             NEG | PAST,
             keys="hurt matter kill deal harm once handle control normally normal socially deserve "
-            "earned know",
+            "do earned know",
         ),
         # "can not make it to group without using"
         Rule(

@@ -195,7 +195,8 @@ RESET, KEPT, HOLD_ON = (
     "relapse_risk.kept_stash",
     "relapse_risk.cannot_hold_on",
 )
-URGE = "relapse_risk.urge_to_use"
+FIXATION, AT_THE_DOOR = "relapse_risk.fixation", "relapse_risk.at_the_door"
+WHERE, OPEN_OFFER = "substance_acquisition.where_locally", "substance_acquisition.open_offer"
 
 
 @pytest.mark.parametrize(
@@ -252,8 +253,18 @@ URGE = "relapse_risk.urge_to_use"
         # Not making it to the next session sober.
         ("don't think I'm lasting till friday's group clean at this rate", HOLD_ON, True),
         ("not sure I'll get clean towels at this motel", HOLD_ON, False),
-        ("the only thing my brain can focus on is getting high", URGE, True),
-        ("the only thing i can think about is my daughter's recital", URGE, False),
+        ("the only thing my brain can focus on is getting high", FIXATION, True),
+        ("my mind won't stop going on about drinking tonight", FIXATION, True),
+        ("the only thing i can think about is my daughter's recital", FIXATION, False),
+        # Within a few words of the writer: a drink or a line, not a queue or water.
+        ("cracked a beer, it's sitting right next to my keyboard", AT_THE_DOOR, True),
+        ("the line in front of me at the pharmacy was 40 people", AT_THE_DOOR, False),
+        ("got a glass of water next to me and a podcast on", AT_THE_DOOR, False),
+        # A place to buy asked for, with no object named.
+        ("anyone know where folks are copping on the east side these days", WHERE, True),
+        ("where do you all buy groceries around here", WHERE, False),
+        ("whatever you're into, I can get it for you", OPEN_OFFER, True),
+        ("if you need anything hit me up, I'm always around", OPEN_OFFER, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
