@@ -69,7 +69,10 @@ FAMILY = Family(
             _c(
                 r"\bi am " + ADV + r"(?:ending (?:it|things|everything|my life|this)|killing my "
                 r"?self"
-                r"|taking my (?:own )?life|overdosing|cutting myself|hurting myself|checking out"
+                r"|taking my (?:own )?life|cutting myself|hurting myself|checking out"
+                # "overdosing on christmas music" is an idiom; on purpose, on pills, on it not
+                r"|overdosing(?! on (?!purpose|my |his |her |their |pills|something|it\b|them\b"
+                r"|fent|heroin|dope|xanax|oxy|meth|coke)\w)"
                 r" for good)\b(?! with| for (?!good))"
             ),
             NEG_BEFORE | PAST | IDIOM,
@@ -105,6 +108,20 @@ FAMILY = Family(
             ),
             NEG | PAST | HYPO,
             keys=SELF_HARM_KEYS + " & " + RECENT_KEYS,
+        ),
+        # "the urge to cut is overwhelming": an urge to harm oneself, present tense
+        Rule(
+            "crisis.self_harm_urge",
+            _c(
+                r"\b(?:urges?|need|itch|pull|compulsion) to (?:cut(?! (?:my|the|your|his|her|our|a"
+                r"|some|back|down|out|off|it|them|ties|carbs|class|costs|corners)\b)|self ?harm"
+                r"|burn myself|hurt myself"
+                r"|bleed|cut myself|hit myself)\b(?: \w+){0,3}? (?:is|are|has been|keeps|keep)?"
+                r" ?(?:so |really |too )?(?:strong|overwhelming|bad|loud|winning|taking over"
+                r"|getting worse|back|killing me|unbearable)"
+            ),
+            NEG_BEFORE | PAST | HYPO,
+            keys="urge urges need itch pull compulsion",
         ),
         # "been cutting again", "started burning myself"
         Rule(
@@ -338,6 +355,23 @@ FAMILY = Family(
         ),
     ),
     combos=(
+        # "bought a length of cord and looked up how to tie it": means got, and what for
+        Combo(
+            "crisis.means_gathered",
+            _c(
+                r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
+                r" (?:rope|cord|noose|extension cord|belt|chain)\b"
+            ),
+            _c(
+                r"\bhow to tie (?:it|a noose|one)\b"
+                r"|\byou (?:all )?know (?:why|what for|what it is for)\b"
+                r"|\bfor (?:later|tonight|when the time comes)\b|\bno one (?:needs to|has to)"
+                r" know\b|\b(?:sturdy|strong) enough\b|\bstrong (?:rope|cord)\b"
+            ),
+            NEG | PAST,
+            keys="bought picked got grabbed ordered found",
+            keys2="how tie know later tonight time one sturdy strong",
+        ),
         # "i am so sorry everyone. goodbye."
         Combo(
             "crisis.farewell",

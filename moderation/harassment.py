@@ -123,9 +123,13 @@ FAMILY = Family(
                 r"|the"
                 r"|one|coffee|home|there|back|something|know|feel|laugh|smile|through)\b)"
                 r"|\bwatch (?:your back|yourself)\b|\byou (?:better|had better|would better"
-                r"|should) watch (?:your back|yourself|it|out)|\bi know where you (?:live|work"
-                r"|sleep"
-                r"|park|go)|\byou will (?:regret|pay for) (?:this|it|that)|\byou are (?:dead|so "
+                r"|should) watch (?:your back|yourself|it|out)"
+                r"|\bi (?:know|have seen|saw|found out|figured out) where (?:you|your \w+) (?:live"
+                r"|lives|work|works|sleep|park|go|stay|stays)\b|\bi will be waiting (?:for you )?"
+                r"(?:in|at|outside|by) (?:the )?(?:lot|parking lot|your car|your house|the door"
+                r"|your door|after group)(?:(?! with| for)[^.!?]){0,40}(?:[.!?]|$)"
+                r"|\byou will (?:regret|pay for) (?:this|it|that)"
+                r"|\byou are (?:dead|so "
                 r"dead"
                 r"|finished|done for)\b(?! (?:tired|serious|right|wrong|set))|\byour days are "
                 r"numbered"
@@ -135,7 +139,7 @@ FAMILY = Family(
             NEG | REPORTED | PAST,
             keys="hurt kill beat punch stab shoot end destroy ruin smack slap break fuck find get "
             "expose out come make watch know regret pay dead finished done days count sleep "
-            "see meet",
+            "see meet seen saw found figured waiting",
         ),
         # "go relapse", "kys", "i hope you overdose", "you will be dead in a year"
         Rule(

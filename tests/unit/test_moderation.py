@@ -197,6 +197,8 @@ RESET, KEPT, HOLD_ON = (
 )
 FIXATION, AT_THE_DOOR = "relapse_risk.fixation", "relapse_risk.at_the_door"
 WHERE, OPEN_OFFER = "substance_acquisition.where_locally", "substance_acquisition.open_offer"
+IN_PROGRESS, URGE_TO_CUT = "crisis.in_progress", "crisis.self_harm_urge"
+MEANS_GATHERED, THREAT = "crisis.means_gathered", "harassment.threat"
 
 
 @pytest.mark.parametrize(
@@ -265,6 +267,15 @@ WHERE, OPEN_OFFER = "substance_acquisition.where_locally", "substance_acquisitio
         ("where do you all buy groceries around here", WHERE, False),
         ("whatever you're into, I can get it for you", OPEN_OFFER, True),
         ("if you need anything hit me up, I'm always around", OPEN_OFFER, False),
+        # Overdosing on something that is not a drug is an idiom.
+        ("i'm ending things, sorry everyone", IN_PROGRESS, True),
+        ("I'm overdosing on holiday movies this week", IN_PROGRESS, False),
+        ("the need to cut keeps getting worse", URGE_TO_CUT, True),
+        ("had the urge to cut my bangs again, resisted", URGE_TO_CUT, False),
+        ("got a rope from the farm store, it's for later", MEANS_GATHERED, True),
+        ("bought rope for the tent, learned how to tie a bowline", MEANS_GATHERED, False),
+        ("I know where your brother works. think about that", THREAT, True),
+        ("I'll be waiting in the lot after group with jumper cables", THREAT, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
