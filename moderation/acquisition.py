@@ -24,7 +24,7 @@ _ASK_WHO = (
 _GET = (
     r"(?:get|find|buy|cop|score|grab|pick up|get ahold of|get a hold of|source|order|snag|re ?up)"
 )
-_YOU = r"(?:you|anyone|anybody|somebody|any of you|you guys|you all|whoever|yall)"
+_YOU = r"(?:you|us|anyone|anybody|somebody|any of you|you guys|you all|whoever|yall)"
 _OFFER_OBJ = (
     r"(?:whatever|anything|some|hooked up|up|plugged|connected|sorted|right|a deal|a good deal"
     r"|a good price|what you need|the good stuff|the real stuff|stuff|a plug|a connect|"
@@ -230,14 +230,18 @@ FAMILY = Family(
             _c(
                 r"\b(?:i (?:have|got|have got|am holding|still have)|^got|^have|holding) (?:some "
                 r"|a few |a couple |a bunch of |plenty of |a lot of |more |(?:about |like |around "
-                r"|over )?\d+ )?(?:" + DRUG_STRICT + r"|" + MAT + r")\b(?! test)"
+                r"|over )?\d+ (?:of (?:my |the )?(?:old |extra |leftover )?)?)?(?:"
+                + DRUG_STRICT
+                + r"|"
+                + MAT
+                + r")\b(?! test)"
             ),
             _c(
                 r"\bif (?:anyone|anybody|you|someone|somebody|any of you|you all) (?:is |are )?"
                 r"(?:\w+ )?(?:sick|hurting|need|needs|want|wants|interested|looking|dope ?sick"
                 r"|trying)|\b(?:hmu|hit me up|dm me|message me|text me|lmk|let me know|for sale"
                 r"|cheap|for cheap|name your price|good price|taking offers|first come"
-                r"|letting (?:them|it|these|those) go)\b"
+                r"|letting (?:them|it|these|those) go|make (?:you )?a deal|deal on)\b"
             ),
             NEG | PAST,
             keys=" ".join(
@@ -246,20 +250,26 @@ FAMILY = Family(
                     MAT_KEYS,
                 )
             ),
-            keys2="if hmu hit dm message text lmk let letting sale cheap name good taking first",
+            keys2="if hmu hit dm message text lmk let letting sale cheap name good taking first "
+            "make deal",
         ),
         # "whatever you are looking for, i know people": an open offer and a source.
         Combo(
             "substance_acquisition.open_offer",
             _c(
-                r"\bif (?:you|anyone|anybody|any of you) (?:ever )?(?:need|want|miss|are looking"
-                r" for)(?: \w+){0,2}? (?:anything|something|the good old days|the old days"
-                r"|a hookup)\b|\bwhatever (?:you are|you|u are|u) (?:looking for|need|want|are into"
+                r"\bif (?:you|anyone|anybody|any of you) (?:ever )?(?:need|needs|want|wants|miss"
+                r"|misses|are looking for|is looking for)(?: \w+){0,2}? (?:anything|something"
+                r"|the good old days|the old days|old times|partying|a hookup)\b"
+                r"|\bmiss partying\b|\bwhatever (?:you are|you|u are|u) (?:looking for|need|want"
+                r"|are into"
                 r"|into)\b|\banything you (?:need|want)\b"
             ),
             _c(
-                r"\bi (?:know|got|have got|have) (?:people|a guy|a dude|somebody|someone"
-                r"|connections|the stuff)\b|\bi (?:can|could|will) (?:find|get|grab|score|cop)"
+                r"\bi (?:know|got|have got|have|still have|still got|have still got) (?:people"
+                r"|a guy"
+                r"|a dude"
+                r"|somebody|someone|connections|connects|a connect|the stuff)\b|\bi (?:can|could"
+                r"|will) (?:find|get|grab|score|cop)"
                 r" (?:it|that|them|some|you some)\b|\bput you in touch\b"
             ),
             NEG | PAST,
@@ -274,12 +284,15 @@ FAMILY = Family(
                 r" some|more|us some)\b|\b(?:anyone|anybody|who) (?:want|wants) (?:some|to buy"
                 r"|in)\b"
             ),
-            _c(r"\b(?:get(?:ting)? high|like old times|party|" + DRUG_STRICT + r")\b"),
+            _c(
+                r"\b(?:get(?:ting)? (?:high|lit|faded|messed up)|like old times|like back then"
+                r"|the old days|party|" + DRUG_STRICT + r")\b"
+            ),
             NEG | PAST,
             keys="get grab bring find score cop want wants",
             keys2=" ".join(
                 (
-                    "high times party",
+                    "high lit faded messed times then days party",
                     DRUG_KEYS,
                 )
             ),

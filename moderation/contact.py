@@ -114,6 +114,11 @@ _HELP_CONTEXT = _c(
 )
 _MINE = _c(r"\b(?:my|me|mine)\b")
 _YEAR_RANGE = _c(r"(?:19|20)\d\d\s*(?:-|to|/)\s*(?:19|20)?\d\d")
+# A date ("clean date 11/02/2023") or a list of years ("2017, 2019, 2021") is not a number
+# to call; nor is a toll-free line, which belongs to an organisation, never to a member.
+_DATE = _c(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)?\d\d\b")
+_YEARS = _c(r"(?:(?:19|20)\d\d\W*)+")
+_TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 
 # Platforms named by an everyday word: "session: fentanyl test strips are free" and
 # "signal is bad here" are not handles, so after these a handle must look like one
@@ -155,7 +160,9 @@ def is_phone(m: re.Match[str], text: str) -> bool:
     digits = phone_digits(run)
     if not 7 <= len(digits) <= 15 or digits in HOTLINES:
         return False
-    if _YEAR_RANGE.fullmatch(run.strip()):
+    if _YEAR_RANGE.fullmatch(run.strip()) or _YEARS.fullmatch(run.strip()):
+        return False
+    if _DATE.search(run) or (len(digits) in (10, 11) and digits[-10:-7] in _TOLL_FREE):
         return False
     if words and len(set(digits)) == 1 and len(digits) < 7:
         return False

@@ -364,7 +364,7 @@ FAMILY = Family(
             ),
             _c(
                 r"\bhow to tie (?:it|a noose|one)\b"
-                r"|\byou (?:all )?know (?:why|what for|what it is for)\b"
+                r"|\byou (?:all )?know (?:why|what for|what it is for)\b|\b(?:it is|its) for me\b"
                 r"|\bfor (?:later|tonight|when the time comes)\b|\bno one (?:needs to|has to)"
                 r" know\b|\b(?:sturdy|strong) enough\b|\bstrong (?:rope|cord)\b"
             ),

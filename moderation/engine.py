@@ -46,7 +46,10 @@ _NEG = re.compile(
 _PAST = re.compile(
     r"\b(?:used to|use to|years? ago|months ago|decades? ago|a while ago|long ago"
     r"|last (?:year|summer|winter|spring|fall|autumn|decade|christmas)"
-    r"|(?:19|20)\d\d\b|back (?:then|in the day|in (?:my|the)|when|in high school)"
+    # A year, not the tail of a phone number or a date ("555-771-2034"); "back then", not
+    # "like back then" (an invitation to do it again).
+    r"|(?<![\d\-./])(?:19|20)\d\d\b(?![\-./]\d)"
+    r"|(?<!like )back (?:then|in the day|in (?:my|the)|when|in high school)"
     r"|when i was (?:using|drinking|in active|active|young|younger|a kid|a teen|\d+|in my|sick|at "
     r"my)"
     r"|at my (?:worst|lowest|rock bottom)|rock bottom|before (?:i got|getting|recovery|treatment|i "

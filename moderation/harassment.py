@@ -49,7 +49,8 @@ SLUR_KEYS = (
     " beaner* coon* tard* shemale* homo*"
 )
 _SLURS = (
-    r"(?:faggots?|fags?|faggy|dykes?|trann(?:y|ies)|retards?|retarded|niggers?|niggas?|kikes?|spics?"
+    r"(?:faggots?|fags?|faggy|dykes?|trann(?:y|ies)|retards?|retarded|niggers?|niggas?|kikes?"
+    r"|spics?"
     r"|chinks?|gooks?|wetbacks?|towelheads?|ragheads?|beaners?|coons?|tards?|shemales?|homos?)"
 )
 
@@ -124,7 +125,9 @@ FAMILY = Family(
                 r"|one|coffee|home|there|back|something|know|feel|laugh|smile|through)\b)"
                 r"|\bwatch (?:your back|yourself)\b|\byou (?:better|had better|would better"
                 r"|should) watch (?:your back|yourself|it|out)"
-                r"|\bi (?:know|have seen|saw|found out|figured out) where (?:you|your \w+) (?:live"
+                r"|\bi (?:know|have seen|saw|found out|figured out) (?:\w+ ){0,6}?where (?:you"
+                r"|your \w+)"
+                r" (?:live"
                 r"|lives|work|works|sleep|park|go|stay|stays)\b|\bi will be waiting (?:for you )?"
                 r"(?:in|at|outside|by) (?:the )?(?:lot|parking lot|your car|your house|the door"
                 r"|your door|after group)(?:(?! with| for)[^.!?]){0,40}(?:[.!?]|$)"

@@ -78,7 +78,8 @@ FAMILY = Family(
                 r"|\b(?:so |this |really |dangerously )?close to|\b(?:keeps|keep|is|are) telling "
                 r"me "
                 r"to"
-                r"|\bi would (?:do anything|give anything|kill) for) "
+                r"|\bi would (?:do anything|give anything|kill) for"
+                r"|(?:^|(?<=[,.;!?] ))(?:probably |prob )?going to) "
                 + ADV
                 + r"(?:just )?"
                 + USE_VERB
@@ -108,7 +109,8 @@ FAMILY = Family(
                 r"(?:\bi (?:have |just |already |finally |kind of )?" + ADV + r"|^|[,.!?] |\band "
                 r"|\bso )"
                 r"(?:relapsed|slipped\b(?! (?:on|and fell|up on|in the|out|into|away|my|a))|caved"
-                r"|gave in|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
+                r"|gave in|went back out(?=\s*[.!,]|\s*$| again| last| this| on )"
+                r"|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
                 r"|juice"
                 r"|milk|kombucha|sparkling|a lot of water|some water|lemonade|seltzer))"
                 r"|got (?:high|drunk|wasted|loaded|lit|fucked up|messed up)|picked up (?:a drink"
@@ -126,7 +128,8 @@ FAMILY = Family(
                 r" (?:drinking|using|getting high)|had a (?:slip|relapse))"
             ),
             NEG | PAST | DREAM,
-            keys="relapsed slipped caved gave used drank got picked smoked shot took did had ended",
+            keys="relapsed slipped caved gave went used drank got picked smoked shot took did had "
+            "ended",
         ),
         # "relapsed. again.", "day 1 again", "back to day one"
         Rule(
@@ -167,7 +170,8 @@ FAMILY = Family(
                 r"|standing"
                 r" |waiting |heading |driving |walking |on my way )?(?:outside|at|in front of|in "
                 r"the"
-                r" parking lot of|to|into) (?:the |a |my )?(?:liquor store|bar(?! exam)|pub"
+                r" parking lot of|in the (?:parking )?lot (?:at|of|outside)|to|into) (?:the |a "
+                r"|my )?(?:liquor store|bar(?! exam)|pub"
                 r"|dispensary|abc store|packie|beer store"
                 r"|dealers?"
                 r"(?: house| place)?|trap house|bottle shop|package store|plugs? house)"
@@ -238,13 +242,15 @@ FAMILY = Family(
                 r" |emergency |spare |secret )?(?:stash|bottles?|pills|baggies?|bags?|flask|pint"
                 r"|fifth|bars|vials?|rig|pipe|"
                 + DRUG_NAMES
-                + r")\b(?:,? \w+){0,10}?,? (?:(?:and|but) (?:i )?(?:have not|did not|still have not"
+                + r")\b(?:,? \w+){0,12}?,? (?:(?:and|but) (?:i )?(?:have not|did not|still have not"
                 r"|can not bring myself to|could not|am not) (?:thrown|throw|tossed|toss|gotten rid"
                 r"|get rid|flushed|flush|dumped|dump|poured|pour|touched)|(?:and )?(?:i have "
                 r"|i am |i"
                 r" )?(?:kept|keeping|saving|choosing to keep|choosing to leave|leaving"
                 r"|holding on to)"
-                r" (?:it|them)\b|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
+                r" (?:it|them)\b|instead of (?:flushing|tossing|throwing|dumping|pouring"
+                r"|trashing)\b"
+                r"|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
                 r" (?:sitting |right )?(?:there|in|on|under|behind))"
             ),
             NEG_BEFORE | PAST | DREAM,
@@ -334,15 +340,17 @@ FAMILY = Family(
                 r"to"
                 r" (?:a |the )?(?:party|bar|club|rave|kickback) (?:\w+ ){0,4}(?:"
                 + DRUG_STRICT
-                + r"|drugs|drinking)\b"
+                + r"|drugs|drinking)\b|\b(?:where|and) (?:everyone|everybody|they all|people)"
+                r" (?:parties|party|drinks|drink|uses|use|does|do|smokes|smoke)\b"
             ),
             _c(
                 r"(?:^|[.!?] )i am going\s*[.!]?\s*$|\bi am (?:still )?going (?:anyway|regardless"
                 r"|tonight|to go)|\bi will (?:still )?go\b|\bi am gonna go|\bi said yes"
+                r"|\b(?:already|just) said yes"
                 r"|\bi am in\b"
             ),
             NEG | PAST,
-            keys="there party bar club rave kickback",
+            keys="there party bar club rave kickback where everyone everybody",
             keys2="going go gonna yes in",
         ),
     ),

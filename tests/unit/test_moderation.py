@@ -276,6 +276,14 @@ MEANS_GATHERED, THREAT = "crisis.means_gathered", "harassment.threat"
         ("bought rope for the tent, learned how to tie a bowline", MEANS_GATHERED, False),
         ("I know where your brother works. think about that", THREAT, True),
         ("I'll be waiting in the lot after group with jumper cables", THREAT, False),
+        # A date or a toll-free line is not a member's number.
+        ("my clean date is 11/02/2023, almost a year", PHONE, False),
+        ("poison control is 1-800-222-1222, keep it on the fridge", PHONE, False),
+        ("my # is 555 208 4473", PHONE, True),
+        # The tail of a phone number is not a year that puts the offer in the past.
+        ("I can get us whatever, text me 555-771-2034", "substance_acquisition.offer", True),
+        ("went back out. sorry y'all", RECENT_USE, True),
+        ("went back out to the car for my charger", RECENT_USE, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
