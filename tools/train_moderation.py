@@ -85,6 +85,10 @@ SPEC_REPEAT = 4
 SPEC_SOURCE = "spec_examples"
 TRUST_MIN_HITS = 10
 TRUST_PRECISION = {Label.crisis: 0.94}
+# On the calibration sets, crisis recall is reached first (the target is 0.95, and a little
+# margin), and only then is the budget shared by weighted recall: a greedy share alone
+# swung crisis between 0.94 and 0.97 from one retrain to the next.
+CRISIS_FLOOR = tuple(0.955 if label is Label.crisis else 0.0 for label in LABELS)
 TRUST_PRECISION_DEFAULT = 0.95
 
 
@@ -287,8 +291,12 @@ def choose_cuts(
     budget: float,
     weight: Sequence[float],
     forced: Sequence[frozenset[int]],
+    recall_floor: Sequence[float] = (),
 ) -> list[float]:
     """Logit thresholds, one per label, from scores ``z`` of the rows in ``subset``.
+
+    ``recall_floor[i]``: the recall label ``i`` gets first, at the fewest false alarms that reach
+    it (or as near as the budget allows), before the greedy search shares what is left.
 
     ``forced[j]``: the labels row ``j`` gets whatever its scores (trusted rules). Their
     false alarms are spent first; then each label may spend more (the union must stay
@@ -325,6 +333,14 @@ def choose_cuts(
     # while the union stays within the budget.
     pick = [0] * L
     flagged: frozenset[int] = spent
+    for i, want in enumerate(recall_floor):
+        for a in range(len(options[i])):
+            if len(flagged | options[i][a][1]) > allowed:
+                break
+            pick[i] = a
+            if options[i][a][2] >= want:
+                break
+        flagged = flagged | options[i][pick[i]][1]
     while True:
         best_step: tuple[float, int, int] | None = None
         for i in range(L):
@@ -617,9 +633,9 @@ def calibrate(
     halves = [every[0::2], every[1::2]]
     crossfit: dict[int, set[int]] = {}
     for part, other in (halves, halves[::-1]):
-        cuts = choose_cuts(z, rows, other, budget, weight, forced)
+        cuts = choose_cuts(z, rows, other, budget, weight, forced, CRISIS_FLOOR)
         crossfit.update(predicted({j: z[j] for j in part}, cuts, forced))
-    cuts = choose_cuts(z, rows, every, budget, weight, forced)
+    cuts = choose_cuts(z, rows, every, budget, weight, forced, CRISIS_FLOOR)
     print(f"\ncalibration: {len(rows)} messages from {', '.join(sizes)}, budget {budget:.3f}")
     print(header())
     print(score(crossfit, rows, every).line("final model, 2-fold cross-fit"))
