@@ -185,8 +185,7 @@ FAMILY = Family(
                 r"|homie"
                 r"|roommate|neighbor|dealer|plug|connect|uncle|ex|coworker|girl|dude|contact)"
                 r"(?: \w+)? (?:deals|sells|slings|(?:moves|pushes) (?:pills|weight|product|work)"
-                r"|can get|can hook|hooks people up"
-                r"|has (?:some|the"
+                r"|can get|can hook|hooks people up|has (?:some|the"
                 r"|good"
                 r"|plenty of) " + DRUG_STRICT + r"|is a dealer|is selling|who sells|who deals|that "
                 r"sells"
@@ -261,16 +260,13 @@ FAMILY = Family(
                 r"|misses|are looking for|is looking for)(?: \w+){0,2}? (?:anything|something"
                 r"|the good old days|the old days|old times|partying|a hookup)\b"
                 r"|\bmiss partying\b|\bwhatever (?:you are|you|u are|u) (?:looking for|need|want"
-                r"|are into"
-                r"|into)\b|\banything you (?:need|want)\b"
+                r"|are into|into)\b|\banything you (?:need|want)\b"
             ),
             _c(
                 r"\bi (?:know|got|have got|have|still have|still got|have still got) (?:people"
-                r"|a guy"
-                r"|a dude"
-                r"|somebody|someone|connections|connects|a connect|the stuff)\b|\bi (?:can|could"
-                r"|will) (?:find|get|grab|score|cop)"
-                r" (?:it|that|them|some|you some)\b|\bput you in touch\b"
+                r"|a guy|a dude|somebody|someone|connections|connects|a connect|the stuff)\b"
+                r"|\bi (?:can|could|will) (?:find|get|grab|score|cop) (?:it|that|them|some"
+                r"|you some)\b|\bput you in touch\b"
             ),
             NEG | PAST,
             keys="if whatever anything",

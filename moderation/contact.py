@@ -160,7 +160,8 @@ def is_phone(m: re.Match[str], text: str) -> bool:
     digits = phone_digits(run)
     if not 7 <= len(digits) <= 15 or digits in HOTLINES:
         return False
-    if _YEAR_RANGE.fullmatch(run.strip()) or _YEARS.fullmatch(run.strip()):
+    bare = run.strip()
+    if _YEAR_RANGE.fullmatch(bare) or _YEARS.fullmatch(bare):
         return False
     if _DATE.search(run) or (len(digits) in (10, 11) and digits[-10:-7] in _TOLL_FREE):
         return False

@@ -115,10 +115,9 @@ FAMILY = Family(
             _c(
                 r"\b(?:urges?|need|itch|pull|compulsion) to (?:cut(?! (?:my|the|your|his|her|our|a"
                 r"|some|back|down|out|off|it|them|ties|carbs|class|costs|corners)\b)|self ?harm"
-                r"|burn myself|hurt myself"
-                r"|bleed|cut myself|hit myself)\b(?: \w+){0,3}? (?:is|are|has been|keeps|keep)?"
-                r" ?(?:so |really |too )?(?:strong|overwhelming|bad|loud|winning|taking over"
-                r"|getting worse|back|killing me|unbearable)"
+                r"|burn myself|hurt myself|bleed|cut myself|hit myself)\b(?: \w+){0,3}?"
+                r" (?:is|are|has been|keeps|keep)? ?(?:so |really |too )?(?:strong|overwhelming|bad"
+                r"|loud|winning|taking over|getting worse|back|killing me|unbearable)"
             ),
             NEG_BEFORE | PAST | HYPO,
             keys="urge urges need itch pull compulsion",

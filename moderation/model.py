@@ -393,7 +393,7 @@ def _negated(toks: list[str]) -> list[str]:
 # feature's five are packed into one Python int, _FIELD bits a label: addition is linear,
 # so the sum of a message's packed rows is the packed sums. One C-level sum() over the
 # message's features then replaces a Python loop per label, and one small int a feature,
-# instead of a tuple of five floats, keeps 120,000 rows in a fifth of the memory, where a
+# instead of a tuple of five floats, keeps the rows in a fifth of the memory, where a
 # lookup touches one object instead of six (most of assess's time in the model was those
 # cache misses).
 _SCALE: Final = 10_000

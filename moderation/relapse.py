@@ -17,6 +17,10 @@ def _c(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# What can sit within reach: "a line is cut on the mirror in front of me" (not "the line"
+# of a queue).
+_WITHIN_REACH = r"(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)"
+
 _SOON = (
     r"(?:again|twice|\d+ times|a few times|a couple (?:of )?times|last night|yesterday|today"
     r"|tonight|this (?:morning"
@@ -177,13 +181,15 @@ FAMILY = Family(
                 r"(?: house| place)?|trap house|bottle shop|package store|plugs? house)"
                 r"|\bpoured (?:a|myself a|me a|a glass|a shot|one) ?(?:drink|glass|shot|beer|of "
                 r"\w+)?"
-                r"|\b(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)\b"
-                r"(?! of (?:water|juice|tea|coffee|milk|soda|lemonade|pop))(?:,? \w+){0,5}?"
+                r"|\b"
+                + _WITHIN_REACH
+                + r"\b(?! of (?:water|juice|tea|coffee|milk|soda|lemonade|pop))(?:,? \w+){0,5}?"
                 r" (?:in front of me|next to me|right next to my \w+|in my hand)\b(?! at )"
-                r"|\b(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)"
-                r" (?:is |are )?(?:sitting |right )*(?:in front of me|on the (?:table|counter) in "
-                r"front"
-                r" of me|in my hand)|\b(?:have|got|keep|kept|still have|found) (?:a |my |the |an )?"
+                r"|\b"
+                + _WITHIN_REACH
+                + r" (?:is |are )?(?:sitting |right )*(?:in front of me"
+                r"|on the (?:table|counter) in front of me|in my hand)"
+                r"|\b(?:have|got|keep|kept|still have|found) (?:a |my |the |an )?"
                 r"(?:old |secret |emergency |little )?(?:bottle|stash|pills|bag|baggie|flask)(?: "
                 r"\w+)?"
                 r" (?:hidden|stashed|hid|tucked away|put away|in my \w+)|\bhid(?:ing)? (?:a|my|the"
@@ -244,12 +250,10 @@ FAMILY = Family(
                 + DRUG_NAMES
                 + r")\b(?:,? \w+){0,12}?,? (?:(?:and|but) (?:i )?(?:have not|did not|still have not"
                 r"|can not bring myself to|could not|am not) (?:thrown|throw|tossed|toss|gotten rid"
-                r"|get rid|flushed|flush|dumped|dump|poured|pour|touched)|(?:and )?(?:i have "
-                r"|i am |i"
-                r" )?(?:kept|keeping|saving|choosing to keep|choosing to leave|leaving"
-                r"|holding on to)"
-                r" (?:it|them)\b|instead of (?:flushing|tossing|throwing|dumping|pouring"
-                r"|trashing)\b"
+                r"|get rid|flushed|flush|dumped|dump|poured|pour|touched)"
+                r"|(?:and )?(?:i have |i am |i )?(?:kept|keeping|saving|choosing to keep"
+                r"|choosing to leave|leaving|holding on to) (?:it|them)\b"
+                r"|instead of (?:flushing|tossing|throwing|dumping|pouring|trashing)\b"
                 r"|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
                 r" (?:sitting |right )?(?:there|in|on|under|behind))"
             ),
