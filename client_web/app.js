@@ -54,6 +54,7 @@ class App {
     this.navToggle = null;
     this.navMenu = null;
     this.alumniInvited = false; // a client invited to a mentoring room
+    this.alumniNews = 0; // bumped by every answer or notice about it: the latest one wins
   }
 
   async boot() {
@@ -192,6 +193,7 @@ class App {
         if (this.socket) this.socket.restart();
         break;
       case "alumni_invited":
+        this.alumniNews += 1;
         this.alumniInvited = true;
         this.renderNav();
         say(`You’re invited to the alumni room “${frame.name}”. Open “Alumni” to join.`, "info");
@@ -260,7 +262,10 @@ class App {
       alumni.maybeAskConsent(this.profile);
       // A current client reaches the alumni screen only when staff invited them there.
       if (this.profile && this.profile.role === "client") {
+        // An invitation that arrives while this asks is newer than the answer.
+        const asked = ++this.alumniNews;
         api.alumniRooms().then(({ rooms }) => {
+          if (asked !== this.alumniNews) return;
           this.alumniInvited = rooms.length > 0;
           this.renderNav();
         }).catch(() => {});
