@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from moderation import strong
-from moderation.engine import distribute, head_keys, last_words, split_branches
+from moderation.engine import WordMemo, distribute, head_keys, last_words, split_branches
 from moderation.labels import Label
 
 # --- shared vocabularies ---------------------------------------------------------------------
@@ -664,7 +664,6 @@ def _plan() -> tuple[dict[str, _Group], dict[str, _Group]]:
 _EXACT, _PREFIX = _plan()
 _ORDER = {label: n for n, label in enumerate((_R, _A, _H))}  # the order of broad_cues' result
 _LENGTHS = tuple(sorted({len(k) for k in _PREFIX}))
-_CACHE: dict[str, tuple[_Group, ...]] = {}
 
 
 def _groups(word: str) -> tuple[_Group, ...]:
@@ -675,10 +674,10 @@ def _groups(word: str) -> tuple[_Group, ...]:
         stem = _PREFIX.get(word[:n])
         if stem is not None:
             found.append(stem)
-    if len(_CACHE) > 50_000:
-        _CACHE.clear()
-    result = _CACHE[word] = tuple(found)
-    return result
+    return tuple(found)
+
+
+_GROUPS = WordMemo(_groups, [*_EXACT, *(f"{k}*" for k in _PREFIX)])
 
 
 def broad_cues(
@@ -691,14 +690,10 @@ def broad_cues(
     ``re.findall(r"[a-z0-9]+", text)``, punctuation tokens among them allowed (as
     :func:`moderation.signals.tokenise` gives them; no concept starts with one).
     """
-    cache = _CACHE
     chosen: list[_Group] = []
-    for word in dict.fromkeys(
-        _TOKENS.findall(text) if words is None else words
-    ):  # unique, in text order: deterministic
-        groups = cache.get(word)
-        if groups is None:
-            groups = _groups(word)
+    for groups in map(  # unique words, in text order: deterministic
+        _GROUPS.__getitem__, dict.fromkeys(_TOKENS.findall(text) if words is None else words)
+    ):
         chosen.extend(groups)
     found: list[tuple[Label, str, str]] = []
     if not chosen:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from moderation.labels import Evidence, Label
 
@@ -158,6 +159,43 @@ class Family:
 
 
 _TOKEN = re.compile(r"[a-z]+|\d+")
+_V = TypeVar("_V")
+
+
+class WordMemo(dict[str, _V]):
+    """What an index says of each word, worked out on first sight and kept.
+
+    A chat's vocabulary is small but its numbers are not (times, amounts, timestamps):
+    every number longer than any key of the index that starts with a digit gets the
+    same answer, so it is filed under one entry; unseen numbers neither miss every time
+    nor push the vocabulary out. A key that is a digit stem (``24*``) turns this off.
+    """
+
+    __slots__ = ("_compute", "_number")
+
+    _LIMIT = 50_000
+
+    def __init__(self, compute: Callable[[str], _V], keys: Iterable[str]) -> None:
+        super().__init__()
+        self._compute = compute
+        numbers = [key for key in keys if key[:1].isdigit()]
+        # The stand-in for long numbers: one digit longer than any number key.
+        self._number = (
+            None
+            if any(key.endswith("*") for key in numbers)
+            else "0" * (max(map(len, numbers), default=0) + 1)
+        )
+
+    def __missing__(self, word: str) -> _V:
+        number = self._number
+        if number is not None and len(word) >= len(number) and word.isdigit():
+            word = number
+            if word in self:
+                return dict.__getitem__(self, word)
+        if len(self) > self._LIMIT:
+            self.clear()
+        value = self[word] = self._compute(word)
+        return value
 
 
 class KeyIndex:
@@ -169,7 +207,7 @@ class KeyIndex:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._lengths: tuple[int, ...] = ()
-        self._cache: dict[str, int] = {}
+        self._cache = WordMemo(self._word, ())
 
     def add(self, bit: int, keys: str) -> None:
         """Register the keys of the rule numbered ``bit``."""
@@ -182,7 +220,11 @@ class KeyIndex:
             else:
                 self._exact[key] = self._exact.get(key, 0) | 1 << bit
         self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self._cache.clear()
+        self._cache = WordMemo(self._word, self.keys())
+
+    def keys(self) -> list[str]:
+        """Every key: the words, and the stems with their ``*``."""
+        return [*self._exact, *(f"{stem}*" for stem in self._prefix)]
 
     def _word(self, word: str) -> int:
         mask = self._exact.get(word, 0)
@@ -192,9 +234,6 @@ class KeyIndex:
             if n > len(word):
                 break
             mask |= self._prefix.get(word[:n], 0)
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[word] = mask
         return mask
 
     def mask(self, text: str, symbols: str = "") -> int:
@@ -205,8 +244,7 @@ class KeyIndex:
             if symbol in symbols:
                 mask |= self._exact.get(symbol, 0)
         for word in _TOKEN.findall(text):
-            found = cache.get(word)
-            mask |= self._word(word) if found is None else found
+            mask |= cache[word]
         return mask
 
 
@@ -569,8 +607,8 @@ class Compiled:
                 number += 1
         self._sentinels = tuple(sentinels.items())
         # word -> its key mask, and above bit ``_shift`` the numbers of the rules it indexes
-        self._word_rules: dict[str, int] = {}
         self._shift = self._bits
+        self._word_rules = WordMemo(self._word_bits, self.index.keys())
 
     def _plan_rule(self, family: Family, rule: Rule) -> _PlannedRule:
         need = self._register(rule.keys)
@@ -642,20 +680,16 @@ class Compiled:
             # The key "<num>" also stands for digits outside ASCII, which the shared
             # [a-z0-9]+ words leave out: only an ASCII text's words are surely the same.
             words = _TOKEN.findall(text)
-        # The masks are unions over words, so a shared word stands for the letter and
-        # digit runs it holds ("abc123": "abc" | "123"), and punctuation adds nothing.
-        try:
-            # Both masks are unions over the words: one int per word, folded in C.
-            both |= reduce(or_, map(cache.__getitem__, words), 0)
-        except KeyError:
-            if len(cache) > 50_000:
-                cache.clear()
-            for word in words:
-                if word not in cache:
-                    bits = index.mask(word)
-                    cache[word] = bits | self._rules_of(bits) << self._shift
-            both |= reduce(or_, map(cache.__getitem__, words), 0)
+        # Both masks are unions over the words: one int per word, folded in C.
+        both |= reduce(or_, map(cache.__getitem__, words), 0)
         return both & ((1 << self._shift) - 1), both >> self._shift
+
+    def _word_bits(self, word: str) -> int:
+        """A word's key mask and, above bit ``_shift``, the rules it indexes. A shared
+        word stands for the letter and digit runs it holds ("abc123": "abc" | "123");
+        punctuation adds nothing."""
+        bits = self.index.mask(word)
+        return bits | self._rules_of(bits) << self._shift
 
     def _rules_of(self, mask: int) -> int:
         """The numbers (as bits) of the rules whose index bit is in ``mask``."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.engine import distribute, head_keys, last_words, split_branches
+from moderation.engine import WordMemo, distribute, head_keys, last_words, split_branches
 
 # --- shared fragments ---------------------------------------------------------------------
 
@@ -833,7 +833,7 @@ class _Plan:
     a group is tried only when its word occurs. Alternatives without a plain first word
     are grouped by concept and tried when the concept's trigger words occur."""
 
-    __slots__ = ("_exact", "_prefix", "_lengths", "headless", "cache", "groups", "keyed", "plain")
+    __slots__ = ("_exact", "_prefix", "_lengths", "headless", "cache", "groups")
 
     def __init__(self, concepts: tuple[_Concept, ...]) -> None:
         by_key: dict[str, list[tuple[int, int, str]]] = {}
@@ -866,9 +866,7 @@ class _Plan:
             else:
                 self._exact[key] = number
         self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self.cache: dict[str, tuple[int, ...]] = {}
-        self.keyed: set[str] = set()  # words seen that start some alternative
-        self.plain: set[str] = set()  # words seen that start none
+        self.cache = WordMemo(self.word, [*self._exact, *(f"{k}*" for k in self._prefix)])
 
     def word(self, word: str) -> tuple[int, ...]:
         found: list[int] = []
@@ -881,24 +879,16 @@ class _Plan:
             stem = self._prefix.get(word[:n])
             if stem is not None:
                 found.append(stem)
-        if len(self.cache) > 50_000:
-            self.cache.clear()
-            self.keyed.clear()
-            self.plain.clear()
-        result = self.cache[word] = tuple(found)
-        (self.keyed if result else self.plain).add(word)
-        return result
+        return tuple(found)
 
     def chosen(self, tokens: set[str], gate: bool) -> list[_Group]:
         """The groups worth trying on a message with words ``tokens``, in concept order."""
         groups = self.groups
         if not gate:
             return list(groups)
-        cache = self.cache
         chosen: set[int] = set()
-        for word in tokens:
-            found = cache.get(word)
-            chosen.update(self.word(word) if found is None else found)
+        for numbers in map(self.cache.__getitem__, tokens):
+            chosen.update(numbers)
         for index, number in self.headless:
             if _triggered(CONCEPTS[index], tokens):
                 chosen.add(number)
@@ -959,15 +949,10 @@ def strong_cue(
                 if found is not None:
                     return found
         return None
-    cache = plan.cache
-    word_of = plan.word
     if words is None:
         words = _TOKENS.findall(text)
     pos = 0
-    for word in words:
-        numbers = cache.get(word)
-        if numbers is None:
-            numbers = word_of(word)
+    for word, numbers in zip(words, map(plan.cache.__getitem__, words), strict=True):
         if not numbers:
             continue
         # The next whole-word occurrence at or after ``pos`` is this token.
