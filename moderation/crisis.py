@@ -155,7 +155,9 @@ FAMILY = Family(
                 r"|exist|wake up|go on|keep living|keep going|be here (?:any ?more|any longer|on "
                 r"this"
                 r" earth|tomorrow)|be on this earth)|\btired of (?:living|being alive|existing"
-                r"|fighting|waking up)|\bdone fighting|\bgiving up on (?:life|everything|myself)"
+                r"|fighting|waking up)|\bdone fighting|"
+                r"\b(?:i am|am) (?:through|done) (?:trying|fighting)\b(?! (?:to|with|for) )"
+                r"|\bgiving up on (?:life|everything|myself)"
                 r"|\bgive up on (?:life|living|everything)|\b(?:life|living|it|any of this)"
                 r" (?:is not|is no longer|is not even|does not feel) worth (?:living|it any ?more"
                 r"|it anymore)|\bnot worth living|\b(?:life|living|everything) is (?:so )?pointless"
@@ -175,7 +177,8 @@ FAMILY = Family(
                 r"|never) wake up|\bhope i (?:do not|never) wake up|\bfeel like dying"
             ),
             PAST | IDIOM,
-            keys="anymore more longer go going live living fight fighting hold reason point "
+            keys="through trying anymore more longer go going live living fight fighting hold "
+            "reason point "
             "purpose alive exist wake earth here tired giving give worth pointless trust "
             "ready plan end stop over burden done dead gone born wishing dying",
         ),
@@ -251,10 +254,19 @@ FAMILY = Family(
                 r"|\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting) (?:up "
                 r")?(?:my |the"
                 r" |all my |all the )?(?:pills|meds|tablets|sleeping pills|pain pills)"
+                # A gun bought or fetched, said with no subject or "i", not for a season or sport.
+                r"|(?:^|[,.!?] )(?:i )?(?:just )?(?:went and )?(?:bought|got|picked up)"
+                r" (?:\w+ ){0,3}?(?:gun|pistol|revolver|rifle|shotgun|handgun"
+                r"|(?:12|16|20) ?gauge)\b"
+                r"(?!.*\b(?:deer|hunting|hunt|season|range|target|gift|present|birthday|christmas"
+                r"|collection|safe|club|class|course|license)\b)"
+                r"|\b(?:put|loaded) (?:the |some )?(?:shells|bullets|rounds) (?:in|into) (?:it"
+                r"|the gun|the shotgun|the pistol|the rifle)"
                 r"|\b(?:gun|pistol|revolver) (?:is )?(?:loaded|in my hand)|\b(?:pills|meds"
                 r"|tablets) "
                 r"(?:are |is )?"
-                r"(?:all )?(?:counted|lined up|laid out|ready|sorted out|out on)|\b(?:in|inside) "
+                r"(?:all )?(?:counted|lined up|laid out|ready|sorted out|out on|poured out)"
+                r"|\b(?:in|inside) "
                 r"(?:my|the)"
                 r" (?:car|garage)\b.*\b(?:hose|engine running|charcoal)|\bengine running in (?:the"
                 r"|my)"
@@ -262,7 +274,8 @@ FAMILY = Family(
             ),
             NEG | PAST | HYPO,
             keys="bottle handful stash pile bunch pills meds rope noose gun pistol revolver rifle "
-            "shotgun handgun bullet bullets razor blade blades belt hose charcoal engine",
+            "shotgun handgun bullet bullets razor blade blades belt hose charcoal engine gauge "
+            "shells rounds poured",
         ),
         # Where people go to die: "standing on the bridge"
         Rule(

@@ -33,7 +33,9 @@ _MODIFIER = (
     r"(?:(?:such|a|an|the|total|complete|absolute|fucking|fat|stupid|dumb|little|old|sad|pathetic"
     r"|lying|sorry|miserable|worthless|useless|ugly|disgusting|dirty|filthy|drunk|junkie|lazy"
     r"|selfish|weak|crazy|dumbass|freaking|goddamn|damn|typical|washed up|relapsing|so|just"
-    r"|nothing but|really|always|still|literally|honestly|obviously|clearly) )*"
+    r"|nothing but|really|always|still|literally|honestly|obviously|clearly|sloppy|hopeless"
+    r"|nasty|trashy|shaky|greasy|smelly|stinking|spineless|gutless|bitter|creepy|desperate"
+    r"|strung out|two faced|toothless|broke) )*"
 )
 INSULT_KEYS = (
     "pathetic worthless useless disgusting stupid dumb idiot* moron* imbecile* dumbass* jackass*"

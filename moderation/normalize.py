@@ -106,6 +106,8 @@ _WORDS: dict[str, str] = {
     "cuz": "because",
     "bc": "because",
     "rn": "right now",
+    "agin": "again",
+    "agian": "again",
     "tmrw": "tomorrow",
     "tn": "tonight",
     "tonite": "tonight",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from moderation.engine import DREAM, NEG, NEG_BEFORE, PAST, RESOLVED, Combo, Family, Rule
+from moderation.engine import DREAM, NEG, NEG_BEFORE, PAST, REPORTED, RESOLVED, Combo, Family, Rule
 from moderation.labels import Label
 from moderation.lexicon import ADV, DRUG_KEYS, DRUG_NAMES, DRUG_STRICT, USE_KEYS, USE_VERB
 
@@ -44,6 +44,7 @@ FAMILY = Family(
                 r"|insane|crazy|unreal|unbearable|brutal|overwhelming|out of control|through the "
                 r"roof"
                 r"|winning|killing me|will not stop|wont stop|non ?stop|every \w+|all day|so real"
+                r"|on (?:1000|100|10|a million|max|another level)"
                 r"|louder|worse|rough|heavy|loud|relentless|back|hitting (?:me |hard|bad))|\bi am "
                 + ADV
                 + r"(?:craving|jonesing|fiending|itching to|dying for a (?:drink|beer|hit|line)"
@@ -113,7 +114,7 @@ FAMILY = Family(
                 r"(?:\bi (?:have |just |already |finally |kind of )?" + ADV + r"|^|[,.!?] |\band "
                 r"|\bso )"
                 r"(?:relapsed|slipped\b(?! (?:on|and fell|up on|in the|out|into|away|my|a))|caved"
-                r"|gave in|went back out(?=\s*[.!,]|\s*$| again| last| this| on )"
+                r"|gave in|went back out(?=\s*[.!,]|\s*$| again| last| this| on | for )"
                 r"|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
                 r"|juice"
                 r"|milk|kombucha|sparkling|a lot of water|some water|lemonade|seltzer))"
@@ -248,12 +249,14 @@ FAMILY = Family(
                 r" |emergency |spare |secret )?(?:stash|bottles?|pills|baggies?|bags?|flask|pint"
                 r"|fifth|bars|vials?|rig|pipe|"
                 + DRUG_NAMES
-                + r")\b(?:,? \w+){0,12}?,? (?:(?:and|but) (?:i )?(?:have not|did not|still have not"
+                + r")\b(?:[,.]? \w+){0,16}?,? (?:(?:and|but) (?:i )?(?:have not|did not"
+                r"|still have not"
                 r"|can not bring myself to|could not|am not) (?:thrown|throw|tossed|toss|gotten rid"
                 r"|get rid|flushed|flush|dumped|dump|poured|pour|touched)"
                 r"|(?:and )?(?:i have |i am |i )?(?:kept|keeping|saving|choosing to keep"
                 r"|choosing to leave|leaving|holding on to) (?:it|them)\b"
-                r"|instead of (?:flushing|tossing|throwing|dumping|pouring|trashing)\b"
+                r"|instead of (?:flushing|tossing|throwing|dumping|pouring|trashing"
+                r"|(?:in )?the (?:trash|garbage|toilet|bin|dumpster))\b"
                 r"|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
                 r" (?:sitting |right )?(?:there|in|on|under|behind))"
             ),
@@ -291,10 +294,16 @@ FAMILY = Family(
         Rule(
             "relapse_risk.bargaining",
             _c(
-                r"\b(?:one|just one|a single|one little|a few|a couple) (?:more )?(?:drink|beer|hit"
-                r"|line|glass|pill|drinks|beers)? ?(?:can not|will not|would not|could not|is not "
-                r"going"
-                r" to|does not|never) (?:hurt|matter|kill|be a big deal)|\bwhat is the harm in"
+                # Said in quotes or named as the addiction's voice, it is the lie seen through.
+                r"(?<!\")\b(?:one|just one|a single|one little|a few|a couple) (?:more )?"
+                r"(?:(?:drink|beer|hit|line|glass|pill|drinks|beers|shot|shots|toke|bump|sip|round"
+                r"|night)(?: \w+){0,4}?)?"
+                r" ?(?:can not|will not|would not|could not|is not going to|does not|never)"
+                r" (?:hurt|matter|kill|be a big deal|undo|ruin|erase|count|set me back"
+                r"|do anything|do much|do nothing|hurt anything"
+                r"|make a difference|change anything|be the end of the world)"
+                r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
+                r"|\bwhat is the harm in"
                 r"|\bwhat (?:is|will|would|could) (?:one|a|a single|just one) (?:drink|beer|shot"
                 r"|hit|line|pill|glass|bump) (?:going to |gonna )?(?:do|hurt|matter|change)\b"
                 r"|\bjust this once\b|\bi (?:can|could) (?:handle|control) (?:one|a drink|it now"
@@ -305,9 +314,9 @@ FAMILY = Family(
                 r"get"
                 r" high)|\bno one (?:would|will) (?:know|find out) if i (?:drank|used|had)"
             ),
-            NEG | PAST,
+            NEG_BEFORE | PAST | REPORTED,
             keys="hurt matter kill deal harm once handle control normally normal socially deserve "
-            "do earned know",
+            "do earned know undo ruin erase count set difference change end",
         ),
         # "can not make it to group without using"
         Rule(
@@ -319,7 +328,13 @@ FAMILY = Family(
                 r" can|how am i supposed to) (?:make it|get through|survive|last|stay sober|stay "
                 r"clean"
                 r"|hold out|hold on|keep going|do this|stay)(?: \w+){0,6} without (?:using|drinking"
-                r"|a drink|getting high|picking up)|\b(?:doubt|not sure|do not think"
+                r"|a drink|getting high|picking up|a hit|a fix|(?:getting |having |putting )?"
+                r"(?:something|anything|a drink|a hit) in me|getting (?:a drink|a hit|a fix|loaded"
+                r"|drunk|wasted|lit))"
+                r"|\bcan not (?:do|get through|handle|face|make it through) (?:this|today|tonight"
+                r"|it|the night|the weekend|another day)(?: \w+){0,2}? (?:sober|clean)\b"
+                r"(?! (?:forever|alone|by myself|without))"
+                r"|\b(?:doubt|not sure|do not think"
                 r"|do not know if)"
                 r" (?:i am |i will |i can |i will be |i)? ?(?:making it|make it|get|getting|going"
                 r" to make it|gonna make it|last|lasting)(?: \w+){0,6} (?:sober"
@@ -351,11 +366,13 @@ FAMILY = Family(
                 r"(?:^|[.!?] )i am going\s*[.!]?\s*$|\bi am (?:still )?going (?:anyway|regardless"
                 r"|tonight|to go)|\bi will (?:still )?go\b|\bi am gonna go|\bi said yes"
                 r"|\b(?:already|just) said yes"
-                r"|\bi am in\b"
+                r"|\bi am in\b|\bi (?:told|promised) (?:them|him|her|everyone|the guys|my "
+                r"friends) i (?:would|will) (?:be there|come|go|show)|\bi will be there\b"
+                r"|\bcount me in\b"
             ),
             NEG | PAST,
             keys="there party bar club rave kickback where everyone everybody",
-            keys2="going go gonna yes in",
+            keys2="going go gonna yes in there come show count",
         ),
     ),
 )

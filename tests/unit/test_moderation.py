@@ -199,6 +199,9 @@ FIXATION, AT_THE_DOOR = "relapse_risk.fixation", "relapse_risk.at_the_door"
 WHERE, OPEN_OFFER = "substance_acquisition.where_locally", "substance_acquisition.open_offer"
 IN_PROGRESS, URGE_TO_CUT = "crisis.in_progress", "crisis.self_harm_urge"
 MEANS_GATHERED, THREAT = "crisis.means_gathered", "harassment.threat"
+BARGAINING, CRAVING = "relapse_risk.bargaining", "relapse_risk.craving"
+HIGH_RISK, MEANS, HOPELESS = "relapse_risk.high_risk_plan", "crisis.means", "crisis.hopeless"
+INSULT = "harassment.insult"
 
 
 @pytest.mark.parametrize(
@@ -284,6 +287,34 @@ MEANS_GATHERED, THREAT = "crisis.means_gathered", "harassment.threat"
         ("I can get us whatever, text me 555-771-2034", "substance_acquisition.offer", True),
         ("went back out. sorry y'all", RECENT_USE, True),
         ("went back out to the car for my charger", RECENT_USE, False),
+        ("went back out for 2 nights and haven't told anyone", RECENT_USE, True),
+        ("he went back out for groceries", RECENT_USE, False),
+        # Bargaining says "not" itself: only a negation before it voids it.
+        ("Thinking one shot at the VFW Friday wouldn't undo anything", BARGAINING, True),
+        ("one isn't gonna do anything right??", BARGAINING, True),
+        ('the "one drink won\'t hurt" voice showed up, told it to kick rocks', BARGAINING, False),
+        ("my brain said one hit won't count. I left the room", BARGAINING, False),
+        ("i know one won't hurt is the addiction talking", BARGAINING, False),
+        ("one rep won't do anything for your back", BARGAINING, False),
+        # Not making it to the next session without something in me.
+        ("dont think I can hold out till group without getting something in me", HOLD_ON, True),
+        ("I can't do this sober tonight", HOLD_ON, True),
+        ("I can't do this sober forever without help, calling my sponsor", HOLD_ON, False),
+        # A stash kept, across a full stop; in the drawer instead of the trash.
+        ("found my old pipe and a baggie. Put it in the drawer instead of the trash.", KEPT, True),
+        ("found my old pipe last year and threw it in the trash", KEPT, False),
+        ("cravings on 1000 today", CRAVING, True),
+        ("there will be coke at the party. i told them i would be there", HIGH_RISK, True),
+        ("there will be cake at the party. i told them i would be there", HIGH_RISK, False),
+        # A weapon bought or loaded, not for the season or a hobby.
+        ("went and bought myself a handgun today. first one I've ever owned", MEANS, True),
+        ("got granddads old 12 gauge out and put shells in it. just holding it", MEANS, True),
+        ("got a rifle for deer season", MEANS, False),
+        ("bought a rope for the climbing gym", MEANS, False),
+        ("my gabapentin is poured out on the nightstand and Im through trying", HOPELESS, True),
+        ("I'm through trying to fix his car", HOPELESS, False),
+        ("you're a sloppy old boozehound", INSULT, True),
+        ("day 1 agin. im sorry", RESET, True),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
