@@ -690,11 +690,13 @@ def broad_cues(
     ``re.findall(r"[a-z0-9]+", text)``, punctuation tokens among them allowed (as
     :func:`moderation.signals.tokenise` gives them; no concept starts with one).
     """
+    known = _GROUPS.known
     chosen: list[_Group] = []
-    for groups in map(  # unique words, in text order: deterministic
-        _GROUPS.__getitem__, dict.fromkeys(_TOKENS.findall(text) if words is None else words)
-    ):
-        chosen.extend(groups)
+    for word in dict.fromkeys(
+        _TOKENS.findall(text) if words is None else words
+    ):  # unique, in text order: deterministic
+        groups = known.get(word)
+        chosen.extend(_GROUPS.learn(word) if groups is None else groups)
     found: list[tuple[Label, str, str]] = []
     if not chosen:
         return found

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from moderation.labels import Evidence, Label
 
@@ -162,21 +162,24 @@ _TOKEN = re.compile(r"[a-z]+|\d+")
 _V = TypeVar("_V")
 
 
-class WordMemo(dict[str, _V]):
+class WordMemo(Generic[_V]):
     """What an index says of each word, worked out on first sight and kept.
 
     A chat's vocabulary is small but its numbers are not (times, amounts, timestamps):
     every number longer than any key of the index that starts with a digit gets the
-    same answer, so it is filed under one entry; unseen numbers neither miss every time
-    nor push the vocabulary out. A key that is a digit stem (``24*``) turns this off.
+    same answer, worked out once for a stand-in, so a new number costs a look-up, not
+    the index's work. A key that is a digit stem (``24*``) turns this off.
+
+    Hot loops read ``known`` (a plain dict: its ``get`` is the cheapest look-up there
+    is) and call :meth:`learn` on a miss.
     """
 
-    __slots__ = ("_compute", "_number")
+    __slots__ = ("known", "_compute", "_number")
 
     _LIMIT = 50_000
 
     def __init__(self, compute: Callable[[str], _V], keys: Iterable[str]) -> None:
-        super().__init__()
+        self.known: dict[str, _V] = {}
         self._compute = compute
         numbers = [key for key in keys if key[:1].isdigit()]
         # The stand-in for long numbers: one digit longer than any number key.
@@ -186,15 +189,24 @@ class WordMemo(dict[str, _V]):
             else "0" * (max(map(len, numbers), default=0) + 1)
         )
 
-    def __missing__(self, word: str) -> _V:
+    def __getitem__(self, word: str) -> _V:
+        found = self.known.get(word)
+        return self.learn(word) if found is None else found
+
+    def learn(self, word: str) -> _V:
+        """The answer for a word not in ``known``, computed (or found under the stand-in
+        for long numbers) and kept."""
+        known = self.known
+        if len(known) > self._LIMIT:
+            known.clear()
         number = self._number
         if number is not None and len(word) >= len(number) and word.isdigit():
-            word = number
-            if word in self:
-                return dict.__getitem__(self, word)
-        if len(self) > self._LIMIT:
-            self.clear()
-        value = self[word] = self._compute(word)
+            value = known.get(number)
+            if value is None:
+                value = known[number] = self._compute(number)
+        else:
+            value = self._compute(word)
+        known[word] = value
         return value
 
 
@@ -243,8 +255,10 @@ class KeyIndex:
         for symbol in "@#":
             if symbol in symbols:
                 mask |= self._exact.get(symbol, 0)
+        known = cache.known
         for word in _TOKEN.findall(text):
-            mask |= cache[word]
+            found = known.get(word)
+            mask |= cache.learn(word) if found is None else found
         return mask
 
 
@@ -681,7 +695,10 @@ class Compiled:
             # [a-z0-9]+ words leave out: only an ASCII text's words are surely the same.
             words = _TOKEN.findall(text)
         # Both masks are unions over the words: one int per word, folded in C.
-        both |= reduce(or_, map(cache.__getitem__, words), 0)
+        try:
+            both |= reduce(or_, map(cache.known.__getitem__, words), 0)
+        except KeyError:  # a word not seen before
+            both |= reduce(or_, map(cache.__getitem__, words), 0)
         return both & ((1 << self._shift) - 1), both >> self._shift
 
     def _word_bits(self, word: str) -> int:

@@ -887,8 +887,8 @@ class _Plan:
         if not gate:
             return list(groups)
         chosen: set[int] = set()
-        for numbers in map(self.cache.__getitem__, tokens):
-            chosen.update(numbers)
+        for word in tokens:
+            chosen.update(self.cache[word])
         for index, number in self.headless:
             if _triggered(CONCEPTS[index], tokens):
                 chosen.add(number)
@@ -951,8 +951,13 @@ def strong_cue(
         return None
     if words is None:
         words = _TOKENS.findall(text)
+    known = plan.cache.known
+    learn = plan.cache.learn
     pos = 0
-    for word, numbers in zip(words, map(plan.cache.__getitem__, words), strict=True):
+    for word in words:
+        numbers = known.get(word)
+        if numbers is None:
+            numbers = learn(word)
         if not numbers:
             continue
         # The next whole-word occurrence at or after ``pos`` is this token.
