@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from moderation.engine import HYPO, IDIOM, NEG, NEG_BEFORE, PAST, Combo, Family, Rule
+from moderation.engine import HYPO, IDIOM, NEG, NEG_BEFORE, PAST, REPORTED, Combo, Family, Rule
 from moderation.labels import Label
 from moderation.lexicon import ADV, INTENT, MEANS, SELF_HARM_STRONG, SELF_HARM_WEAK
 
@@ -157,6 +157,7 @@ FAMILY = Family(
                 r" earth|tomorrow)|be on this earth)|\btired of (?:living|being alive|existing"
                 r"|fighting|waking up)|\bdone fighting|"
                 r"\b(?:i am|am) (?:through|done) (?:trying|fighting)\b(?! (?:to|with|for) )"
+                r"|\b(?:the )?dark thoughts (?:are|have been|came|come) back\b"
                 r"|\bgiving up on (?:life|everything|myself)"
                 r"|\bgive up on (?:life|living|everything)|\b(?:life|living|it|any of this)"
                 r" (?:is not|is no longer|is not even|does not feel) worth (?:living|it any ?more"
@@ -177,10 +178,20 @@ FAMILY = Family(
                 r"|never) wake up|\bhope i (?:do not|never) wake up|\bfeel like dying"
             ),
             PAST | IDIOM,
-            keys="through trying anymore more longer go going live living fight fighting hold "
-            "reason point "
+            keys="dark through trying anymore more longer go going live living fight fighting "
+            "hold reason point "
             "purpose alive exist wake earth here tired giving give worth pointless trust "
             "ready plan end stop over burden done dead gone born wishing dying",
+        ),
+        # "i know how this ends, by my own hand": the end told as the writer's own act
+        Rule(
+            "crisis.by_own_hand",
+            _c(
+                r"\b(?<!almost )(?<!nearly )(?:end|ends|ending|die|dying|go|going|out|over|gone)"
+                r"\W+(?:\w+\W+){0,3}?by my own hands?\b"
+            ),
+            HYPO | IDIOM | REPORTED,
+            keys="hand hands",
         ),
         # "everyone would be better off without me", "no one would notice if i disappeared"
         Rule(
@@ -273,9 +284,9 @@ FAMILY = Family(
                 r" (?:closed |shut )?garage"
             ),
             NEG | PAST | HYPO,
-            keys="bottle handful stash pile bunch pills meds rope noose gun pistol revolver rifle "
-            "shotgun handgun bullet bullets razor blade blades belt hose charcoal engine gauge "
-            "shells rounds poured",
+            keys="mm glock special bottle handful stash pile bunch pills meds rope noose gun "
+            "pistol revolver rifle shotgun handgun bullet bullets razor blade blades belt hose "
+            "charcoal engine gauge shells rounds poured",
         ),
         # Where people go to die: "standing on the bridge"
         Rule(
@@ -372,7 +383,7 @@ FAMILY = Family(
             "crisis.means_gathered",
             _c(
                 r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
-                r" (?:rope|cord|noose|extension cord|belt|chain)\b"
+                r" (?:rope|cord|noose|extension cord|belt|chain|(?:tow |ratchet )?strap)\b"
             ),
             _c(
                 r"\bhow to tie (?:it|a noose|one)\b"
@@ -383,6 +394,21 @@ FAMILY = Family(
             NEG | PAST,
             keys="bought picked got grabbed ordered found",
             keys2="how tie know later tonight time one sturdy strong",
+        ),
+        # "bought a tow strap today. not for the truck": the everyday use denied
+        Combo(
+            "crisis.means_gathered",
+            _c(
+                r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
+                r" (?:rope|cord|noose|extension cord|belt|chain|(?:tow |ratchet )?strap)\b"
+            ),
+            _c(
+                r"\bnot for (?:the|my) (?:truck|car|tent|boat|yard|garden|dog|project|work|move"
+                r"|camping trip)\s*[.!]*$"
+            ),
+            PAST,
+            keys="bought picked got grabbed ordered found",
+            keys2="not",
         ),
         # "i am so sorry everyone. goodbye."
         Combo(

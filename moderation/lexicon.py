@@ -65,7 +65,7 @@ MEANS = (
     r"(?:(?:whole |entire |full )?(?:bottle|handful|stash|pile|bunch) of (?:my |the )?"
     r"(?:pills|meds|tablets|sleeping pills|oxy|xanax|tylenol)|(?:all|enough) (?:of )?(?:my |the )?"
     r"(?:\w+ )?(?:pills|meds)|rope|noose|gun|pistol|revolver|rifle|shotgun|handgun|bullets?|razor"
-    r"|(?:12|16|20) ?gauge"
+    r"|(?:12|16|20) ?gauge|9 ?mm|glock|\.?(?:38|45) special|\.(?:38|45)\b"
     r"|razor blades?|blades?|belt around my neck|hose|charcoal|the engine running)"
 )
 

@@ -87,9 +87,13 @@ TRUST_MIN_HITS = 10
 TRUST_PRECISION = {Label.crisis: 0.94}
 TRUST_PRECISION_DEFAULT = 0.95
 # On the calibration sets, crisis recall is reached first (the target is 0.95, and a little
-# margin), and only then is the budget shared by weighted recall: a greedy share alone
-# swung crisis between 0.94 and 0.97 from one retrain to the next.
-CRISIS_FLOOR = tuple(0.955 if label is Label.crisis else 0.0 for label in LABELS)
+# margin), then relapse recall, and only then is the budget shared by weighted recall: a
+# greedy share alone swung crisis between 0.94 and 0.97, and relapse's threshold between
+# 0.66 and 0.75, from one retrain to the next. The calibration sets are harder than the
+# dev set (relapse recall there runs 0.1 below the held-out sets'), hence relapse's 0.80.
+RECALL_FLOOR = tuple(
+    {Label.crisis: 0.955, Label.relapse_risk: 0.80}.get(label, 0.0) for label in LABELS
+)
 
 
 @dataclass(frozen=True)
@@ -633,9 +637,9 @@ def calibrate(
     halves = [every[0::2], every[1::2]]
     crossfit: dict[int, set[int]] = {}
     for part, other in (halves, halves[::-1]):
-        cuts = choose_cuts(z, rows, other, budget, weight, forced, CRISIS_FLOOR)
+        cuts = choose_cuts(z, rows, other, budget, weight, forced, RECALL_FLOOR)
         crossfit.update(predicted({j: z[j] for j in part}, cuts, forced))
-    cuts = choose_cuts(z, rows, every, budget, weight, forced, CRISIS_FLOOR)
+    cuts = choose_cuts(z, rows, every, budget, weight, forced, RECALL_FLOOR)
     print(f"\ncalibration: {len(rows)} messages from {', '.join(sizes)}, budget {budget:.3f}")
     print(header())
     print(score(crossfit, rows, every).line("final model, 2-fold cross-fit"))

@@ -315,6 +315,15 @@ INSULT = "harassment.insult"
         ("I'm through trying to fix his car", HOPELESS, False),
         ("you're a sloppy old boozehound", INSULT, True),
         ("day 1 agin. im sorry", RESET, True),
+        ("my stepdad's 9mm is in my lap, one in the chamber", MEANS, True),
+        ("the glock is in the safe at the range", MEANS, False),
+        ("the dark thoughts are back full force and nobody's home", HOPELESS, True),
+        ("the dark thoughts came back last year but therapy helped", HOPELESS, False),
+        ("bought a tow strap at Tractor Supply today. not for the truck", MEANS_GATHERED, True),
+        ("bought a ratchet strap. not for the truck, for the trailer", MEANS_GATHERED, False),
+        ("40 days clean and I know how this ends, by my own hand", "crisis.by_own_hand", True),
+        ("I almost died by my own hand in 2019", "crisis.by_own_hand", False),
+        ("he built the deck by his own hands", "crisis.by_own_hand", False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
