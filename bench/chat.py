@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -196,6 +197,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quiet-wait", type=float, default=20.0,
                     help="...but wait at most this many seconds per step")
     ap.add_argument("--quick", action="store_true", help="a tiny smoke-test run")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the whole stepping this many times, each with fresh servers, "
+                         "and report the median of the rounds' ratios (the ceiling alone "
+                         "moves by half from one run to the next on this kind of machine)")
     ap.add_argument("--profile", metavar="FILE",
                     help="record Hearth with py-spy (collapsed stacks) during its run")
     args = ap.parse_args(argv)
@@ -215,8 +220,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{h.CLIENT_CPU}; revision {rev}; load average {h.load_average()}",
           flush=True)
     started = time.time()
+    rounds: list[dict[str, dict[str, Any]]] = []
     try:
-        results = run(args, work)
+        for n in range(args.rounds):
+            if args.rounds > 1:
+                print(f"\nround {n + 1} of {args.rounds}", flush=True)
+            rounds.append(run(args, work if n == 0 else h.Workdir.make()))
+            h._kill_children()
     except KeyboardInterrupt:
         h._kill_children()
         print("\ninterrupted; servers stopped", file=sys.stderr)
@@ -224,34 +234,53 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         h._kill_children()
 
-    print("\n" + table(results))
+    for n, results in enumerate(rounds):
+        if len(rounds) > 1:
+            print(f"\nround {n + 1}:")
+        print("\n" + table(results))
     print("\n(deliv/s: event frames received per second during the send window; p50/p99: "
           "send-to-receive ms;\n lost: expected deliveries (acked x room size) missing "
           "after the drain; err: error frames + unacked sends + disconnects;\n noise: CPU share "
           "of the server's core used by other processes during the step;\n noisy: failed while "
           "other processes used > 0.2 of a pinned core, even after retries; *: not the first "
           "attempt)")
-    summary: dict[str, Any] = {}
-    for name, res in results.items():
-        b = best(res)
-        summary[name] = b
-        print(f"best {name:>8}: {_f(b, ',.0f')} sends/s "
-              f"({_f(b and b * args.members, ',.0f')} deliveries/s) with p99 < 50 ms, nothing lost")
-    for name, res in results.items():
-        noisy = [s["offered"] for s in res["steps"] if s.get("noisy") and not s["ok"]]
-        if noisy:
-            print(f"warning: {name} failed at {', '.join(f'{r:.0f}' for r in noisy)}/s while "
-                  f"the machine was busy; its best may be understated (check `uptime`, rerun)")
-    ratio = None
-    if summary.get("hearth") is not None and summary.get("ceiling"):
-        ratio = summary["hearth"] / summary["ceiling"]
-        print(f"Hearth / ceiling = {ratio:.2f} (target >= 0.50)")
+    summaries: list[dict[str, Any]] = []
+    ratios: list[float] = []
+    for n, results in enumerate(rounds):
+        summary: dict[str, Any] = {}
+        tag = f"round {n + 1}: " if len(rounds) > 1 else ""
+        for name, res in results.items():
+            b = best(res)
+            summary[name] = b
+            print(f"{tag}best {name:>8}: {_f(b, ',.0f')} sends/s "
+                  f"({_f(b and b * args.members, ',.0f')} deliveries/s) with p99 < 50 ms, "
+                  "nothing lost")
+        for name, res in results.items():
+            noisy = [s["offered"] for s in res["steps"] if s.get("noisy") and not s["ok"]]
+            if noisy:
+                print(f"warning: {name} failed at {', '.join(f'{r:.0f}' for r in noisy)}/s "
+                      "while the machine was busy; its best may be understated (check "
+                      "`uptime`, rerun)")
+        if summary.get("hearth") is not None and summary.get("ceiling"):
+            ratios.append(summary["hearth"] / summary["ceiling"])
+            print(f"{tag}Hearth / ceiling = {ratios[-1]:.2f} (target >= 0.50)")
+        summaries.append(summary)
+    ratio = statistics.median(ratios) if ratios else None
+    if len(rounds) > 1 and ratio is not None:
+        for name in summaries[0]:
+            bests = [s[name] for s in summaries if s.get(name) is not None]
+            if bests:
+                print(f"median best {name:>8}: {statistics.median(bests):,.0f} sends/s over "
+                      f"{len(bests)} rounds")
+        print(f"median Hearth / ceiling over {len(ratios)} rounds = {ratio:.2f} "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}; target >= 0.50)")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"chat-{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}.json"
     out.write_text(json.dumps({
         "started": started, "revision": rev, "args": vars(args),
-        "load_average_end": h.load_average(), "results": results, "best": summary,
-        "ratio": ratio,
+        "load_average_end": h.load_average(), "results": rounds[-1], "best": summaries[-1],
+        "ratio": ratio, "rounds": [{"results": r, "best": s} for r, s in zip(
+            rounds, summaries, strict=True)], "ratios": ratios,
     }, indent=2))
     print(f"results: {out.relative_to(h.ROOT)}; load average now {h.load_average()}")
     return 0
