@@ -176,6 +176,8 @@ def decide(assessment: Assessment, policy: Policy = DEFAULT_POLICY) -> Decision:
     Returns:
         The strongest action, whether it is urgent, and which labels alert facilitators.
     """
+    if not assessment.labels:
+        return _ORDINARY  # most messages: one shared answer, nothing built
     action = Action.deliver
     alert: set[Label] = set()
     for label in assessment.labels:
@@ -192,3 +194,6 @@ def decide(assessment: Assessment, policy: Policy = DEFAULT_POLICY) -> Decision:
         if action in _SILENCING:
             action = Action.deliver_and_alert
     return Decision(action=action, urgent=urgent, alert_labels=frozenset(alert))
+
+
+_ORDINARY = Decision(action=Action.deliver, urgent=False, alert_labels=frozenset())

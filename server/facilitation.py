@@ -143,8 +143,8 @@ class Facilitation:
         room = frame.room
         assessment, decision = await self.assess(room, frame.text)
         now = self.chat.clock()
-        labels = sorted(label.value for label in assessment.labels)
         if decision.action in (Action.hold, Action.block):
+            labels = sorted(label.value for label in assessment.labels)
             if frame.reply_to is not None and not await self.store.get_message(
                 room, frame.reply_to
             ):
