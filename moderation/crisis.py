@@ -35,6 +35,14 @@ RECENT_KEYS = (
     " earlier ago just lately days day anymore more time real every constantly soon tomorrow"
 )
 
+# Something to hang with, got: the first clue of both means_gathered combos.
+_CORD_GOT = _c(
+    r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
+    r" (?:rope|cord|noose|extension cord|belt|chain|(?:tow |ratchet )?strap)\b"
+)
+_CORD_GOT_KEYS = "bought picked got grabbed ordered found"
+
+
 FAMILY = Family(
     label=Label.crisis,
     rules=(
@@ -381,10 +389,7 @@ FAMILY = Family(
         # "bought a length of cord and looked up how to tie it": means got, and what for
         Combo(
             "crisis.means_gathered",
-            _c(
-                r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
-                r" (?:rope|cord|noose|extension cord|belt|chain|(?:tow |ratchet )?strap)\b"
-            ),
+            _CORD_GOT,
             _c(
                 r"\bhow to tie (?:it|a noose|one)\b"
                 r"|\byou (?:all )?know (?:why|what for|what it is for)\b|\b(?:it is|its) for me\b"
@@ -392,22 +397,19 @@ FAMILY = Family(
                 r" know\b|\b(?:sturdy|strong) enough\b|\bstrong (?:rope|cord)\b"
             ),
             NEG | PAST,
-            keys="bought picked got grabbed ordered found",
+            keys=_CORD_GOT_KEYS,
             keys2="how tie know later tonight time one sturdy strong",
         ),
         # "bought a tow strap today. not for the truck": the everyday use denied
         Combo(
             "crisis.means_gathered",
-            _c(
-                r"\b(?:bought|picked up|got|grabbed|ordered|found)\b(?: \w+){0,4}?"
-                r" (?:rope|cord|noose|extension cord|belt|chain|(?:tow |ratchet )?strap)\b"
-            ),
+            _CORD_GOT,
             _c(
                 r"\bnot for (?:the|my) (?:truck|car|tent|boat|yard|garden|dog|project|work|move"
                 r"|camping trip)\s*[.!]*$"
             ),
             PAST,
-            keys="bought picked got grabbed ordered found",
+            keys=_CORD_GOT_KEYS,
             keys2="not",
         ),
         # "i am so sorry everyone. goodbye."
