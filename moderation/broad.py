@@ -677,7 +677,7 @@ def _groups(word: str) -> tuple[_Group, ...]:
     return tuple(found)
 
 
-_GROUPS = WordMemo(_groups, [*_EXACT, *(f"{k}*" for k in _PREFIX)])
+_GROUPS = WordMemo(_groups, _EXACT, _PREFIX)
 
 
 def broad_cues(

@@ -166,9 +166,9 @@ class WordMemo(Generic[_V]):
     """What an index says of each word, worked out on first sight and kept.
 
     A chat's vocabulary is small but its numbers are not (times, amounts, timestamps):
-    every number longer than any key of the index that starts with a digit gets the
-    same answer, worked out once for a stand-in, so a new number costs a look-up, not
-    the index's work. A key that is a digit stem (``24*``) turns this off.
+    every number longer than any of the index's ``words`` that starts with a digit gets
+    the same answer, worked out once for a stand-in, so a new number costs a look-up, not
+    the index's work. One of its ``stems`` starting with a digit (``24``) turns this off.
 
     Hot loops read ``known`` (a plain dict: its ``get`` is the cheapest look-up there
     is) and call :meth:`learn` on a miss.
@@ -178,15 +178,16 @@ class WordMemo(Generic[_V]):
 
     _LIMIT = 50_000
 
-    def __init__(self, compute: Callable[[str], _V], keys: Iterable[str]) -> None:
+    def __init__(
+        self, compute: Callable[[str], _V], words: Iterable[str], stems: Iterable[str]
+    ) -> None:
         self.known: dict[str, _V] = {}
         self._compute = compute
-        numbers = [key for key in keys if key[:1].isdigit()]
-        # The stand-in for long numbers: one digit longer than any number key.
+        # The stand-in for long numbers: one digit longer than any number the index names.
         self._number = (
             None
-            if any(key.endswith("*") for key in numbers)
-            else "0" * (max(map(len, numbers), default=0) + 1)
+            if any(stem[:1].isdigit() for stem in stems)
+            else "0" * (max((len(w) for w in words if w[:1].isdigit()), default=0) + 1)
         )
 
     def __getitem__(self, word: str) -> _V:
@@ -219,7 +220,7 @@ class KeyIndex:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._lengths: tuple[int, ...] = ()
-        self._cache = WordMemo(self._word, ())
+        self._cache: WordMemo[int] | None = None  # made on first use, once the keys are in
 
     def add(self, bit: int, keys: str) -> None:
         """Register the keys of the rule numbered ``bit``."""
@@ -232,11 +233,11 @@ class KeyIndex:
             else:
                 self._exact[key] = self._exact.get(key, 0) | 1 << bit
         self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self._cache = WordMemo(self._word, self.keys())
+        self._cache = None
 
-    def keys(self) -> list[str]:
-        """Every key: the words, and the stems with their ``*``."""
-        return [*self._exact, *(f"{stem}*" for stem in self._prefix)]
+    def memo(self, compute: Callable[[str], _V]) -> WordMemo[_V]:
+        """A :class:`WordMemo` of ``compute`` for words looked up in this index."""
+        return WordMemo(compute, self._exact, self._prefix)
 
     def _word(self, word: str) -> int:
         mask = self._exact.get(word, 0)
@@ -251,6 +252,8 @@ class KeyIndex:
     def mask(self, text: str, symbols: str = "") -> int:
         """The rules whose keys occur in ``text`` (words) or ``symbols`` (``@``, ``#``)."""
         cache = self._cache
+        if cache is None:
+            cache = self._cache = self.memo(self._word)
         mask = 0
         for symbol in "@#":
             if symbol in symbols:
@@ -622,7 +625,7 @@ class Compiled:
         self._sentinels = tuple(sentinels.items())
         # word -> its key mask, and above bit ``_shift`` the numbers of the rules it indexes
         self._shift = self._bits
-        self._word_rules = WordMemo(self._word_bits, self.index.keys())
+        self._word_rules = self.index.memo(self._word_bits)
 
     def _plan_rule(self, family: Family, rule: Rule) -> _PlannedRule:
         need = self._register(rule.keys)

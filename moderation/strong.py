@@ -866,7 +866,7 @@ class _Plan:
             else:
                 self._exact[key] = number
         self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self.cache = WordMemo(self.word, [*self._exact, *(f"{k}*" for k in self._prefix)])
+        self.cache = WordMemo(self.word, self._exact, self._prefix)
 
     def word(self, word: str) -> tuple[int, ...]:
         found: list[int] = []
