@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from moderation import strong
-from moderation.engine import WordMemo, distribute, head_keys, last_words, split_branches
+from moderation.engine import WordKeys, distribute, head_keys, last_words, split_branches
 from moderation.labels import Label
 
 # --- shared vocabularies ---------------------------------------------------------------------
@@ -661,23 +661,9 @@ def _plan() -> tuple[dict[str, _Group], dict[str, _Group]]:
     )
 
 
-_EXACT, _PREFIX = _plan()
+_KEYS = WordKeys(*_plan())
 _ORDER = {label: n for n, label in enumerate((_R, _A, _H))}  # the order of broad_cues' result
-_LENGTHS = tuple(sorted({len(k) for k in _PREFIX}))
-
-
-def _groups(word: str) -> tuple[_Group, ...]:
-    found = [_EXACT[word]] if word in _EXACT else []
-    for n in _LENGTHS:
-        if n > len(word):
-            break
-        stem = _PREFIX.get(word[:n])
-        if stem is not None:
-            found.append(stem)
-    return tuple(found)
-
-
-_GROUPS = WordMemo(_groups, _EXACT, _PREFIX)
+_GROUPS = _KEYS.memo(lambda word: tuple(_KEYS.of(word)))
 
 
 def broad_cues(

@@ -160,6 +160,7 @@ class Family:
 
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _V = TypeVar("_V")
+_T = TypeVar("_T")
 
 
 class WordMemo(Generic[_V]):
@@ -211,16 +212,49 @@ class WordMemo(Generic[_V]):
         return value
 
 
+class WordKeys(Generic[_V]):
+    """Values filed under whole words and under stems (a key ``drink*`` is filed under
+    ``drink``). A word's values are the one filed under the word itself, then one per
+    stem it starts with, shortest stem first: the look-up each index of rules and cues
+    makes for a word it has not seen before (then kept in a :class:`WordMemo`)."""
+
+    __slots__ = ("exact", "stems", "_lengths")
+
+    def __init__(self, exact: dict[str, _V], stems: dict[str, _V]) -> None:
+        self.exact = exact
+        self.stems = stems
+        self._lengths = tuple(sorted({len(stem) for stem in stems}))
+
+    def of(self, word: str) -> list[_V]:
+        found = []
+        value = self.exact.get(word)
+        if value is not None:
+            found.append(value)
+        stems = self.stems
+        for n in self._lengths:
+            if n > len(word):
+                break
+            value = stems.get(word[:n])
+            if value is not None:
+                found.append(value)
+        return found
+
+    def memo(self, compute: Callable[[str], _T]) -> WordMemo[_T]:
+        """A :class:`WordMemo` of ``compute`` for words looked up here."""
+        return WordMemo(compute, self.exact, self.stems)
+
+
 class KeyIndex:
     """Maps the words of a text to a bit mask of the rules worth running on it."""
 
-    __slots__ = ("_exact", "_prefix", "_lengths", "_cache")
+    __slots__ = ("_exact", "_prefix", "_keys", "_cache")
 
     def __init__(self) -> None:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
-        self._lengths: tuple[int, ...] = ()
-        self._cache: WordMemo[int] | None = None  # made on first use, once the keys are in
+        # Made on first use, once the keys are in.
+        self._keys: WordKeys[int] | None = None
+        self._cache: WordMemo[int] | None = None
 
     def add(self, bit: int, keys: str) -> None:
         """Register the keys of the rule numbered ``bit``."""
@@ -232,21 +266,26 @@ class KeyIndex:
                 self._prefix[stem] = self._prefix.get(stem, 0) | 1 << bit
             else:
                 self._exact[key] = self._exact.get(key, 0) | 1 << bit
-        self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self._cache = None
+        self._keys = self._cache = None
 
-    def memo(self, compute: Callable[[str], _V]) -> WordMemo[_V]:
+    def _words(self) -> WordKeys[int]:
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = WordKeys(self._exact, self._prefix)
+        return keys
+
+    def memo(self, compute: Callable[[str], _T]) -> WordMemo[_T]:
         """A :class:`WordMemo` of ``compute`` for words looked up in this index."""
-        return WordMemo(compute, self._exact, self._prefix)
+        return self._words().memo(compute)
+
+    def symbol(self, symbol: str) -> int:
+        """The rules keyed on ``symbol`` (``@``, ``#``)."""
+        return self._exact.get(symbol, 0)
 
     def _word(self, word: str) -> int:
-        mask = self._exact.get(word, 0)
+        mask = reduce(or_, self._words().of(word), 0)
         if word.isdigit():
             mask |= self._exact.get("<num>", 0)
-        for n in self._lengths:
-            if n > len(word):
-                break
-            mask |= self._prefix.get(word[:n], 0)
         return mask
 
     def mask(self, text: str, symbols: str = "") -> int:
@@ -257,7 +296,7 @@ class KeyIndex:
         mask = 0
         for symbol in "@#":
             if symbol in symbols:
-                mask |= self._exact.get(symbol, 0)
+                mask |= self.symbol(symbol)
         known = cache.known
         for word in _TOKEN.findall(text):
             found = known.get(word)
@@ -691,7 +730,7 @@ class Compiled:
         both = 0
         for symbol in "@#":
             if symbol in symbols:
-                bits = index._exact.get(symbol, 0)
+                bits = index.symbol(symbol)
                 both |= bits | self._rules_of(bits) << self._shift
         if words is None or not text.isascii():
             # The key "<num>" also stands for digits outside ASCII, which the shared

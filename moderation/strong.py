@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.engine import WordMemo, distribute, head_keys, last_words, split_branches
+from moderation.engine import WordKeys, distribute, head_keys, last_words, split_branches
 
 # --- shared fragments ---------------------------------------------------------------------
 
@@ -833,7 +833,7 @@ class _Plan:
     a group is tried only when its word occurs. Alternatives without a plain first word
     are grouped by concept and tried when the concept's trigger words occur."""
 
-    __slots__ = ("_exact", "_prefix", "_lengths", "headless", "cache", "groups")
+    __slots__ = ("headless", "cache", "groups")
 
     def __init__(self, concepts: tuple[_Concept, ...]) -> None:
         by_key: dict[str, list[tuple[int, int, str]]] = {}
@@ -855,31 +855,19 @@ class _Plan:
         made += [(_group(items, False), str(i)) for i, items in enumerate(headless) if items]
         made.sort(key=lambda pair: pair[0].order)
         self.groups: tuple[_Group, ...] = tuple(group for group, _ in made)
-        self._exact: dict[str, int] = {}
-        self._prefix: dict[str, int] = {}
+        exact: dict[str, int] = {}
+        stems: dict[str, int] = {}
         self.headless: list[tuple[int, int]] = []  # concept index, group number
         for number, (_, key) in enumerate(made):
             if key.isdigit():
                 self.headless.append((int(key), number))
             elif key.endswith("*"):
-                self._prefix[key[:-1]] = number
+                stems[key[:-1]] = number
             else:
-                self._exact[key] = number
-        self._lengths = tuple(sorted({len(stem) for stem in self._prefix}))
-        self.cache = WordMemo(self.word, self._exact, self._prefix)
-
-    def word(self, word: str) -> tuple[int, ...]:
-        found: list[int] = []
-        exact = self._exact.get(word)
-        if exact is not None:
-            found.append(exact)
-        for n in self._lengths:
-            if n > len(word):
-                break
-            stem = self._prefix.get(word[:n])
-            if stem is not None:
-                found.append(stem)
-        return tuple(found)
+                exact[key] = number
+        keys = WordKeys(exact, stems)
+        # A word -> the numbers of the groups it starts.
+        self.cache = keys.memo(lambda word: tuple(keys.of(word)))
 
     def chosen(self, tokens: set[str], gate: bool) -> list[_Group]:
         """The groups worth trying on a message with words ``tokens``, in concept order."""
