@@ -45,7 +45,8 @@ _NEG = re.compile(
     r"|resisted|avoid|avoided|instead of|stop|quit|anti)\b"
 )
 _PAST = re.compile(
-    r"\b(?:used to|use to|years? ago|months ago|decades? ago|a while ago|long ago"
+    r"\b(?:used to|use to|(?:years?|yrs?|months|decades?|christmases|summers|winters) ago"
+    r"|a while ago|long ago"
     r"|last (?:year|summer|winter|spring|fall|autumn|decade|christmas)"
     # A year, not the tail of a phone number or a date ("555-771-2034"); "back then", not
     # "like back then" (an invitation to do it again).

@@ -23,7 +23,10 @@ INTENT = (
     r"to"
     r"|trying to|try to|going|gonna|deserve to|am going to|thinking about how to|researching how to"
     r"|looking up how to|figured out how to|figuring out how to|practicing how to)"
-    r"|\b(?:planning|ready|time|decided|deciding|about|prepared) to"
+    # Without the "i" ("gonna kill myself after work"): chat drops it, and the objects
+    # this is paired with carry the first person themselves.
+    r"|\b(?:planning|ready|time|decided|deciding|about|prepared|going|want|wanting|need"
+    r"|tempted|got) to"
     r"|\b(?:thoughts|thinking) (?:of|about)|\bi keep (?:thinking about|wanting to|picturing)"
     r"|\btelling me to|\bshould i(?: just)?)"
 )
@@ -112,8 +115,8 @@ USE_VERB = (
     r"|get fucked up|get messed up|get lit|pick up\b(?! (?:my|the|a|an|your|some|groceries|kids))"
     r"|picking up\b(?! (?:my|the|a|an|your|some|groceries|kids))|relapse|relapsing|go out"
     r"|smoke\b(?! (?:a cigarette|cigarettes|a cig|cigs|a vape|my vape))|shoot up|shooting up"
-    r"|snort|score|cop|(?:call|calling|text|texting|hit up|hitting up|message|messaging|reach out "
-    r"to"
+    r"|snort(?:ing)?\b|scor(?:e|ing)\b|cop(?:ped|ping)?\b|(?:call|calling|text|texting|hit up"
+    r"|hitting up|message|messaging|reach out to"
     r"|reaching out to) (?:my |the )?(?:old )?(?:dealer|plug|connect|guy)"
     r"|(?:have|having|grab|grabbing|get|getting|buy|buying|order|ordering) (?:just )?(?:one|a|a few"
     r"|a couple|some) (?:drinks?|beers?|glass|shots?|hits?|lines?"
@@ -140,7 +143,8 @@ ALCOHOL_KEYS = (
 )
 USE_KEYS = (
     "use using drink drinking high drunk loaded wasted fucked messed lit pick picking relapse"
-    " relapsing out smoke shoot shooting snort score cop dealer plug connect guy drinks beer"
+    " relapsing out smoke shoot shooting snort snorting score scoring cop copping dealer plug"
+    " connect guy drinks beer"
     " beers glass shot shots hit hits line lines pill bump bumps bar " + DRUG_KEYS
 )
 

@@ -154,7 +154,30 @@ _WORDS: dict[str, str] = {
     "suicidel": "suicidal",
     "sucicidal": "suicidal",
     "kil": "kill",
+    "relaps": "relapse",
+    "relapsd": "relapsed",
+    "licor": "liquor",
+    "likker": "liquor",
+    "finna": "about to",
+    "bout": "about",
 }
+# Dropped g's ("cravin somethin awful", "can't think about nothin but usin"): the -ing
+# words of the rules, spelled as people say them. Only forms that are not words of their
+# own ("thin", "sin" stay).
+_DROPPED_G = (
+    "us do go gett dy think drink smok crav scor buy sell com feel try fix look sitt runn"
+    " talk tell hop kill cutt hurt struggl shak sweat hitt pick shoot snort pour hold mak"
+    " tak want need hid stash plann head driv walk park stand wait drown jump hang bleed"
+    " burn overdos relaps slipp cav start los fight"
+).split()
+_WORDS.update(
+    {
+        dropped: full
+        for full in [stem + "ing" for stem in _DROPPED_G]
+        + ["something", "nothing", "anything", "everything"]
+        if (dropped := full[:-1]) not in _WORDS
+    }
+)
 _ILL = re.compile(
     r"\bill (?=(?:just |probably |finally |really )?(?:kill|end|hurt|do|be|never|take|go|use"
     r"|drink|get|hook|sell|find|beat|make|overdose|od|jump|cut|call|text|see|try)\b)"
@@ -284,6 +307,9 @@ def semantic(lit: str) -> str:
         text = _words(text)
     if "ill " in text:
         text = _ILL.sub("i will ", text)
+    if "fixing to " in text:
+        # Southern "about to": "fixing to pour myself a drink".
+        text = text.replace("fixing to ", "about to ")
     if " stop " in text or " quit " in text:
         text = _KEEP.sub("keep ", text)
     return text

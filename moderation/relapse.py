@@ -21,6 +21,21 @@ def _c(pattern: str) -> re.Pattern[str]:
 # of a queue).
 _WITHIN_REACH = r"(?:drink|bottle|beer|glass|bag|stash|(?<!the )line|joint|wine|vodka|baggie)"
 
+# Where a drink is bought: "the liquor store", "the state store", "the packie".
+_LIQUOR_STORE = (
+    r"(?:(?:liquor|wine|beer|booze|state|abc|package|party) (?:store|shop|mart|outlet)"
+    r"|bottle shop|packie)"
+)
+_STORE = (
+    r"(?:" + _LIQUOR_STORE + r"|bar(?! exam)|pub|dispensary|dealers?(?: house| place)?"
+    r"|trap house|plugs? house)"
+)
+# A dealer by another name: "the man i used to buy from", "the guy who sold me".
+_SELLER = (
+    r"(?:dealer|plug|connect|(?:guy|man|fella|dude|lady|woman|girl|person|one) (?:i|who|that)"
+    r" (?:used to |would )?(?:buy|bought|get|got|cop|copped|score|scored|sell|sold|sells)\b)"
+)
+
 _SOON = (
     r"(?:again|twice|\d+ times|a few times|a couple (?:of )?times|last night|yesterday|today"
     r"|tonight|this (?:morning"
@@ -37,7 +52,8 @@ FAMILY = Family(
         Rule(
             "relapse_risk.craving",
             _c(
-                r"\b(?:cravings?|urges?|the itch|the pull|the obsession)(?: \w+){0,3}? (?:is |are "
+                r"\b(?:cravings?|urges?|the itch|the pull|the obsession|the desire)(?: \w+){0,3}?"
+                r" (?:is |are "
                 r"|have"
                 r" been |has been |been |getting |feel |feels )?" + ADV + r"(?:bad|hard|strong"
                 r"|intense"
@@ -45,14 +61,21 @@ FAMILY = Family(
                 r"roof"
                 r"|winning|killing me|will not stop|wont stop|non ?stop|every \w+|all day|so real"
                 r"|on (?:1000|100|10|a million|max|another level)"
-                r"|louder|worse|rough|heavy|loud|relentless|back|hitting (?:me |hard|bad))|\bi am "
+                r"|louder|worse|rough|heavy|loud|relentless|back|hitting (?:me |hard|bad)"
+                r"|something (?:fierce|awful|terrible|serious))"
+                # "cravings have the upper hand", "the urge got the better of me"
+                r"|\b(?:cravings?|urges?|the desire|the pull|the obsession|my addiction)"
+                r" (?:have|has|got|getting|are getting|is getting|had) the (?:upper hand"
+                r"|better of me|best of me)|\bi am "
                 + ADV
                 + r"(?:craving|jonesing|fiending|itching to|dying for a (?:drink|beer|hit|line)"
                 r"|dying to"
                 r" (?:use|drink|get high))|\bcraving (?:hard|bad|so bad|like crazy|a drink|a beer"
                 r"|a "
                 r"hit"
-                r"|a line|it|dope|" + DRUG_STRICT + r")|\b(?:strong|bad|huge|intense|massive|big"
+                r"|a line|it|dope|something (?:fierce|awful|terrible)|"
+                + DRUG_STRICT
+                + r")|\b(?:strong|bad|huge|intense|massive|big"
                 r"|real|crazy"
                 r"|insane|serious|heavy) (?:cravings?|urges?)|\b(?:having|have|got|get|getting"
                 r"|fighting"
@@ -62,7 +85,8 @@ FAMILY = Family(
                 r"(?:cravings?|urges?)(?! (?:about|is normal|are normal))"
             ),
             NEG | PAST | RESOLVED | DREAM,
-            keys="crav* urge urges itch pull obsession jonesing fiending itching dying",
+            keys="crav* urge urges itch pull obsession desire addiction jonesing fiending itching "
+            "dying",
         ),
         # "i want to use", "about to drink", "thinking about getting high"
         Rule(
@@ -102,10 +126,15 @@ FAMILY = Family(
                 r"\b(?:(?:the )?only thing (?:i can|i|my (?:head|mind|brain) (?:can|will))"
                 r" (?:think|focus|thinking|focusing) (?:about|on) is|my (?:head|mind|brain)"
                 r" (?:will not|can not|does not|keeps|is|keeps on) (?:shut up|stop|quit|going on"
-                r"|stop going on|stop thinking) (?:about|on)) " + ADV + r"(?:just )?" + USE_VERB
+                r"|stop going on|stop thinking) (?:about|on)"
+                r"|can not (?:think|focus) (?:about|of|on) (?:nothing|anything) (?:but|except"
+                r"|other than)|all day i (?:think|am thinking|keep thinking) (?:about|of)) "
+                + ADV
+                + r"(?:just )?"
+                + USE_VERB
             ),
             NEG_BEFORE | PAST | RESOLVED | DREAM,
-            keys="only brain head mind",
+            keys="only brain head mind nothing anything day",
         ),
         # "i drank last night", "slipped this weekend", "relapsed again", "picked up again"
         Rule(
@@ -115,7 +144,9 @@ FAMILY = Family(
                 r"|\bso )"
                 r"(?:relapsed|slipped\b(?! (?:on|and fell|up on|in the|out|into|away|my|a))|caved"
                 r"|gave in|went back out(?=\s*[.!,]|\s*$| again| last| this| on | for )"
-                r"|used " + _SOON + r"|used\s*[.!,]?$|drank\b(?! (?:water|tea|coffee|soda"
+                r"|used " + _SOON + r"|used\s*[.!,]?$"
+                r"|use (?:twice|two times|\d+ times?|\d+x)\b|(?<=i )use again\b"
+                r"|drank\b(?! (?:water|tea|coffee|soda"
                 r"|juice"
                 r"|milk|kombucha|sparkling|a lot of water|some water|lemonade|seltzer))"
                 r"|got (?:high|drunk|wasted|loaded|lit|fucked up|messed up)|picked up (?:a drink"
@@ -130,11 +161,15 @@ FAMILY = Family(
                 r"|had (?:a|some|a few|a couple of"
                 r"|two|three|\d+|one) (?:drinks?|beers?|shots?|glasses of wine|hits?|lines?)|ended "
                 r"up"
-                r" (?:drinking|using|getting high)|had a (?:slip|relapse))"
+                r" (?:drinking|using|getting high)|had a (?:slip|relapse)"
+                # "after 55 days i take vodka last night": a learner's present for the past
+                r"|(?:take|took|drink) (?:some |a |the )?(?:vodka|whiskey|wine|beer|beers|tequila"
+                r"|rum|gin|liquor|booze|" + DRUG_STRICT + r") (?:last night|yesterday|again"
+                r"|this weekend|on the weekend)|(?<=i )fell off the wagon\b(?! (?:of|with) ))"
             ),
             NEG | PAST | DREAM,
             keys="relapsed slipped caved gave went used drank got picked smoked shot took did had "
-            "ended",
+            "ended take drink fell use",
         ),
         # "relapsed. again.", "day 1 again", "back to day one"
         Rule(
@@ -173,22 +208,24 @@ FAMILY = Family(
                 + ADV
                 + r"(?:parked |sitting "
                 r"|standing"
-                r" |waiting |heading |driving |walking |on my way )?(?:outside|at|in front of|in "
-                r"the"
-                r" parking lot of|in the (?:parking )?lot (?:at|of|outside)|to|into) (?:the |a "
-                r"|my )?(?:liquor store|bar(?! exam)|pub"
-                r"|dispensary|abc store|packie|beer store"
-                r"|dealers?"
-                r"(?: house| place)?|trap house|bottle shop|package store|plugs? house)"
-                r"|\bpoured (?:a|myself a|me a|a glass|a shot|one) ?(?:drink|glass|shot|beer|of "
-                r"\w+)?"
+                r" |waiting |heading |driving |walking |on my way )?(?:in (?:my|the)"
+                r" (?:car|truck|van) )?(?:outside|at|in front of|in (?:the )?parking (?:lot )?of"
+                r"|at the door of"
+                r"|in the (?:parking )?lot (?:at|of|outside)|to|into) (?:the |a |my )?"
+                + _STORE
+                + r"|\b(?:i am |sitting |parked |waiting )(?:in (?:the|a) )?"
+                + _LIQUOR_STORE
+                + r" (?:parking )?lot\b|\bmy (?:car|truck|van)(?:s| is) (?:parked )?(?:at|outside"
+                r"|in front of) (?:the |a )?"
+                + _LIQUOR_STORE
+                + r"|\bpoured (?:a|myself a|me a|a glass|a shot|one) ?(?:drink|glass|shot|beer|of "
+                r"\w+)?|\bpour(?:ing)? (?:myself|me) (?:a|another) (?:stiff )?(?:drink|shot|beer"
+                r"|glass of (?:wine|whiskey|vodka|bourbon|scotch))\b"
                 r"|\b"
                 + _WITHIN_REACH
                 + r"\b(?! of (?:water|juice|tea|coffee|milk|soda|lemonade|pop))(?:,? \w+){0,5}?"
                 r" (?:in front of me|next to me|right next to my \w+|in my hand)\b(?! at )"
-                r"|\b"
-                + _WITHIN_REACH
-                + r" (?:is |are )?(?:sitting |right )*(?:in front of me"
+                r"|\b" + _WITHIN_REACH + r" (?:is |are )?(?:sitting |right )*(?:in front of me"
                 r"|on the (?:table|counter) in front of me|in my hand)"
                 r"|\b(?:have|got|keep|kept|still have|found) (?:a |my |the |an )?"
                 r"(?:old |secret |emergency |little )?(?:bottle|stash|pills|bag|baggie|flask)(?: "
@@ -207,17 +244,19 @@ FAMILY = Family(
                 r"|plugs?|connects?|liquor store|bar(?! exam)|pub|trap house|dispensary)(?: place| "
                 r"house| "
                 r"spot"
-                r"| apartment| block| corner)?|\b(?:stash|stashing|hiding|hoarding|sneaking"
+                r"| apartment| block| corner)?"
+                r"|\b(?:stash|stashing|hiding|hoarding|sneaking"
                 r"|stockpiling)"
                 r" (?:some |a few |my |a |the )?(?:pills|bottles?|booze|liquor|beers?|vodka|wine"
                 r"|drinks?|weed"
                 r"|dope|" + DRUG_STRICT + r")\b|\b(?:there is|i have|i still have|i kept|got|i got"
                 r"|there are|we have|we still have) (?:a |an |some |half a |a few )?(?:bottles? of "
                 r"\w+"
-                r"|bottles?|beers?|wine|vodka|whiskey|liquor|booze|stash|pills|six ?pack)(?: "
-                r"\w+){0,3}"
-                r" (?:in|under|at) (?:the|my|our) (?:fridge|freezer|house|car|closet|cabinet|drawer"
-                r"|room|apartment|glove ?box|purse|bag|garage|desk)|\b(?:i|i still|still) (?:have"
+                r"|bottles?|beers?|wine|vodka|whiskey|liquor|booze|stash|pills|six ?pack"
+                r"|bag of \w+|baggie)(?: \w+){0,3}"
+                r" (?:in|under|at) (?:the|my|our) (?:\w+ )?(?:fridge|freezer|house|car|closet"
+                r"|cabinet|drawer|room|apartment|glove ?box|purse|bag|garage|desk|pocket|coat"
+                r"|jacket|nightstand|dresser|truck|trunk)|\b(?:i|i still|still) (?:have"
                 r"|got|kept"
                 r"|keep) (?:a |an |some |my |the |a little |a few |an old |my old )?(?:(?:bag"
                 r"|baggie"
@@ -236,9 +275,27 @@ FAMILY = Family(
                     "vodka baggie pills flask hidden hid hiding found bought got connect "
                     "connects stashing hoarding sneaking stockpiling booze whiskey six "
                     "sixpack texted called messaged reached away close have got kept keep",
+                    "wine state abc party parking door car cars truck trucks van vans pour pouring",
                     DRUG_KEYS,
                 )
             ),
+        ),
+        # "staring at my connect's name in my phone", "found the number of the man i used to
+        # buy from": no past guard, since "used to" is part of what the dealer is called.
+        Rule(
+            "relapse_risk.dealer_at_hand",
+            _c(
+                r"\b(?:looking|staring|look|looked|stare|scroll(?:ed|ing)? (?:to|through|back to)"
+                r"|pulled up|pull up|open(?:ed)?|found|find|hovering over|checking)"
+                r" (?:at )?(?:\w+ ){0,3}?(?:(?:my |the |his |her )?(?:old )?(?:dealers?|plugs?"
+                r"|connects?) (?:number|contact|info|name)\b|(?:the )?(?:number|contact|name|phone"
+                r"|info|texts?|messages?) (?:of|for|from) (?:the|my|that|a) (?:old )?"
+                + _SELLER
+                + r")"
+            ),
+            NEG | RESOLVED | DREAM,
+            keys="looking staring look looked stare scroll scrolled scrolling pulled pull open "
+            "opened found find hovering checking",
         ),
         # "found an old stash and have not thrown it out", "the baggie is still sitting there"
         Rule(
@@ -247,6 +304,7 @@ FAMILY = Family(
                 r"\b(?:found|came across|discovered|dug up|still have|kept|hid|hidden)"
                 r" (?:a |an |my |the |some |a couple of |a few |two |three |half a )?(?:old |little"
                 r" |emergency |spare |secret )?(?:stash|bottles?|pills|baggies?|bags?|flask|pint"
+                r"|powder"
                 r"|fifth|bars|vials?|rig|pipe|"
                 + DRUG_NAMES
                 + r")\b(?:[,.]? \w+){0,16}?,? (?:(?:and|but) (?:i )?(?:have not|did not"
@@ -258,7 +316,7 @@ FAMILY = Family(
                 r"|instead of (?:flushing|tossing|throwing|dumping|pouring|trashing"
                 r"|(?:in )?the (?:trash|garbage|toilet|bin|dumpster))\b"
                 r"|(?:(?:it is|its|they are|theyre|that is|is|are) )?still"
-                r" (?:sitting |right )?(?:there|in|on|under|behind))"
+                r" (?:sitting |right )?(?:there|in|on|under|behind|out there|up there|around))"
             ),
             NEG_BEFORE | PAST | DREAM,
             keys="found came discovered dug still kept hid hidden",
@@ -303,7 +361,11 @@ FAMILY = Family(
                 r"|do anything|do much|do nothing|hurt anything"
                 r"|make a difference|change anything|be the end of the world)"
                 r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
-                r"|\bwhat is the harm in"
+                r"|(?<!\")\b(?:one|just one|a single|one little) (?:drink|beer|glass|shot|hit"
+                r"|toddy|hot toddy|nightcap|cocktail)(?: \w+){0,5}? (?:should|would|will|has to)"
+                r" be (?:ok|okay|fine|alright|no big deal)\b"
+                r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
+                r"|\bwhat is the harm in|\bwhat harm (?:could|can|would|will) (?:it|one|that) do\b"
                 r"|\bwhat (?:is|will|would|could) (?:one|a|a single|just one) (?:drink|beer|shot"
                 r"|hit|line|pill|glass|bump) (?:going to |gonna )?(?:do|hurt|matter|change)\b"
                 r"|\bjust this once\b|\bi (?:can|could) (?:handle|control) (?:one|a drink|it now"
@@ -316,7 +378,7 @@ FAMILY = Family(
             ),
             NEG_BEFORE | PAST | REPORTED,
             keys="hurt matter kill deal harm once handle control normally normal socially deserve "
-            "do earned know undo ruin erase count set difference change end",
+            "do earned know undo ruin erase count set difference change end ok okay fine alright",
         ),
         # "can not make it to group without using"
         Rule(
@@ -334,7 +396,14 @@ FAMILY = Family(
                 r"|\bcan not (?:do|get through|handle|face|make it through) (?:this|today|tonight"
                 r"|it|the night|the weekend|another day)(?: \w+){0,2}? (?:sober|clean)\b"
                 r"(?! (?:forever|alone|by myself|without))"
-                r"|\b(?:doubt|not sure|do not think"
+                # "no way i make it to group without using first"
+                r"|\bwithout (?:using|use|drinking|a drink|getting high|picking up|a hit|a bump)"
+                r" first\b"
+                r"|\b(?:doubt|not sure|do not think|do not know if) i (?:can|will|could)"
+                r" (?:hold off|hold out|hang on|last) (?:till|til|until|to) (?:group|session"
+                r"|the meeting|meeting|tomorrow|the morning|morning|monday|tuesday|wednesday"
+                r"|thursday|friday|saturday|sunday|tonight)\b"
+                r"|\b(?:doubt|not sure|do not think|do not see myself|can not see myself"
                 r"|do not know if)"
                 r" (?:i am |i will |i can |i will be |i)? ?(?:making it|make it|get|getting|going"
                 r" to make it|gonna make it|last|lasting)(?: \w+){0,6} (?:sober"
@@ -343,12 +412,31 @@ FAMILY = Family(
                 r"|this )?(?:fight"
                 r"|battle)"
                 r" (?:with|against) (?:the )?(?:bottle|drugs|using|cravings|addiction)"
+                r"|\bi am (?:slowly )?losing (?:the|this) (?:fight|battle)(?: today| tonight"
+                r"| right now)?(?=\s*[.!,]|\s*$)"
             ),
             PAST,
-            keys="without fight battle sober clean",
+            keys="without fight battle sober clean hold hang",
         ),
     ),
     combos=(
+        # "opened a can of beer and set it on the counter. staring at it now."
+        Combo(
+            "relapse_risk.poured_and_watching",
+            _c(
+                r"\b(?:opened|cracked(?: open)?|poured|mixed|fixed|made|got) (?:myself |me )?"
+                r"(?:a|an|the|some) (?:\w+ ){0,3}?(?:can|bottle|tallboy|beer|drink|glass|shot|gin"
+                r"|vodka|whiskey|wine|cocktail)\b(?! of (?:water|juice|milk|tea|coffee|soda"
+                r"|lemonade|pop|kombucha|seltzer|sparkling))"
+            ),
+            _c(
+                r"\b(?:staring|looking|glaring|gazing) at it\b|\b(?:sweating|sitting|right)"
+                r" (?:on|next to|in front of|by)\b|\bnext to me\b|\bin front of me\b|\bby my hand\b"
+            ),
+            NEG | PAST | RESOLVED | DREAM,
+            keys="opened cracked poured mixed fixed made got",
+            keys2="staring looking glaring gazing sweating sitting right next front hand",
+        ),
         # "there will be coke at the party ... i am going"
         Combo(
             "relapse_risk.high_risk_plan",
@@ -359,19 +447,28 @@ FAMILY = Family(
                 r"to"
                 r" (?:a |the )?(?:party|bar|club|rave|kickback) (?:\w+ ){0,4}(?:"
                 + DRUG_STRICT
-                + r"|drugs|drinking)\b|\b(?:where|and) (?:everyone|everybody|they all|people)"
+                + r"|drugs|drinking)\b|\b(?:half of (?:them|em)|everyone|everybody|they all|people)"
+                r" (?:will be|are going to be|are gonna be) (?:doing (?:lines|shots|bumps|drugs|"
+                + DRUG_STRICT
+                + r")|drinking|using|snorting|smoking (?:weed|crack|meth|dope))\b"
+                r"|\bthere is always (?:some |a lot of |plenty of )?(?:"
+                + DRUG_STRICT
+                + r"|drugs|booze|alcohol|drinks)\b|\b(?:where|and) (?:everyone|everybody|they all"
+                r"|people)"
                 r" (?:parties|party|drinks|drink|uses|use|does|do|smokes|smoke)\b"
             ),
             _c(
-                r"(?:^|[.!?] )i am going\s*[.!]?\s*$|\bi am (?:still )?going (?:anyway|regardless"
+                r"(?:^|[.!?] )(?:i am going|(?:still )?going to go)\s*[.!]?\s*$"
+                r"|\bi am (?:still )?going (?:anyway|regardless"
                 r"|tonight|to go)|\bi will (?:still )?go\b|\bi am gonna go|\bi said yes"
                 r"|\b(?:already|just) said yes"
-                r"|\bi am in\b|\bi (?:told|promised) (?:them|him|her|everyone|the guys|my "
-                r"friends) i (?:would|will) (?:be there|come|go|show)|\bi will be there\b"
+                r"|\bi am in\b|(?:\bi |^|[.!?,] )(?:told|promised) (?:them|him|her|everyone"
+                r"|the guys|my friends) i (?:would|will) (?:be there|come|go|show)"
+                r"|\bi will be there\b"
                 r"|\bcount me in\b"
             ),
             NEG | PAST,
-            keys="there party bar club rave kickback where everyone everybody",
+            keys="there party bar club rave kickback where everyone everybody half people",
             keys2="going go gonna yes in there come show count",
         ),
     ),

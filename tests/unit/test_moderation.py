@@ -202,6 +202,7 @@ MEANS_GATHERED, THREAT = "crisis.means_gathered", "harassment.threat"
 BARGAINING, CRAVING = "relapse_risk.bargaining", "relapse_risk.craving"
 HIGH_RISK, MEANS, HOPELESS = "relapse_risk.high_risk_plan", "crisis.means", "crisis.hopeless"
 INSULT = "harassment.insult"
+DEALER, POURED = "relapse_risk.dealer_at_hand", "relapse_risk.poured_and_watching"
 
 
 @pytest.mark.parametrize(
@@ -324,6 +325,36 @@ INSULT = "harassment.insult"
         ("40 days clean and I know how this ends, by my own hand", "crisis.by_own_hand", True),
         ("I almost died by my own hand in 2019", "crisis.by_own_hand", False),
         ("he built the deck by his own hands", "crisis.by_own_hand", False),
+        # Chat drops the "i"; the object carries the first person.
+        ("gonna end my life after my shift", "crisis.self_harm_intent", True),
+        ("wanna kill myself", "crisis.self_harm_intent", True),
+        ("i used to want to end my life", "crisis.self_harm_intent", False),
+        ("two christmases ago i tried to hang myself", "crisis.self_harm_intent", False),
+        ("the desire has the upper hand tonight", CRAVING, True),
+        ("the urge is something fierce", CRAVING, True),
+        ("the craving had the better of me last year but it passed", CRAVING, False),
+        ("parked in front of the wine shop and cannot leave", AT_THE_DOOR, True),
+        ("sitting in the state store parking lot with the engine running", AT_THE_DOOR, True),
+        ("my truck's at the packie, been here twenty minutes", AT_THE_DOOR, True),
+        ("fixin to pour myself a drink", AT_THE_DOOR, True),
+        ("about to pour myself a glass of water", AT_THE_DOOR, False),
+        ("staring at my connect's name in my phone", DEALER, True),
+        ("found the number of the guy i used to buy from", DEALER, True),
+        ("deleted my connect's number today, felt good", DEALER, False),
+        ("cracked open a tallboy, staring at it now", POURED, True),
+        ("poured a glass of water and it's sitting next to me", POURED, False),
+        ("a single beer at the game should be fine, right?", BARGAINING, True),
+        ("what harm could it do, one hot toddy", BARGAINING, True),
+        ("all day i think about getting high", FIXATION, True),
+        ("cant think about nothin but usin", FIXATION, True),
+        ("not sure i'll make it to group without using first", HOLD_ON, True),
+        ("doubt i can hold off til group", HOLD_ON, True),
+        ("not sure i can make it to group, my kid is sick", HOLD_ON, False),
+        ("after 40 days i take vodka last night", RECENT_USE, True),
+        ("i fell off the wagon of my meal plan", RECENT_USE, False),
+        ("relapse again and see who cares", RECENT_USE, False),
+        ("half of them will be doing lines at the afterparty. gonna go", HIGH_RISK, True),
+        ("half of them will be doing karaoke at the afterparty. gonna go", HIGH_RISK, False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
@@ -335,6 +366,11 @@ def test_normalisation() -> None:
     assert semantic(light("Im gonna k1ll it\u200b cant wont")) == (
         "i am going to kill it can not will not"
     )
+    # Dropped g's and Southern "about to".
+    assert semantic(light("cravin somethin awful, fixin to go, finna go")) == (
+        "craving something awful, about to go, about to go"
+    )
+    assert semantic(light("thin skin, a win")) == "thin skin, a win"
     # A masked word is spelled out only when one insult, slur or swear word fits it.
     assert unmask("you sl*t, f**king tw*t") == "you slut, fucking twat"
     assert unmask("s**t happens, 5* review, **bold**") == "s**t happens, 5* review, **bold**"
