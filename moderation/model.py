@@ -32,7 +32,7 @@ from typing import Final
 
 from moderation.labels import Evidence, Label
 
-FEATURE_VERSION: Final = 5
+FEATURE_VERSION: Final = 6
 """Bump whenever :func:`featurize` changes; weights trained on another version are refused."""
 
 LABELS: Final = tuple(Label)
@@ -136,8 +136,10 @@ _PAST = frozenset(
 )
 _NOW = frozenset({"tonight", "now", "today", "tomorrow", "weekend", "soon", "again"})
 _NEG = frozenset({"not", "no", "never", "nothing", "nobody", "nowhere"})
-# Words this close after a negation are read as negated too ("not going to drink"
-# gives "~drink"): the n-grams alone read the same words as the intent to drink.
+# Words this close after a negation are other words ("not going to drink" reads
+# "~going ~to ~drink", in unigrams and bigrams alike): read as themselves, they lent the
+# negated intent the weight of the intent, and "I'm not going to drink this weekend" was
+# flagged once relapse's threshold came down to where held-out relapse is caught.
 _NEG_SCOPE = 4
 _NUMBER_WORDS = frozenset(
     {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
@@ -272,8 +274,9 @@ def featurize(text: str, *, nfkc: bool = True, rules: Iterable[str] = ()) -> lis
     Lower case, NFKC, zero-width characters and apostrophes removed, light leetspeak
     undone, digits kept by shape only (every digit becomes ``0``; 988 and 911 become the
     words ``crisisline`` and ``emergencyline``), chat spellings expanded. Features are
-    word unigrams (``"pills"``), bigrams (``"end it"``), words read under a negation
-    (``"~drink"`` in "not going to drink") and names starting with ``_``:
+    word unigrams (``"pills"``) and bigrams (``"end it"``), a word under a negation
+    read as another word (``"~drink"`` in "not going to drink"), and names starting with
+    ``_``:
     word classes (``_harm``, ``_drug`` ...) and bigrams over them (``"want _harm"``);
     first, second and third person, past-time and now-time markers, negation, a
     question, phone-number shape, e-mail, @handle, $cashtag, web address, a run of
@@ -294,10 +297,12 @@ def _features(text: str, nfkc: bool, rules: Iterable[str]) -> tuple[list[str], i
     :func:`_phrase` picks its evidence among them.
     """
     toks, lit, digits = _tokens(text, nfkc)
-    feats = [*toks, *map(" ".join, zip(toks, toks[1:], strict=False))]
     # The flag word lists are small: testing them against the set of distinct words
     # iterates those lists, not every token of the message.
     words = set(toks)
+    negated = not _NEG.isdisjoint(words)
+    read = _negated(toks) if negated else toks
+    feats = [*read, *map(" ".join, zip(read, read[1:], strict=False))]
     flags = []
     if not _FIRST.isdisjoint(words):
         flags.append("_fp")
@@ -309,9 +314,8 @@ def _features(text: str, nfkc: bool, rules: Iterable[str]) -> tuple[list[str], i
         flags.append("_past")
     if not _NOW.isdisjoint(words):
         flags.append("_now")
-    if not _NEG.isdisjoint(words):
+    if negated:
         flags.append("_neg")
-        feats += _negated(toks)
     # Each feature once: a word said a thousand times is not a thousand times the signal.
     ngrams = dict.fromkeys(feats)
     named: list[str] = []
@@ -378,14 +382,15 @@ def _class_features(toks: list[str], in_class: set[str], flags: list[str]) -> li
 
 
 def _negated(toks: list[str]) -> list[str]:
-    """``"~word"`` for each word within ``_NEG_SCOPE`` words after a negation."""
+    """``toks`` with each word within ``_NEG_SCOPE`` words after a negation as ``"~word"``."""
     out: list[str] = []
     until = -1
     for i, tok in enumerate(toks):
         if tok in _NEG:
             until = i + _NEG_SCOPE
-        elif i <= until:
-            out.append("~" + tok)
+            out.append(tok)
+        else:
+            out.append("~" + tok if i <= until else tok)
     return out
 
 
@@ -579,7 +584,8 @@ def decide(text: str, candidates: Sequence[Evidence], *, nfkc: bool = True) -> l
 
 def _phrase(model: _Weights, ngrams: list[str], i: int) -> str:
     """The word n-gram weighing most for label ``i``, preferring one that is not a digit
-    shape (holds no ``"0"``); the first of equals."""
+    shape (holds no ``"0"``); the first of equals. Quoted as the message's words: a
+    negated word loses its ``"~"``."""
     best = ""
     best_key = (False, -math.inf)
     for feature in ngrams:
@@ -588,4 +594,4 @@ def _phrase(model: _Weights, ngrams: list[str], i: int) -> str:
         key = ("0" not in feature, weight)
         if not best or key > best_key:
             best, best_key = feature, key
-    return best
+    return best.replace("~", "")

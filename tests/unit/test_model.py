@@ -94,6 +94,15 @@ def test_featurize_is_pure_and_normalises() -> None:
     assert model.featurize("") == []
 
 
+def test_words_under_a_negation_are_other_words() -> None:
+    feats = model.featurize("I'm not going to drink this weekend")
+    assert {"~going", "~drink", "~to ~drink", "not ~going"} <= set(feats)
+    assert "drink" not in feats and "to drink" not in feats
+    # Beyond the negation's reach, words are themselves again.
+    assert "weekend" in model.featurize("not one of us, and i will drink all weekend")
+    assert model.decide("I'm not going to drink this weekend", []) == []
+
+
 def test_other_feature_version_is_refused() -> None:
     raw = (ROOT / "moderation/data/model.json").read_text("utf-8")
     doc = json.loads(raw)
