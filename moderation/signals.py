@@ -193,7 +193,7 @@ class Net:
     word, cues whose second word is plain by their first two words, and the other cues
     by their first word."""
 
-    __slots__ = ("_uni", "_bi", "_other", "_heads", "_specs")
+    __slots__ = ("_uni", "_bi", "_other", "_heads", "_starts", "_specs")
 
     def __init__(self, specs: tuple[NetSpec, ...]) -> None:
         self._uni: dict[str, list[_Cue]] = {}
@@ -209,8 +209,22 @@ class Net:
                     self._add(spec.label, family, 0.0, phrase, True)
         # Every word that starts a cue; a two-word key's first word is the part before
         # its one space (cue words have none).
-        firsts = (key.partition(" ")[0] for key in self._bi)
-        self._heads = frozenset(chain(self._uni, self._other, firsts))
+        seconds: dict[str, set[str]] = {}
+        for key in self._bi:
+            first, _, second = key.partition(" ")
+            seconds.setdefault(first, set()).add(second)
+        self._heads = frozenset(chain(self._uni, self._other, seconds))
+        # Per head word, what can start there: its one-word cues, the second words of its
+        # two-word keys, its other cues. Most heads are words like "the" and "i" that
+        # start only two-word keys, so a pair is built only when its second word is one.
+        self._starts: dict[str, tuple[list[_Cue], frozenset[str], list[_Cue]]] = {
+            head: (
+                self._uni.get(head, []),
+                frozenset(seconds.get(head, ())),
+                self._other.get(head, []),
+            )
+            for head in self._heads
+        }
 
     def _add(self, label: Label, family: str, weight: float, phrase: str, veto: bool) -> None:
         text, _, override = phrase.partition(" =")
@@ -246,7 +260,7 @@ class Net:
         heads = self._heads.intersection(tokens)
         if not heads:
             return tokens, []
-        uni, bi, other = self._uni, self._bi, self._other
+        bi, starts = self._bi, self._starts
         last = len(tokens) - 1
         bounds: list[int] | None = None  # token positions of punctuation, on first match
         breaks: list[int] = []
@@ -256,16 +270,15 @@ class Net:
         # key is looked up only there, not built for every pair of the message.
         for i in compress(count(), map(heads.__contains__, tokens)):
             tok = tokens[i]
-            matched = [(c, i + 1) for c in uni[tok]] if tok in uni else []
-            if i < last:
-                pair = bi.get(f"{tok} {tokens[i + 1]}")
-                if pair is not None:
-                    for cue in pair:
-                        end = _match(tokens, i + 2, cue.rest, 1)
-                        if end:
-                            matched.append((cue, end))
-            if tok in other:
-                for cue in other[tok]:
+            uni, seconds, other = starts[tok]
+            matched = [(c, i + 1) for c in uni] if uni else []
+            if i < last and tokens[i + 1] in seconds:
+                for cue in bi[f"{tok} {tokens[i + 1]}"]:
+                    end = _match(tokens, i + 2, cue.rest, 1)
+                    if end:
+                        matched.append((cue, end))
+            if other:
+                for cue in other:
                     end = _match(tokens, i + 1, cue.rest, 0)
                     if end:
                         matched.append((cue, end))
