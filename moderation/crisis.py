@@ -59,7 +59,7 @@ FAMILY = Family(
             _c(
                 r"\bi (?:am |have been |keep )?" + ADV + r"(?:going to|about to|planning (?:to|on)"
                 r"|plan to|ready to|want to|wanting to|need to|will|wish i could|wish to"
-                r"|feel like i want to|deserve to|am going to|intend to|decided to|have to"
+                r"|feel like i want to|feel to|deserve to|am going to|intend to|decided to|have to"
                 r"|thinking (?:about|of)|considering|scared i will|afraid i will|so close to"
                 r"|might|tempted to)"
                 r" "
@@ -139,9 +139,11 @@ FAMILY = Family(
                 r"|scratching myself)\b(?! (?:back|down|out|it|ties|the|my|people|off|corners|class"
                 r"|carbs|sugar|coupons|hair|grass|costs|caffeine))|\b(?:cutting|burning) (?:myself "
                 r")?again"
+                # "went at my legs with a box cutter"
+                r"|\bwent at my (?:arms?|legs?|wrists?|thighs?|skin|stomach|hips?) with\b"
             ),
             NEG_BEFORE | PAST,
-            keys="cutting burning hurting harming self scratching",
+            keys="cutting burning hurting harming self scratching went",
         ),
         # "can not do this anymore", "no reason to live", "nothing to live for"
         Rule(

@@ -57,7 +57,7 @@ _PAST = re.compile(
     r"|at my (?:worst|lowest|rock bottom)|rock bottom|before (?:i got|getting|recovery|treatment|i "
     r"came)"
     r"|in (?:active )?addiction|not anymore|no longer|in my (?:teens|twenties|20s|30s|past|old "
-    r"life)"
+    r"life|(?:using|drinking|pill|party|drug|active) days)"
     r"|my (?:old|past) life|(?<!after )(?:\d+|a few|many|several) (?:days?|weeks?|months?|years?) "
     r"(?:clean|sober)"
     r"|(?:clean|sober) (?:for|since) |since i got (?:clean|sober)|the first time i got sober"

@@ -44,6 +44,7 @@ SELF_HARM_STRONG = (
     r"|driv(?:e|ing) (?:my car |my truck |off )?(?:into|off) (?:a|the|oncoming) (?:tree|wall|bridge"
     r"|cliff|river|lake|traffic|pole|truck)|walk(?:ing)? into traffic|end(?:ing)? it all"
     r"|go(?:ing)? through with it|follow(?:ing)? through with it"
+    r"|finish(?:ing)? (?:with )?(?:my |this )?life\b"
     r"|end(?:ing)? (?:it|things|everything|my life) (?:for good|tonight|today|now|this \w+))"
 )
 
@@ -464,6 +465,7 @@ CRISIS_VETO: dict[str, tuple[str, ...]] = {
         "last year/month/week/summer/winter/spring/fall",
         "in 2015/2016/2017/2018/2019/2020/2021/2022/2023",
         "when i was using/drinking/younger/a+kid/in",
+        "in my using/drinking/pill/party/drug days",
         "back then/when/in",
         "the old me",
         "at my lowest/worst",

@@ -668,7 +668,8 @@ _PAST = re.compile(
     r"|four|five|six|seven|eight|nine|ten|twelve) (?:days?|weeks?|months?|years?) (?:clean"
     r"|sober|free|since)|anniversary|the old me|my old life|i survived|survivor|that was (?:then"
     r"|me|the old)|i was (?:a mess|in a (?:really )?dark place)|looking back|not any ?more"
-    r"|in my (?:teens|twenties|20s|past|old life)|my (?:old|past) life|first time i got sober)\b"
+    r"|in my (?:teens|twenties|20s|past|old life|(?:using|drinking|pill|party|drug) days)"
+    r"|my (?:old|past) life|first time i got sober)\b"
 )
 _PRESENT = re.compile(
     r"\b(?:now|again|lately|these days|is back|are back|came back|coming back|creeping back"

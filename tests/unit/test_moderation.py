@@ -355,6 +355,11 @@ DEALER, POURED = "relapse_risk.dealer_at_hand", "relapse_risk.poured_and_watchin
         ("relapse again and see who cares", RECENT_USE, False),
         ("half of them will be doing lines at the afterparty. gonna go", HIGH_RISK, True),
         ("half of them will be doing karaoke at the afterparty. gonna go", HIGH_RISK, False),
+        # A learner's English: present for future, "feel to".
+        ("i finish with my life tonight", "crisis.self_harm_now", True),
+        ("i feel to die, is not a joke", "crisis.first_person_intent", True),
+        ("went at my arms with a razor again", "crisis.self_harm_ongoing", True),
+        ("in my using days suicide was on my mind a lot. not anymore", "crisis.cues", False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
