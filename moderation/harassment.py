@@ -208,18 +208,20 @@ FAMILY = Family(
             keys="told tell telling showed show showing sent send sending posted post posting "
             "shared sharing forwarded forwarding screenshotted mentioned texted",
         ),
-        # "go back to your country", slurs
+        # Slurs, and told to leave the country: "go back where you came from", "return to
+        # Mexico where you belong", "get out of our country"
         Rule(
             "harassment.slur",
             _c(
-                r"\b" + _SLURS + r"\b|\bgo back (?:to|where) (?:your|you|ur) (?:own )?(?:country"
-                r"|came"
-                r" from)|\bgo back to (?:mexico|africa|china|india|the \w+ you came from)"
+                r"\b" + _SLURS + r"\b|\b(?:go|get|move|run|return|head|fly|swim) (?:back )?(?:to )?"
+                r"(?:where (?:you|u) (?:came|come) from|(?:your|ur) (?:own )?country"
+                r"|(?:\w+ ){1,2}where (?:you|u) belong)\b|\bget out of our country\b"
+                r"|\bgo back to (?:mexico|africa|china|india|the \w+ you came from)"
             ),
             REPORTED,
             keys=" ".join(
                 (
-                    "country came mexico africa china india",
+                    "country came come belong mexico africa china india",
                     SLUR_KEYS,
                 )
             ),

@@ -360,6 +360,10 @@ DEALER, POURED = "relapse_risk.dealer_at_hand", "relapse_risk.poured_and_watchin
         ("i feel to die, is not a joke", "crisis.first_person_intent", True),
         ("went at my arms with a razor again", "crisis.self_harm_ongoing", True),
         ("in my using days suicide was on my mind a lot. not anymore", "crisis.cues", False),
+        ("return to Mexico where you belong", "harassment.slur", True),
+        ("get out of our country already", "harassment.slur", True),
+        ("i go back to my country for christmas", "harassment.slur", False),
+        ("you are right where you belong, welcome", "harassment.slur", False),
     ],
 )
 def test_rule_edges(text: str, rule: str, fires: bool) -> None:
