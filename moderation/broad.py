@@ -25,9 +25,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from moderation import strong
-from moderation.engine import WordKeys, distribute, head_keys, last_words, split_branches
+from moderation.engine import (
+    GUARD_REACH,
+    WordKeys,
+    distribute,
+    head_keys,
+    last_words,
+    split_branches,
+)
 from moderation.labels import Label
 
 # --- shared vocabularies ---------------------------------------------------------------------
@@ -608,7 +616,9 @@ def _vetoed(concept: _Concept, text: str, m: re.Match[str]) -> bool:
         return True
     before = clause[:cue]
     if label is _R:
-        if _RESOLVED.search(text if concept.name == "craving" else clause):
+        # A craving is resolved anywhere near it ("hit hard. called my sponsor, gone now").
+        near = text[max(0, m.start() - GUARD_REACH) : m.end() + GUARD_REACH]
+        if _RESOLVED.search(near if concept.name == "craving" else clause):
             return True
         if _REL_OK.search(clause):
             return True
@@ -663,6 +673,10 @@ def _plan() -> tuple[dict[str, _Group], dict[str, _Group]]:
 
 _KEYS = WordKeys(*_plan())
 _ORDER = {label: n for n, label in enumerate((_R, _A, _H))}  # the order of broad_cues' result
+# The places one group's expression is tried at in a message, at most: each vetoed place
+# costs its guards, and a message is not made of the same words forty times over unless
+# it is made to be slow.
+_MAX_HITS = 16
 _GROUPS = _KEYS.memo(lambda word: tuple(_KEYS.of(word)))
 
 
@@ -692,7 +706,7 @@ def broad_cues(
             continue
         if group.scan.search(text) is None:  # the usual case; cheaper than a finditer()
             continue
-        for hit in group.scan.finditer(text):
+        for hit in islice(group.scan.finditer(text), _MAX_HITS):
             start = hit.start()
             if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue

@@ -31,6 +31,12 @@ HYPO = 4  # hypothetical or educational ("if someone", "we learned", "signs of")
 REPORTED = 8  # reported speech before the clue ("she told me", "he used to call me")
 IDIOM = 16  # jokey or idiomatic sentence ("lol", "workout", "of embarrassment")
 RESOLVED = 32  # the urge or the object is dealt with ("passed", "threw it out")
+
+# Guards read a match's sentence or clause, but never further than this either side of
+# the match. A 4,000-character message of one endless sentence, the same cue repeated,
+# had every match's guards read the whole message: the square of its length, 0.4 s of
+# the event loop for one message.
+GUARD_REACH = 200
 DREAM = 64  # a dream, not a deed
 NEG_BEFORE = 128  # like NEG, but only the words before the clue (the clue may say "not")
 VENUE = 256  # a meeting place, not a member's home
@@ -316,7 +322,8 @@ class Message:
         self._ends: list[int] = []
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        """The bounds of the sentence holding position ``pos``."""
+        """The bounds of the sentence holding position ``pos``, at most
+        :data:`GUARD_REACH` either side of it."""
         if not self._starts:  # split lazily: most messages never need it
             starts = [0]
             ends: list[int] = []
@@ -327,7 +334,7 @@ class Message:
             self._starts = starts
             self._ends = ends
         i = bisect_right(self._starts, pos) - 1
-        return self._starts[i], self._ends[i]
+        return max(self._starts[i], pos - GUARD_REACH), min(self._ends[i], pos + GUARD_REACH)
 
     def vetoed(self, m: re.Match[str], guards: int) -> bool:
         """True when a guard says the match does not count."""
@@ -344,8 +351,8 @@ class Message:
             return True
         if guards & RESOLVED:
             # "the craving hit hard but it passed": look past a "but" to the sentence's end.
-            stop = _STRONG_END.search(text, end)
-            if _RESOLVED.search(text[start : stop.start() if stop else len(text)]):
+            stop = _STRONG_END.search(text, end, end + GUARD_REACH)
+            if _RESOLVED.search(text[start : stop.start() if stop else end + GUARD_REACH]):
                 return True
         if guards & VENUE and _VENUE.search(sent) and not _PERSONAL.search(sent):
             return True

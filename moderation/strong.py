@@ -28,7 +28,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.engine import WordKeys, distribute, head_keys, last_words, split_branches
+from moderation.engine import (
+    GUARD_REACH,
+    WordKeys,
+    distribute,
+    head_keys,
+    last_words,
+    split_branches,
+)
 
 # --- shared fragments ---------------------------------------------------------------------
 
@@ -758,9 +765,10 @@ _TOKENS = re.compile(r"[a-z0-9]+")
 
 
 def _clause(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    end = len(text)
-    for m in _CLAUSE.finditer(text):
+    """The bounds of the clause holding ``pos``, at most ``GUARD_REACH`` either side."""
+    start = max(0, pos - GUARD_REACH)
+    end = min(len(text), pos + GUARD_REACH)
+    for m in _CLAUSE.finditer(text, start, end):
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:

@@ -20,6 +20,7 @@ from moderation import (
     decide,
 )
 from moderation.__main__ import main
+from moderation.engine import GUARD_REACH
 from moderation.normalize import light, semantic, unmask
 from moderation.rules import candidates
 
@@ -465,6 +466,16 @@ def test_leet_tokens_skip_only_words_left_unchanged() -> None:
     for text in texts:
         want = every_word.sub(normalize._unleet, text)
         assert normalize._LEET_TOKEN.sub(normalize._unleet, text) == want, text
+
+
+def test_guards_read_a_bounded_window() -> None:
+    """A guard reads the match's sentence, but no further than GUARD_REACH from it: with
+    no bound, a long message of one sentence made every match's guards read all of it."""
+    near = "i used to think i am going to kill myself"
+    far = "i used to think " + "and so on " * 30 + "i am going to kill myself"
+    assert len(far) - len("i am going to kill myself") > GUARD_REACH
+    assert "crisis.self_harm_intent" not in {e.rule for e in candidates(near)[1]}
+    assert "crisis.self_harm_intent" in {e.rule for e in candidates(far)[1]}
 
 
 def test_long_message_is_bounded() -> None:
