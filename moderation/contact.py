@@ -182,7 +182,9 @@ FAMILY = Family(
             "contact_info.email",
             _c(
                 r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"
-                r"|\b[a-z0-9._%+\-]{2,}(?: ?(?:dot|\(dot\)|\[dot\]|_|underscore) ?[a-z0-9]+)* "
+                # At most four spelled-out dots before the "at": unbounded, "at dot at dot ..."
+                # made each start read to the end of the message.
+                r"|\b[a-z0-9._%+\-]{2,}(?: ?(?:dot|\(dot\)|\[dot\]|_|underscore) ?[a-z0-9]+){0,4} "
                 r"?(?:\(at\)|\[at\]|\{at\}|<at>| at | @ ) ?[a-z0-9\-]+ ?"
                 r"(?:\(dot\)|\[dot\]|\{dot\}|<dot>| dot |\.| \. ) ?(?:com|net|org|edu|gov|io|co|me"
                 r"|us"

@@ -287,8 +287,19 @@ def _words(line: str) -> str:
         return " ".join([_SPELLED.get(word) or _learn(word) for word in words])
 
 
+# No word is longer; a longer run of characters is read in pieces of this length. An
+# expression that starts with a few letters and then takes any word characters ("haha\w*")
+# is tried at every place inside a word, and each try reads to the word's end: in a
+# 4,000-character "hahaha..." that was the square of the length.
+_LONGEST = 64
+
+
 def _learn(word: str) -> str:
-    spelled = _SPELLED[word] = _word(word)
+    if len(word) > _LONGEST:
+        spelled = " ".join(word[i : i + _LONGEST] for i in range(0, len(word), _LONGEST))
+    else:
+        spelled = _word(word)
+    _SPELLED[word] = spelled
     return spelled
 
 

@@ -478,6 +478,12 @@ def test_guards_read_a_bounded_window() -> None:
     assert "crisis.self_harm_intent" in {e.rule for e in candidates(far)[1]}
 
 
+def test_a_run_longer_than_any_word_is_read_in_pieces() -> None:
+    spelled = semantic("ha" * 100)
+    assert spelled.replace(" ", "") == "ha" * 100
+    assert max(map(len, spelled.split())) == 64
+
+
 def test_long_message_is_bounded() -> None:
     assert not assess("ok " * 50_000).flagged
 
