@@ -617,8 +617,11 @@ def _vetoed(concept: _Concept, text: str, m: re.Match[str]) -> bool:
     before = clause[:cue]
     if label is _R:
         # A craving is resolved anywhere near it ("hit hard. called my sponsor, gone now").
-        near = text[max(0, m.start() - GUARD_REACH) : m.end() + GUARD_REACH]
-        if _RESOLVED.search(near if concept.name == "craving" else clause):
+        if _RESOLVED.search(
+            text[max(0, m.start() - GUARD_REACH) : m.end() + GUARD_REACH]
+            if concept.name == "craving"
+            else clause
+        ):
             return True
         if _REL_OK.search(clause):
             return True

@@ -31,15 +31,15 @@ HYPO = 4  # hypothetical or educational ("if someone", "we learned", "signs of")
 REPORTED = 8  # reported speech before the clue ("she told me", "he used to call me")
 IDIOM = 16  # jokey or idiomatic sentence ("lol", "workout", "of embarrassment")
 RESOLVED = 32  # the urge or the object is dealt with ("passed", "threw it out")
+DREAM = 64  # a dream, not a deed
+NEG_BEFORE = 128  # like NEG, but only the words before the clue (the clue may say "not")
+VENUE = 256  # a meeting place, not a member's home
 
 # Guards read a match's sentence or clause, but never further than this either side of
 # the match. A 4,000-character message of one endless sentence, the same cue repeated,
 # had every match's guards read the whole message: the square of its length, 0.4 s of
 # the event loop for one message.
 GUARD_REACH = 200
-DREAM = 64  # a dream, not a deed
-NEG_BEFORE = 128  # like NEG, but only the words before the clue (the clue may say "not")
-VENUE = 256  # a meeting place, not a member's home
 
 _SENTENCE = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+|\s(?:but|though|although|however)\s")
 _COMMA = re.compile(r"[,:\u2014\u2013]|\s-\s|\s(?:and|so|because|cause)\s")

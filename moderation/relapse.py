@@ -36,6 +36,9 @@ _SELLER = (
     r" (?:used to |would )?(?:buy|bought|get|got|cop|copped|score|scored|sell|sold|sells)\b)"
 )
 
+# Not when quoted, or named as the addiction's voice: then the lie is seen through.
+_NOT_ITS_VOICE = r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
+
 _SOON = (
     r"(?:again|twice|\d+ times|a few times|a couple (?:of )?times|last night|yesterday|today"
     r"|tonight|this (?:morning"
@@ -360,12 +363,13 @@ FAMILY = Family(
                 r" (?:hurt|matter|kill|be a big deal|undo|ruin|erase|count|set me back"
                 r"|do anything|do much|do nothing|hurt anything"
                 r"|make a difference|change anything|be the end of the world)"
-                r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
-                r"|(?<!\")\b(?:one|just one|a single|one little) (?:drink|beer|glass|shot|hit"
+                + _NOT_ITS_VOICE
+                + r"|(?<!\")\b(?:one|just one|a single|one little) (?:drink|beer|glass|shot|hit"
                 r"|toddy|hot toddy|nightcap|cocktail)(?: \w+){0,5}? (?:should|would|will|has to)"
                 r" be (?:ok|okay|fine|alright|no big deal)\b"
-                r"(?!\"| (?:is|was) (?:the |my |just )?(?:addiction|disease|voice|lie)| voice)"
-                r"|\bwhat is the harm in|\bwhat harm (?:could|can|would|will) (?:it|one|that) do\b"
+                + _NOT_ITS_VOICE
+                + r"|\bwhat is the harm in"
+                r"|\bwhat harm (?:could|can|would|will) (?:it|one|that) do\b"
                 r"|\bwhat (?:is|will|would|could) (?:one|a|a single|just one) (?:drink|beer|shot"
                 r"|hit|line|pill|glass|bump) (?:going to |gonna )?(?:do|hurt|matter|change)\b"
                 r"|\bjust this once\b|\bi (?:can|could) (?:handle|control) (?:one|a drink|it now"
