@@ -499,6 +499,24 @@ class Chat:
 
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
+        await self._take_send(user)
+        await self._may_write(user, membership, room, posting=posting)
+        return membership
+
+    async def _take_send(self, user: User) -> None:
+        """The per-person flood limit; staff are never slowed down."""
+        if user.role.is_staff:
+            return
+        if self.shared_sends is not None:
+            await self.shared_sends.take(user.id)
+        else:
+            self.sends.take(user.id)
+
+    async def _may_write(
+        self, user: User, membership: Membership, room: int, *, posting: bool
+    ) -> None:
+        """The room's limits on this member: an ended group, the agreement, mutes, a lock
+        and slow mode."""
         if membership.closed or membership.access_until is not None:
             raise HearthError(
                 "this group has ended; it is read-only now"
@@ -506,36 +524,40 @@ class Chat:
                 else "you have moved on from this group; it is read-only for you now",
                 code=Code.ROOM_LOCKED,
             )
-        if not user.role.is_staff:
-            if self.shared_sends is not None:
-                await self.shared_sends.take(user.id)
-            else:
-                self.sends.take(user.id)
-            if membership.accepted_version < membership.agreement_version:
-                raise HearthError(
-                    f"please read and accept version {membership.agreement_version} of the"
-                    " group agreement before posting",
-                    code=Code.AGREEMENT_REQUIRED,
-                )
+        if not user.role.is_staff and membership.accepted_version < membership.agreement_version:
+            raise HearthError(
+                f"please read and accept version {membership.agreement_version} of the"
+                " group agreement before posting",
+                code=Code.AGREEMENT_REQUIRED,
+            )
         if posting:
             await self.facilitation.check_can_post(user, membership, room)
-        return membership
 
     async def post(self, user: User, frame: p.SendFrame) -> Posted | Held:
         """Screen and post a message; a message that waits for review comes back `Held`.
 
+        A room's limits on a member (a mute, a lock, slow mode, an unaccepted agreement,
+        an ended group) never stand between a crisis and the facilitators: a message they
+        refuse is still screened, and a crisis waits for a facilitator, who is alerted.
+        Only a stranger to the room and a flood of sends are refused unread.
+
         Raises:
             HearthError: `blocked`, `muted`, `room_locked`, `rate_limited`, ...
         """
-        await self._writer(user, frame.room)
+        membership = await self.member(user, frame.room)
+        await self._take_send(user)
+        try:
+            await self._may_write(user, membership, frame.room, posting=True)
+        except HearthError:
+            held = await self.facilitation.screen_refused(user, frame)
+            if held is None:
+                raise
+            return held
         return await self.facilitation.screen(user, frame)
 
     async def edit(self, user: User, frame: p.EditFrame) -> Event:
         await self._writer(user, frame.room)
-        await self.facilitation.screen_edit(user, frame)
-        return await self.store.edit_message(
-            frame.room, frame.message, user.id, frame.text, self.clock()
-        )
+        return await self.facilitation.screen_edit(user, frame)
 
     async def delete(self, user: User, frame: p.DeleteFrame) -> Event:
         await self._writer(user, frame.room, posting=False)

@@ -32,6 +32,7 @@ from .models import (
     Alert,
     AlertKind,
     AuditEntry,
+    Event,
     Held,
     HoldState,
     Report,
@@ -166,8 +167,15 @@ class Facilitation:
                     code=Code.BLOCKED,
                 )
             return held
+        reply_to = frame.reply_to
+        if (
+            decision.urgent
+            and reply_to is not None
+            and not await self.store.get_message(room, reply_to)
+        ):
+            reply_to = None  # a crisis is never refused over the message it answered
         posted = await self.store.add_message(
-            room, user, frame.client_id, frame.text, frame.reply_to, now
+            room, user, frame.client_id, frame.text, reply_to, now
         )
         if not posted.duplicate and decision.alerts:
             await self._alert(
@@ -177,7 +185,41 @@ class Facilitation:
             self._tell(user.id, self.crisis_help(room))
         return posted
 
+    async def screen_refused(self, user: User, frame: p.SendFrame) -> Held | None:
+        """A member's message that the room's limits refused: a crisis among its words
+        waits for a facilitator, who is alerted at once, and the author sees crisis help
+        (None: no crisis, the refusal stands)."""
+        room = frame.room
+        assessment, decision = await self.assess(room, frame.text)
+        if not decision.urgent:
+            return None
+        reply_to = frame.reply_to
+        if reply_to is not None and not await self.store.get_message(room, reply_to):
+            reply_to = None
+        labels = sorted(label.value for label in assessment.labels)
+        held, duplicate = await self.store.hold_message(
+            room,
+            user,
+            frame.client_id,
+            frame.text,
+            reply_to,
+            labels,
+            HoldState.HELD,
+            self.chat.clock(),
+        )
+        if not duplicate:
+            await self._to_staff(room, p.hold_frame(held), moderators=True)
+            await self._alert(room, AlertKind.HELD, True, user, None, held.id, assessment)
+        self._tell(user.id, self.crisis_help(room))
+        return held
+
     def why_held(self, held: Held) -> str:
+        if Label.crisis.value in held.labels:
+            # Only a crisis the room's limits refused is ever held (see screen_refused).
+            return (
+                "You can't post in this room just now, so your message waits for a"
+                " facilitator, who has been told right away."
+            )
         labels = {Label(v) for v in held.labels}
         return self._why(Assessment(frozenset(labels)), frozenset(labels)) + (
             " A facilitator will read it before it is shared."
@@ -194,8 +236,10 @@ class Facilitation:
                 return WHY[label]
         return WHY[Label.relapse_risk]
 
-    async def screen_edit(self, user: User, frame: p.EditFrame) -> None:
-        """An edit cannot smuggle in what a new message could not say."""
+    async def screen_edit(self, user: User, frame: p.EditFrame) -> Event:
+        """Screen and save an edit: it cannot smuggle in what a new message could not
+        say, and facilitators hear of it once it is saved (so only the author's own
+        message can raise an alert)."""
         assessment, decision = await self.assess(frame.room, frame.text)
         if decision.action in (Action.hold, Action.block):
             raise HearthError(
@@ -203,6 +247,9 @@ class Facilitation:
                 + " That edit was not saved; the original stays.",
                 code=Code.BLOCKED,
             )
+        event = await self.store.edit_message(
+            frame.room, frame.message, user.id, frame.text, self.chat.clock()
+        )
         if decision.alerts:
             await self._alert(
                 frame.room,
@@ -215,6 +262,7 @@ class Facilitation:
             )
         if decision.urgent:
             self._tell(user.id, self.crisis_help(frame.room))
+        return event
 
     def crisis_help(self, room: int | None) -> str:
         s = self.chat.settings

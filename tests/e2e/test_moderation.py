@@ -279,6 +279,108 @@ async def test_lock_and_slow_mode(world: World) -> None:
     await fran.close()
 
 
+async def _refuse_alice(world: World, fran: Socket, alice: Socket, bob: Socket, limit: str) -> None:
+    """Put one of the room's limits on Alice; she may post no ordinary message."""
+    room, alice_id = world.a.room, world.alice.user["id"]
+    if limit == "muted":
+        await fran.answer(
+            {"type": "moderate", "action": "mute", "room": room, "user": alice_id, "minutes": 10}
+        )
+    elif limit == "room_locked":
+        await fran.answer({"type": "moderate", "action": "lock", "room": room})
+    elif limit == "rate_limited":  # slow mode; her first message goes through
+        await fran.answer({"type": "moderate", "action": "slow_mode", "room": room, "seconds": 60})
+        assert (await alice.post(room, "first one"))["type"] == "ack"
+        await frames_until(bob, "event")
+    else:
+        await world.fran.call(
+            "PUT", f"/api/rooms/{room}/agreement", {"text": "Phones away in group."}, expect=200
+        )
+    assert (await alice.post(room, "just saying hi", client_id="plain"))["code"] == limit
+
+
+@pytest.mark.parametrize("limit", ["muted", "room_locked", "rate_limited", "agreement_required"])
+async def test_a_crisis_the_room_refuses_still_reaches_a_facilitator(
+    world: World, limit: str
+) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    await _refuse_alice(world, fran, alice, bob, limit)
+    await alice.send({"type": "send", "ref": 7, "room": room, "client_id": "cr", "text": CRISIS})
+    got = await collect(alice, "held", "notice")
+    assert got["notice"]["kind"] == "crisis_help" and got["notice"]["resources"]["call"] == "988"
+    assert got["held"]["ref"] == 7 and "facilitator" in got["held"]["reason"]
+    hold = (await frames_until(fran, "hold"))["hold"]
+    assert hold["id"] == got["held"]["hold"] and hold["text"] == CRISIS
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["urgent"] is True and alert["kind"] == "held" and "crisis" in alert["labels"]
+    assert alert["evidence"]
+    # A retry is the same message: no second alert.
+    again = await alice.answer({"type": "send", "room": room, "client_id": "cr", "text": CRISIS})
+    assert again["hold"] == hold["id"]
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert [a["id"] for a in listed["alerts"]] == [alert["id"]]
+    await bob.nothing(0.3, ignore=("presence", "typing", "read", "room_state"))
+    # The facilitator may share it with the group.
+    done = await fran.answer({"type": "moderate", "action": "approve", "held": hold["id"]})
+    event = await frames_until(bob, "event")
+    assert event["seq"] == done["seq"] and event["message"]["text"] == CRISIS
+    for s in (alice, bob, fran):
+        await s.close()
+
+
+async def test_a_flood_and_a_stranger_are_refused_unread(world: World) -> None:
+    """The flood limit and membership come before any screening: a stranger's words
+    alert nobody, and a flood is refused without reading it."""
+    room = world.a.room
+    carol, fran = await world.carol.connect(), await world.fran.connect()
+    refused = await carol.answer({"type": "send", "room": room, "client_id": "x", "text": CRISIS})
+    assert refused["code"] == "not_member"
+    await fran.nothing(0.3, ignore=("presence",))
+    await carol.close()
+    await fran.close()
+
+
+async def test_a_crisis_reply_to_a_vanished_message_is_still_delivered(world: World) -> None:
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    await alice.send(
+        {"type": "send", "ref": 1, "room": room, "client_id": "r", "text": CRISIS, "reply_to": 999}
+    )
+    got = await collect(alice, "ack", "notice")
+    assert got["notice"]["kind"] == "crisis_help"
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["urgent"] and alert["message"] == got["ack"]["seq"]
+    # An ordinary reply to nothing is still an error.
+    refused = await alice.answer(
+        {"type": "send", "room": room, "client_id": "r2", "text": "me too", "reply_to": 999}
+    )
+    assert refused["code"] == "not_found"
+    await alice.close()
+    await fran.close()
+
+
+async def test_a_crisis_edit_alerts_only_for_the_authors_own_message(world: World) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    ack = await bob.post(room, "see you thursday")
+    refused = await alice.answer(
+        {"type": "edit", "room": room, "message": ack["seq"], "text": CRISIS}
+    )
+    assert refused["type"] == "error"
+    await fran.nothing(0.3, ignore=("presence", "event"))
+    mine = await alice.post(room, "long day")
+    await alice.send(
+        {"type": "edit", "ref": 2, "room": room, "message": mine["seq"], "text": CRISIS}
+    )
+    got = await collect(alice, "ack", "notice")
+    assert got["notice"]["kind"] == "crisis_help"
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["urgent"] and alert["message"] == mine["seq"]
+    for s in (alice, bob, fran):
+        await s.close()
+
+
 async def test_removed_member_stops_receiving_at_once(world: World) -> None:
     room = world.a.room
     alice, bob, fran = await connect(world.alice, world.bob, world.fran)
