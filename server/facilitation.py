@@ -414,14 +414,17 @@ class Facilitation:
             raise Forbidden("only this room's facilitators can do that")
         return membership
 
-    async def _moderator(self, actor: User, room: int) -> Membership:
+    async def _moderator(self, actor: User, room: int, subject: int | None = None) -> Membership:
         """The actor facilitates this room, or moderates it as a trusted alum: the
         lighter actions (remove a message, timed mute, reports, the hold queue), and in
-        alumni rooms only."""
+        alumni rooms only. ``subject``: the person the action is about (whose message,
+        whose mute); a trusted alum is never the judge of their own words or mute."""
         membership = await self.chat.member(actor, room)
         if membership.role is Role.FACILITATOR:
             return membership
         if membership.moderator and (await self.room_state(room)).kind is RoomKind.ALUMNI:
+            if subject == actor.id:
+                raise Forbidden("a facilitator decides about your own messages and mutes")
             return membership
         raise Forbidden("only this room's facilitators can do that")
 
@@ -478,10 +481,11 @@ class Facilitation:
 
     async def _do_remove(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.message is not None
-        mine = await self._moderator(actor, frame.room)
+        message = await self.store.get_message(frame.room, frame.message)
+        author = message.author.id if message is not None else None
+        mine = await self._moderator(actor, frame.room, author)
         if mine.role is not Role.FACILITATOR:
-            message = await self.store.get_message(frame.room, frame.message)
-            if message is not None and message.author.id in await self.staff_of(frame.room):
+            if author is not None and author in await self.staff_of(frame.room):
                 raise Forbidden("only staff can remove a staff member's message")
         event = await self.store.remove_message(
             frame.room, frame.message, actor.id, frame.reason, self.chat.clock()
@@ -493,7 +497,7 @@ class Facilitation:
 
     async def _do_mute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.user is not None and frame.minutes is not None
-        mine = await self._moderator(actor, frame.room)
+        mine = await self._moderator(actor, frame.room, frame.user)
         target = await self._member_of(frame.room, frame.user)
         if target.role is Role.FACILITATOR:
             raise Forbidden("facilitators cannot be muted")
@@ -520,7 +524,7 @@ class Facilitation:
 
     async def _do_unmute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.user is not None
-        await self._moderator(actor, frame.room)
+        await self._moderator(actor, frame.room, frame.user)
         await self._member_of(frame.room, frame.user)
         await self.store.set_mute(frame.room, frame.user, None, None)
         self.chat.forget_member(frame.room, frame.user)
@@ -591,7 +595,7 @@ class Facilitation:
         held = await self.store.get_held(held_id)
         if held is None:
             raise NotFound("no such message waiting for review")
-        await self._moderator(actor, held.room_id)
+        await self._moderator(actor, held.room_id, held.author.id)
         return held
 
     async def _do_approve(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
@@ -653,7 +657,10 @@ class Facilitation:
         report = await self.store.get_report(frame.report)
         if report is None:
             raise NotFound("no such report")
-        await self._moderator(actor, report.room_id)
+        reported = await self.store.get_message(report.room_id, report.message_seq)
+        await self._moderator(
+            actor, report.room_id, reported.author.id if reported is not None else None
+        )
         report = await self.store.set_report_state(
             report.id, ReportState(frame.state), actor.id, frame.note, self.chat.clock()
         )

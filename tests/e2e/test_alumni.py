@@ -446,18 +446,31 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     assert reported["report"]["id"] == report["report"]
     _, reports = await world.alice.call("GET", "/api/reports", expect=200)
     assert [r["id"] for r in reports["reports"]] == [report["report"]]
-    done = await alice.answer(
-        {
-            "type": "moderate",
-            "action": "handle_report",
-            "report": report["report"],
-            "state": "resolved",
-        }
+    handle = {
+        "type": "moderate",
+        "action": "handle_report",
+        "report": report["report"],
+        "state": "resolved",
+    }
+    # Never the judge of her own words, nor of her own mute: that is for staff.
+    assert (await alice.answer(handle))["code"] == "forbidden"
+    own_held = await alice.post(lounge["id"], "call me at 555-123-4567", client_id="own")
+    assert own_held["type"] == "held"
+    refused = await alice.answer(
+        {"type": "moderate", "action": "approve", "held": own_held["hold"]}
     )
-    assert done["type"] == "done"
+    assert refused["code"] == "forbidden"
+    admin = await world.admin.connect()
+    assert (await admin.answer(handle))["type"] == "done"
+    await admin.answer(
+        {"type": "moderate", "action": "mute", "room": lounge["id"], "user": alice_id, "minutes": 5}
+    )
+    unmute_self = {"type": "moderate", "action": "unmute", "room": lounge["id"], "user": alice_id}
+    assert (await alice.answer(unmute_self))["code"] == "forbidden"
+    assert (await alice.post(lounge["id"], "still here?"))["code"] == "muted"
+    await admin.answer(unmute_self)
 
     # Not a staff member's message.
-    admin = await world.admin.connect()
     staff_msg = await admin.post(lounge["id"], "welcome, I run the alumni program")
     refused = await alice.answer(
         {
