@@ -497,6 +497,22 @@ class Chat:
 
     # ---- the room log --------------------------------------------------------------
 
+    @staticmethod
+    def refuse_if_ended(membership: Membership) -> None:
+        """Nothing new from a member of a group that has ended, or in their read-only time
+        after moving on: no message, no check-in, no card.
+
+        Raises:
+            HearthError: `room_locked`.
+        """
+        if membership.closed or membership.access_until is not None:
+            raise HearthError(
+                "this group has ended; it is read-only now"
+                if membership.closed
+                else "you have moved on from this group; it is read-only for you now",
+                code=Code.ROOM_LOCKED,
+            )
+
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
         await self._take_send(user)
@@ -517,13 +533,7 @@ class Chat:
     ) -> None:
         """The room's limits on this member: an ended group, the agreement, mutes, a lock
         and slow mode."""
-        if membership.closed or membership.access_until is not None:
-            raise HearthError(
-                "this group has ended; it is read-only now"
-                if membership.closed
-                else "you have moved on from this group; it is read-only for you now",
-                code=Code.ROOM_LOCKED,
-            )
+        self.refuse_if_ended(membership)
         if not user.role.is_staff and membership.accepted_version < membership.agreement_version:
             raise HearthError(
                 f"please read and accept version {membership.agreement_version} of the"

@@ -94,11 +94,14 @@ class Routine:
             raise Forbidden("only this room's facilitators can see that")
         return membership
 
-    async def _participant(self, user: User, room: int) -> Membership:
-        """A member who checks in and celebrates: a client or an alum, not staff."""
+    async def _participant(self, user: User, room: int, *, writing: bool = False) -> Membership:
+        """A member who checks in and celebrates: a client or an alum, not staff.
+        ``writing``: they add something to the room, so it must not have ended for them."""
         membership = await self.chat.member(user, room)
         if membership.role is Role.FACILITATOR or user.role.is_staff:
             raise Forbidden("check-ins and milestones are for the group's members")
+        if writing:
+            self.chat.refuse_if_ended(membership)
         return membership
 
     async def time_zone(self, room: int) -> str:
@@ -131,7 +134,7 @@ class Routine:
             HearthError: `invalid_field`, `text_too_long`, `blocked`, `conflict` (already
                 checked in today), `agreement_required`, `not_member`, `forbidden`.
         """
-        membership = await self._participant(user, room)
+        membership = await self._participant(user, room, writing=True)
         if not 1 <= mood <= 5:
             raise ProtocolError("'mood' is 1 (very low) to 5 (very good)")
         if not 0 <= craving <= 10:
@@ -511,7 +514,7 @@ class Routine:
 
     async def share_milestones(self, user: User, room: int, share: bool) -> dict[str, Any]:
         """Consent, for this room, to celebrate this member's milestones there."""
-        await self._participant(user, room)
+        await self._participant(user, room, writing=share)
         await self.store.set_milestone_share(room, user.id, share)
         await self.chat.audit(user, "milestones.share", room_id=room, detail={"share": share})
         if share:

@@ -172,6 +172,14 @@ async def test_grace_period_is_read_only_and_ends_on_time(world: World) -> None:
         {"type": "react", "room": room, "message": first["seq"], "reaction": "heart", "add": True}
     )
     assert refused["code"] == "room_locked"
+    checkin = {"mood": 4, "craving": 1, "on_plan": True, "note": "still here", "shared": True}
+    for shared in (True, False):
+        status, body = await world.alice.call(
+            "POST", f"/api/rooms/{room}/checkins", {**checkin, "shared": shared}
+        )
+        assert status == 403 and body["error"]["code"] == "room_locked"
+    status, body = await world.alice.call("PUT", f"/api/rooms/{room}/milestones", {"share": True})
+    assert status == 403 and body["error"]["code"] == "room_locked"
     await bob.post(room, "during the grace period")
     event = await frames_until(alice, "event")
     assert event["message"]["text"] == "during the grace period"
