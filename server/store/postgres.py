@@ -780,7 +780,8 @@ class PgStore(Rows):
             " FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
             " JOIN rooms r ON r.id = c.room_id"
             " JOIN agreements a ON a.room_id = r.id AND a.version = r.agreement_version"
-            " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
+            " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?"
+            " AND r.closed_at IS NULL",
             (token_hash, now),
         )
         if row is None:
@@ -805,6 +806,8 @@ class PgStore(Rows):
             # FOR UPDATE: two processes redeeming the same link at once take turns.
             row = await db.fetchrow(
                 "SELECT c.room_id FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
+                # An ended cohort takes nobody new, whatever links are still out.
+                " JOIN rooms r ON r.id = c.room_id AND r.closed_at IS NULL"
                 " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?"
                 " FOR UPDATE OF i",
                 (token_hash, now),

@@ -889,7 +889,8 @@ class SqliteStore(Rows):
             " FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
             " JOIN rooms r ON r.id = c.room_id"
             " JOIN agreements a ON a.room_id = r.id AND a.version = r.agreement_version"
-            " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
+            " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?"
+            " AND r.closed_at IS NULL",
             (token_hash, now),
         )
         if row is None:
@@ -914,6 +915,8 @@ class SqliteStore(Rows):
             row = self._one_now(
                 db,
                 "SELECT c.room_id FROM invites i JOIN cohorts c ON c.id = i.cohort_id"
+                # An ended cohort takes nobody new, whatever links are still out.
+                " JOIN rooms r ON r.id = c.room_id AND r.closed_at IS NULL"
                 " WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ?",
                 (token_hash, now),
             )

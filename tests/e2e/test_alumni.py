@@ -578,6 +578,7 @@ async def test_closing_a_cohort_makes_it_read_only_and_starts_its_clock(world: W
         await discharge(world, who)
     status, _ = await world.bob.call("POST", f"/api/cohorts/{world.a.id}/close", {})
     assert status == 404
+    _, invite = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/invites", {}, expect=201)
     fran = await world.fran.connect()
     world.server.clock.advance(60)
     _, closed = await world.fran.call("POST", f"/api/cohorts/{world.a.id}/close", {}, expect=200)
@@ -596,6 +597,23 @@ async def test_closing_a_cohort_makes_it_read_only_and_starts_its_clock(world: W
     )
     assert status == 409
     assert "cohort.close" in [e["action"] for e in await audit(world)]
+    # A link sent out before the close lets nobody into the ended group.
+    stranger = Api(world.server)
+    world.apis.append(stranger)
+    status, body = await stranger.call("GET", f"/api/invites/{invite['token']}")
+    assert status == 410 and body["error"]["code"] == "invite_invalid"
+    status, body = await stranger.call(
+        "POST",
+        f"/api/invites/{invite['token']}",
+        {
+            "username": "latecomer",
+            "name": "Late",
+            "password": "a long sentence of mine",
+            "agreement_version": 1,
+            "accept_confidentiality": True,
+        },
+    )
+    assert status == 410 and body["error"]["code"] == "invite_invalid", body
     await fran.close()
 
 
