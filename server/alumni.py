@@ -246,8 +246,7 @@ class Alumni:
         its retention clock starts now."""
         cohort = await self._cohort(actor, cohort_id)
         closed_at = await self.store.close_room(cohort.room_id, self.chat.clock())
-        self.chat._forget_room(cohort.room_id)
-        self.chat.facilitation.forget(cohort.room_id)
+        self.chat.forget_room(cohort.room_id)
         self.chat.bus.publish(cohort.room_id, p.notice_frame("room_closed", room=cohort.room_id))
         await self.chat.audit(
             actor,

@@ -410,7 +410,7 @@ class Chat:
         if not text or len(text) > AGREEMENT_CHARS:
             raise ProtocolError(f"the agreement is 1 to {AGREEMENT_CHARS} characters")
         agreement = await self.store.set_agreement(room, text, actor.id, self.clock())
-        self._forget_room(room)
+        self.forget_room(room)
         await self.audit(
             actor, "agreement.version", room_id=room, detail={"version": agreement.version}
         )
@@ -441,12 +441,17 @@ class Chat:
         self._members.pop((room, user_id), None)
         self.bus.forget(room, user_id)
 
-    def _forget_room(self, room: int) -> None:
+    def forget_room(self, room: int) -> None:
+        """The room's state, policy, agreement or people changed in the store: every
+        process reads them afresh."""
         self.forget_cached(room, None)
         self.bus.forget(room, None)
 
     def forget_cached(self, room: int, user_id: int | None) -> None:
-        """This process's cache only (another process changed the membership)."""
+        """This process's cache only (another process changed the membership or the
+        room). A member's change may be a change of the room's staff, so the room's
+        cached state goes too; both are read again on the next post."""
+        self.facilitation.forget(room)
         if user_id is not None:
             self._members.pop((room, user_id), None)
             return

@@ -574,7 +574,7 @@ class Facilitation:
         assert frame.room is not None
         await self._facilitator(actor, frame.room)
         state = await self.store.set_room_state(frame.room, **change)
-        self.forget(frame.room)
+        self.chat.forget_room(frame.room)
         self.chat.bus.publish(frame.room, p.room_state_frame(state))
         await self._audit_action(actor, frame, room=frame.room, extra=dict(change))
         return state
@@ -703,7 +703,7 @@ class Facilitation:
             k: v for k, v in policy.to_mapping().items() if DEFAULT_POLICY.to_mapping()[k] != v
         }
         await self.store.set_room_state(room, policy=overrides)
-        self.forget(room)
+        self.chat.forget_room(room)
         await self.chat.audit(actor, "policy.change", room_id=room, detail=policy.to_mapping())
         return policy
 

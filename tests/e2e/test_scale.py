@@ -289,6 +289,12 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
     await fran.answer(
         {"type": "moderate", "action": "unmute", "room": g.room, "user": g.bob.user["id"]}
     )
+    # -- and so does a lock, and its end (node b had the room's state cached)
+    await fran.answer({"type": "moderate", "action": "lock", "room": g.room})
+    locked = await bob.post(g.room, "locked now")
+    assert locked["type"] == "error" and locked["code"] == "room_locked", locked
+    await fran.answer({"type": "moderate", "action": "unlock", "room": g.room})
+    assert (await bob.post(g.room, "unlocked"))["type"] == "ack"
 
     # -- Bob hides his presence (asking node a); his socket on node b stops showing him
     bob_at_a = cluster.api(a)
