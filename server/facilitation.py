@@ -446,6 +446,10 @@ class Facilitation:
 
     async def moderate(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         """Carry out one facilitator action; returns fields for the `done` answer."""
+        if not actor.role.is_staff and not await self._moderated_rooms(actor):
+            # Before any look-up: a member who moderates nothing must not learn, from
+            # which error comes back, whether a hold, alert or report id exists.
+            raise Forbidden("only facilitators can do that")
         handler = getattr(self, "_do_" + frame.action.value)
         result: dict[str, Any] = await handler(actor, frame)
         return result

@@ -475,6 +475,18 @@ async def test_cross_cohort_holds_alerts_and_reports_are_out_of_reach(world: Wor
     ):
         answer = await carol.answer({"type": "moderate", **frame})
         assert answer["code"] in ("not_member", "forbidden"), answer
+    # A member who moderates nothing hears one answer, whether the id exists in her
+    # room, in another, or nowhere: nothing to learn about a peer's held message.
+    for probe in (
+        {"action": "approve", "held": held["hold"]},
+        {"action": "approve", "held": 9999},
+        {"action": "acknowledge_alert", "alert": alert["id"]},
+        {"action": "acknowledge_alert", "alert": 9999},
+        {"action": "handle_report", "report": 9999, "state": "resolved"},
+    ):
+        for member in (alice, carol):
+            answer = await member.answer({"type": "moderate", **probe})
+            assert answer["code"] == "forbidden", (probe, answer)
     for s in (alice, fran, carol):
         await s.close()
 
