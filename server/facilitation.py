@@ -177,12 +177,13 @@ class Facilitation:
         posted = await self.store.add_message(
             room, user, frame.client_id, frame.text, reply_to, now
         )
+        if decision.urgent:
+            # Help first: the author sees it even if raising the alert fails.
+            self._tell(user.id, self.crisis_help(room))
         if not posted.duplicate and decision.alerts:
             await self._alert(
                 room, AlertKind.MESSAGE, decision.urgent, user, posted.event.seq, None, assessment
             )
-        if decision.urgent:
-            self._tell(user.id, self.crisis_help(room))
         return posted
 
     async def screen_refused(self, user: User, frame: p.SendFrame) -> Held | None:
@@ -207,10 +208,10 @@ class Facilitation:
             HoldState.HELD,
             self.chat.clock(),
         )
+        self._tell(user.id, self.crisis_help(room))
         if not duplicate:
             await self._to_staff(room, p.hold_frame(held), moderators=True)
             await self._alert(room, AlertKind.HELD, True, user, None, held.id, assessment)
-        self._tell(user.id, self.crisis_help(room))
         return held
 
     def why_held(self, held: Held) -> str:
@@ -250,6 +251,8 @@ class Facilitation:
         event = await self.store.edit_message(
             frame.room, frame.message, user.id, frame.text, self.chat.clock()
         )
+        if decision.urgent:
+            self._tell(user.id, self.crisis_help(frame.room))
         if decision.alerts:
             await self._alert(
                 frame.room,
@@ -260,8 +263,6 @@ class Facilitation:
                 None,
                 assessment,
             )
-        if decision.urgent:
-            self._tell(user.id, self.crisis_help(frame.room))
         return event
 
     def crisis_help(self, room: int | None) -> str:
