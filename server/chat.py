@@ -520,11 +520,11 @@ class Chat:
 
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
-        await self._take_send(user)
+        await self.take_send(user)
         await self._may_write(user, membership, room, posting=posting)
         return membership
 
-    async def _take_send(self, user: User) -> None:
+    async def take_send(self, user: User) -> None:
         """The per-person flood limit; staff are never slowed down."""
         if user.role.is_staff:
             return
@@ -560,7 +560,7 @@ class Chat:
             HearthError: `blocked`, `muted`, `room_locked`, `rate_limited`, ...
         """
         membership = await self.member(user, frame.room)
-        await self._take_send(user)
+        await self.take_send(user)
         try:
             await self._may_write(user, membership, frame.room, posting=True)
         except HearthError:

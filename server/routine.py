@@ -132,7 +132,8 @@ class Routine:
 
         Raises:
             HearthError: `invalid_field`, `text_too_long`, `blocked`, `conflict` (already
-                checked in today), `agreement_required`, `not_member`, `forbidden`.
+                checked in today), `rate_limited`, `room_locked` (the group has ended for
+                them), `not_member`, `forbidden`.
         """
         membership = await self._participant(user, room, writing=True)
         if not 1 <= mood <= 5:
@@ -140,13 +141,20 @@ class Routine:
         if not 0 <= craving <= 10:
             raise ProtocolError("'craving' is 0 (none) to 10 (overwhelming)")
         note = _note(note)
-        if membership.accepted_version < membership.agreement_version:
-            raise HearthError(
-                "please read and accept the group agreement first", code=Code.AGREEMENT_REQUIRED
-            )
-        self.chat.sends.take(user.id)
+        await self.chat.take_send(user)
+        # The room's limits (its agreement, a mute, a lock, slow mode) are about what
+        # reaches the room: a check-in they refuse is kept for the facilitators instead,
+        # screened and alerted on as ever, so nobody's check-in is lost to them.
+        room_refused: HearthError | None = None
         if shared:
-            await self.chat.facilitation.check_can_post(user, membership, room)
+            try:
+                if membership.accepted_version < membership.agreement_version:
+                    raise HearthError(
+                        "please accept the group agreement first", code=Code.AGREEMENT_REQUIRED
+                    )
+                await self.chat.facilitation.check_can_post(user, membership, room)
+            except HearthError as refused:
+                room_refused = refused
         facilitation = self.chat.facilitation
         assessment = (await facilitation.assess(room, note))[0] if note else Assessment()
         # The craving may add a label the words alone did not earn; the room's policy
@@ -164,7 +172,7 @@ class Routine:
                 + " Your check-in was not saved; a facilitator has been told.",
                 code=Code.BLOCKED,
             )
-        held = shared and decision.action is Action.hold
+        held = shared and (decision.action is Action.hold or room_refused is not None)
         to_room = shared and not held
         card = (
             {"kind": "checkin", "day": day, "mood": mood, "craving": craving, "on_plan": on_plan}
@@ -184,7 +192,13 @@ class Routine:
                 checkin.id,
             )
         result: dict[str, Any] = {"checkin": self.checkin_dict(checkin, with_note=True)}
-        if held:
+        if room_refused is not None:
+            result["kept_private"] = (
+                room_refused.message[:1].upper()
+                + room_refused.message[1:].rstrip(".")
+                + ". Your check-in was kept for facilitators only."
+            )
+        elif held:
             result["kept_private"] = facilitation.why(assessment, decision.alert_labels) + (
                 " Your check-in was kept for facilitators only."
             )

@@ -196,6 +196,31 @@ async def test_checkin_text_follows_the_rooms_policy(world: World) -> None:
         await sock.close()
 
 
+async def test_a_muted_members_crisis_checkin_is_kept_for_facilitators(world: World) -> None:
+    """The room's limits decide what reaches the room, never whether facilitators hear."""
+    room = world.a.room
+    alice, bob, fran = [await a.connect() for a in (world.alice, world.bob, world.fran)]
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "mute",
+            "room": room,
+            "user": world.alice.user["id"],
+            "minutes": 30,
+            "reason": "cooling off",
+        }
+    )
+    done = await check_in(world.alice, room, mood=1, craving=2, note=CRISIS, shared=True)
+    assert done["checkin"]["shared"] is False
+    assert "cooling off" in done["kept_private"] and "facilitators only" in done["kept_private"]
+    assert done["crisis_help"]["call"] == "988"
+    alert = (await until(fran, "alert"))["alert"]
+    assert alert["urgent"] is True and alert["checkin"] == done["checkin"]["id"]
+    await bob.nothing(0.3, ignore=QUIET)
+    for sock in (alice, bob, fran):
+        await sock.close()
+
+
 async def test_chart_series_follow_the_injected_clock(world: World) -> None:
     room = world.a.room
     clock = world.server.clock
