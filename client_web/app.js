@@ -102,6 +102,8 @@ class App {
       try {
         const room = this.view === "room" && this.roomView ? this.roomView.roomId : null;
         await this.socket.help(room);
+        // Told once is enough: another tap would raise another round of urgent alerts.
+        alertButton.disabled = true;
         alertStatus.textContent = "Your facilitators have been told. Someone will reach out as soon as they can. If you are in danger now, call or text 988.";
       } catch {
         alertStatus.textContent = "We couldn’t reach your facilitators just now. Please call or text 988.";
@@ -135,10 +137,12 @@ class App {
     }
     const signedIn = Boolean(this.socket && this.socket.transmitOk());
     document.getElementById("help-alert").hidden = !signedIn;
-    const button = document.getElementById("help-alert-button");
-    button.disabled = false;
+    // Already open (the server's crisis_help notice comes before its answer to "Ask my
+    // facilitator"): keep the request's button and status as they are.
+    if (this.helpDialog.open) return;
+    document.getElementById("help-alert-button").disabled = false;
     document.getElementById("help-alert-status").textContent = "";
-    if (!this.helpDialog.open) V.openDialog(this.helpDialog);
+    V.openDialog(this.helpDialog);
   }
 
   /** Personal notices from the server: crisis help, review decisions, mutes. */
@@ -480,14 +484,18 @@ class App {
     this.panelLabel.textContent = label;
   }
 
-  /** A new urgent alert: a beep (if on), a pulsing badge, and an assertive announcement. */
-  urgentCue(alert) {
+  /** New urgent alerts: a beep (if on), a pulsing badge, and an assertive announcement. */
+  urgentCue(alerts) {
     sound.urgentBeep();
     this.updateBadge();
     if (this.panelBadge) this.panelBadge.classList.add("pulse");
-    const room = this.store.room(alert.room);
-    const what = alert.kind === "help" ? "asked for help now" : "may be in crisis";
-    const text = `Urgent alert: ${alert.subject.name} ${what}${room ? ` in ${room.name}` : ""}. Open the facilitator tools.`;
+    let text = `${alerts.length} urgent alerts are waiting. Open the facilitator tools.`;
+    if (alerts.length === 1) {
+      const [alert] = alerts;
+      const room = this.store.room(alert.room);
+      const what = alert.kind === "help" ? "asked for help now" : "may be in crisis";
+      text = `Urgent alert: ${alert.subject.name} ${what}${room ? ` in ${room.name}` : ""}. Open the facilitator tools.`;
+    }
     this.urgentAnnouncer.textContent = "";
     // A fresh node so screen readers announce a repeat, too.
     setTimeout(() => {

@@ -3,7 +3,8 @@
 // Owns: the alerts, reports and hold queues of the rooms the viewer facilitates, loaded
 // over REST (on every `welcome`, so nothing missed while offline is lost) and kept live
 // from `alert`, `report` and `hold` frames; and the facilitator actions on them (over
-// the socket). No DOM: it emits "change" events, and "urgent" for a new urgent alert.
+// the socket). No DOM: it emits "change" events, and "urgent" with the new urgent alerts
+// (one live alert, or all that a load found: one cue, not a burst).
 
 import { api } from "./api.js";
 
@@ -26,6 +27,9 @@ export class Facilitation extends EventTarget {
     /** @type {Map<number, Map<number, object>>} room id -> `hold` frames that arrived
      * while its queue was being read over REST (applied on top of the answer) */
     this.heldLive = new Map();
+    /** @type {{alerts: Map<number, object>, reports: Map<number, object>} | null} `alert`
+     * and `report` frames that arrived while the lists were being read over REST */
+    this.live = null;
     this.loaded = false;
     this.error = null;
     this.loading = null;
@@ -55,23 +59,36 @@ export class Facilitation extends EventTarget {
   load() {
     if (!this.active) return Promise.resolve();
     if (this.loading) return this.loading;
+    const live = { alerts: new Map(), reports: new Map() };
+    this.live = live;
     this.loading = (async () => {
       try {
         const [{ alerts }, { reports }] = await Promise.all([api.alerts(), api.reports()]);
         const open = new Set();
+        const missed = [];
         for (const a of alerts) {
           open.add(a.id);
-          this.putAlert(a);
+          if (this.putAlert(a) && a.urgent && !a.acknowledged_at) missed.push(a);
         }
-        for (const [id, a] of this.alerts) if (!open.has(id) && !a.acknowledged_at) this.alerts.delete(id);
+        // A frame that came while we asked is newer than the answer; one raised after
+        // the answer was read is not in it, yet still open.
+        for (const a of live.alerts.values()) this.putAlert(a);
+        for (const [id, a] of this.alerts) {
+          if (!open.has(id) && !live.alerts.has(id) && !a.acknowledged_at) this.alerts.delete(id);
+        }
         this.reports.clear();
         for (const r of reports) this.reports.set(r.id, r);
+        for (const r of live.reports.values()) this.reports.set(r.id, r);
+        // Raised while this tab was offline or signed out: nobody has been cued yet.
+        const unheard = missed.filter((a) => !this.alerts.get(a.id).acknowledged_at);
+        if (unheard.length) this.dispatchEvent(new CustomEvent("urgent", { detail: unheard }));
         await Promise.all(this.rooms().map((r) => this.loadHeld(r.id, false)));
         this.loaded = true;
         this.error = null;
       } catch (err) {
         this.error = err.message;
       } finally {
+        if (this.live === live) this.live = null;
         this.loading = null;
         this.changed({ all: true });
       }
@@ -109,10 +126,11 @@ export class Facilitation extends EventTarget {
 
   /** An `alert` frame: new, or acknowledged by someone (deciding a hold answers its alert). */
   alertFrame(alert) {
+    if (this.live) this.live.alerts.set(alert.id, alert);
     const isNew = this.putAlert(alert);
     this.changed({ alert: alert.id });
     if (isNew && alert.urgent && !alert.acknowledged_at) {
-      this.dispatchEvent(new CustomEvent("urgent", { detail: alert }));
+      this.dispatchEvent(new CustomEvent("urgent", { detail: [alert] }));
     }
   }
 
@@ -132,6 +150,7 @@ export class Facilitation extends EventTarget {
   }
 
   reportFrame(report) {
+    if (this.live) this.live.reports.set(report.id, report);
     this.reports.set(report.id, report);
     this.changed({ report: report.id });
   }

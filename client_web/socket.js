@@ -77,7 +77,9 @@ export class Socket extends EventTarget {
   }
 
   connect() {
-    if (this.stopped) return;
+    // One socket at a time: a retry timer or check that outlived a newer connection
+    // must not orphan it (its acks would be ignored).
+    if (this.stopped || this.ws) return;
     this.clearRetry();
     this.welcomed = false;
     this.setState(SocketState.CONNECTING);
@@ -113,11 +115,13 @@ export class Socket extends EventTarget {
       try {
         await api.me();
       } catch (err) {
-        if (err.status === 401) {
+        if (err.status === 401 && !this.stopped) {
           this.end();
           return;
         }
       }
+      // The browser came back online meanwhile, and a new socket is on its way.
+      if (this.ws || this.stopped) return;
     }
     this.scheduleRetry();
   }

@@ -86,6 +86,11 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     await expect(room.locator("#help-alert-status")).to_contain_text(
         "Your facilitators have been told"
     )
+    # The server's crisis_help notice comes before its answer: it must not re-arm the
+    # button, or a second tap raises another round of urgent alerts.
+    await expect(
+        room.get_by_role("button", name="Ask my facilitator to reach out")
+    ).to_be_disabled()
     await room.get_by_role("button", name="Close").click()
     await expect(help_button).to_be_focused()
 

@@ -7,6 +7,7 @@ other test files raise never show in these panels.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -20,6 +21,7 @@ from harness import (
     Watch,
     axe_violations,
     output_dir,
+    post_as,
     send,
     wait_connected,
 )
@@ -423,6 +425,11 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
 
 async def moderate_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
     """One facilitator action over a websocket of its own; returns the `done` frame."""
+    return await request_as(program, who, {"type": "moderate", **fields})
+
+
+async def request_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
+    """One request frame over a websocket of its own; returns the `done` frame."""
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(
         cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}
@@ -431,7 +438,7 @@ async def moderate_as(program: Program, who: Rest, fields: dict[str, Any]) -> di
             program.url.replace("http", "ws") + "/ws", origin=program.url
         ) as ws:
             await ws.receive(timeout=5)  # welcome
-            await ws.send_str(json.dumps({"type": "moderate", "ref": "m", **fields}))
+            await ws.send_str(json.dumps({"ref": "m", **fields}))
             while True:
                 frame = json.loads((await ws.receive(timeout=10)).data)
                 if frame.get("ref") == "m":
@@ -486,3 +493,97 @@ async def test_a_refused_send_shows_until_when_and_why(
     )
     assert watch.errors == [] and watch.console_errors == [], watch.console_errors
     await context.close()
+
+
+def facilitator(program: Program, username: str, name: str) -> Rest:
+    """A facilitator of their own, so no other test's open alerts show in their panel."""
+    program.admin.call(
+        "POST",
+        "/api/staff",
+        {
+            "username": username,
+            "name": name,
+            "password": STAFF_PASSWORD,
+            "role": "facilitator",
+        },
+    )
+    return Rest(program.url).login(username, STAFF_PASSWORD)
+
+
+async def test_an_alert_raised_while_the_panel_loads_stays_listed(
+    browser: Any, program: Program
+) -> None:
+    """The panel's REST read of the alerts was answered before a crisis; the alert came
+    live while that answer was on its way. The older answer must not drop it."""
+    jordan = facilitator(program, "jordan.m", "Jordan (facilitator)")
+    _, cohort, sam_rest, alex_rest = group(program, jordan, "Loading race")
+    room = cohort["room"]
+    # An open report, so the panel shows when the held-back answer has been applied.
+    [seq] = await post_as(program, alex_rest, room, ["meeting ran long today"], react=None)
+    await request_as(
+        program, sam_rest, {"type": "report", "room": room, "message": seq, "reason": "unkind"}
+    )
+
+    asked, go = asyncio.Event(), asyncio.Event()
+
+    async def hold_back(route: Any) -> None:
+        if asked.is_set():
+            await route.continue_()
+            return
+        answer = await route.fetch()  # read now, before the crisis
+        asked.set()
+        await go.wait()
+        await route.fulfill(response=answer)
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    await context.add_cookies(
+        [{"name": "hearth_session", "value": jordan.cookie, "url": program.url}]
+    )
+    fac = await context.new_page()
+    await fac.add_init_script(CSP_WATCH)
+    watch = Watch()
+    watch.attach(fac)
+    await fac.route("**/api/alerts*", hold_back)
+    await fac.goto(program.url + "/#/facilitate")
+    await wait_connected(fac)
+    await asyncio.wait_for(asked.wait(), 10)
+
+    await post_as(program, sam_rest, room, [CRISIS], react=None)
+    alerts = fac.get_by_role("region", name="Open alerts")
+    item = alerts.locator("li.alert-item.urgent")
+    await expect(item.get_by_role("heading")).to_have_text("Sam may be in crisis")
+    go.set()
+    reports = fac.get_by_role("region", name="Reports from members")
+    await expect(reports.locator("li.report-item").filter(has_text="unkind")).to_have_count(1)
+    await expect(item).to_have_count(1)
+    await expect(fac.locator(".panel-link .alert-badge")).to_have_text("1")
+    clean(watch)
+    await context.close()
+
+
+async def test_an_urgent_alert_missed_while_away_is_announced(
+    browser: Any, program: Program
+) -> None:
+    """Alerts raised before the facilitator signed in arrive by REST: one cue for them."""
+    riley = facilitator(program, "riley.m", "Riley (facilitator)")
+    _, cohort, sam_rest, alex_rest = group(program, riley, "While away")
+    await post_as(program, sam_rest, cohort["room"], [CRISIS], react=None)
+    await request_as(program, alex_rest, {"type": "help", "room": cohort["room"]})
+
+    _, fac, watch = await open_page(browser, program.url, riley)
+    badge = fac.locator(".panel-link .alert-badge")
+    await expect(badge).to_have_text("2")
+    await expect(badge).to_have_class("badge alert-badge urgent pulse")
+    await expect(fac.locator("#urgent-announcer")).to_have_text(
+        "2 urgent alerts are waiting. Open the facilitator tools."
+    )
+    assert await fac.evaluate("window.__beeps") == 2  # one beep (of two tones) for both
+    # Opening the panel reads them again, yet they are not news.
+    async with fac.expect_response("**/api/alerts*"):
+        await fac.get_by_role("link", name="Facilitator tools, 2 open alerts, 2 urgent").click()
+    alerts = fac.get_by_role("region", name="Open alerts")
+    await expect(alerts.locator("li.alert-item.urgent")).to_have_count(2)
+    await fac.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+    assert await fac.evaluate("window.__beeps") == 2
+    clean(watch)

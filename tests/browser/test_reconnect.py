@@ -63,3 +63,46 @@ async def test_server_restart_mid_conversation(browser: Any, fresh_program: Prog
     await expect(texts(a)).to_have_text(expected)
     for w in (a_watch, b_watch):
         assert w.errors == [] and w.dialogs == []
+
+
+async def test_coming_online_during_the_session_check_leaves_one_socket(
+    browser: Any, program: Program
+) -> None:
+    """A failed attempt asks the server whether the session lives; the browser comes back
+    online meanwhile and connects. The late answer must not open a second socket."""
+    _, page, watch = await new_page(browser, program, rest=program.enrol("Noor", "noor.r"))
+    opened: list[Any] = []
+    refuse = False
+
+    async def handle(ws: Any) -> None:
+        opened.append(ws)
+        if refuse:
+            await ws.close()  # open, then gone before any welcome
+        else:
+            ws.connect_to_server()
+
+    await page.route_web_socket("**/ws", handle)
+    await page.reload()
+    await wait_connected(page)
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def hold_me(route: Any) -> None:
+        asked.set()
+        await answer.wait()
+        await route.continue_()
+
+    await page.route("**/api/me", hold_me)
+    refuse = True
+    await opened[-1].close()
+    await asyncio.wait_for(asked.wait(), 10)  # the refused retry is checking the session
+    refuse = False
+    await page.evaluate("window.dispatchEvent(new Event('online'))")
+    await wait_connected(page)
+    assert len(opened) == 3
+    answer.set()
+    await asyncio.sleep(2)  # longer than the first back-off (at most 1 s)
+    await expect(page.locator("body")).to_have_attribute("data-ws", "open")
+    assert len(opened) == 3, "the late check opened another socket"
+    await send(page, "still here")
+    await expect(page.locator('li.msg.own[data-state="sent"] .text')).to_have_text(["still here"])
+    assert watch.errors == [] and watch.dialogs == []
