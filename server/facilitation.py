@@ -62,6 +62,12 @@ WHY: dict[Label, str] = {
 }
 
 
+def _for_staff_alone(held: Held) -> bool:
+    """A crisis that waits (see Facilitation.screen_refused) is read and decided by the
+    room's staff, never by a peer who moderates an alumni room."""
+    return Label.crisis.value in held.labels
+
+
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -210,7 +216,7 @@ class Facilitation:
         )
         self._tell(user.id, self.crisis_help(room))
         if not duplicate:
-            await self._to_staff(room, p.hold_frame(held), moderators=True)
+            await self._to_staff(room, p.hold_frame(held))  # a crisis is for staff alone
             await self._alert(room, AlertKind.HELD, True, user, None, held.id, assessment)
         return held
 
@@ -600,7 +606,10 @@ class Facilitation:
         held = await self.store.get_held(held_id)
         if held is None:
             raise NotFound("no such message waiting for review")
-        await self._moderator(actor, held.room_id, held.author.id)
+        if _for_staff_alone(held):
+            await self._facilitator(actor, held.room_id)
+        else:
+            await self._moderator(actor, held.room_id, held.author.id)
         return held
 
     async def _do_approve(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
@@ -692,8 +701,11 @@ class Facilitation:
     # ---- staff views (REST) ----------------------------------------------------------------
 
     async def held(self, actor: User, room: int) -> list[Held]:
-        await self._moderator(actor, room)
-        return await self.store.list_held(room)
+        mine = await self._moderator(actor, room)
+        held = await self.store.list_held(room)
+        if mine.role is Role.FACILITATOR:
+            return held
+        return [h for h in held if not _for_staff_alone(h)]
 
     async def set_policy(self, actor: User, room: int, mapping: dict[str, str]) -> Policy:
         if actor.role is not Role.ADMIN:
@@ -754,7 +766,9 @@ class Facilitation:
 
     async def _decided(self, actor: User, held: Held) -> None:
         """A hold was decided: the queue and any alert about it close for everyone."""
-        await self._to_staff(held.room_id, p.hold_frame(held), moderators=True)
+        await self._to_staff(
+            held.room_id, p.hold_frame(held), moderators=not _for_staff_alone(held)
+        )
         for alert in await self.store.acknowledge_alerts_for_held(
             held.id, actor.id, self.chat.clock()
         ):

@@ -477,6 +477,25 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     assert (await alice.answer(unmute_self))["code"] == "forbidden"
     assert (await alice.post(lounge["id"], "still here?"))["code"] == "muted"
     await admin.answer(unmute_self)
+    # A crisis that waits (Bob is muted) is for staff alone, never for a peer moderator.
+    await admin.answer(
+        {"type": "moderate", "action": "mute", "room": lounge["id"], "user": bob_id, "minutes": 5}
+    )
+    crisis = "i cant do this anymore. im going to end it tonight"
+    waiting = await bob.answer(
+        {"type": "send", "room": lounge["id"], "client_id": "cr", "text": crisis}
+    )
+    assert waiting["type"] == "held"
+    assert (await frames_until(admin, "hold"))["hold"]["text"] == crisis
+    await alice.nothing(0.3, ignore=("presence", "event", "notice"))
+    _, queue = await world.alice.call("GET", f"/api/rooms/{lounge['id']}/held", expect=200)
+    assert waiting["hold"] not in [h["id"] for h in queue["held"]]
+    refused = await alice.answer({"type": "moderate", "action": "reject", "held": waiting["hold"]})
+    assert refused["code"] == "forbidden"
+    await admin.answer({"type": "moderate", "action": "reject", "held": waiting["hold"]})
+    await admin.answer(
+        {"type": "moderate", "action": "unmute", "room": lounge["id"], "user": bob_id}
+    )
 
     # Not a staff member's message.
     staff_msg = await admin.post(lounge["id"], "welcome, I run the alumni program")
