@@ -101,7 +101,13 @@ class App {
       alertStatus.textContent = "Letting your facilitators know…";
       try {
         const room = this.view === "room" && this.roomView ? this.roomView.roomId : null;
-        await this.socket.help(room);
+        const done = await this.socket.help(room);
+        if (!done || !done.alerted) {
+          // No group of theirs has a facilitator to alert: never claim someone was told.
+          alertStatus.textContent = "There is no facilitator we can alert from your account right now. Please call or text 988 now, or call your program.";
+          alertButton.disabled = false;
+          return;
+        }
         // Told once is enough: another tap would raise another round of urgent alerts.
         alertButton.disabled = true;
         alertStatus.textContent = "Your facilitators have been told. Someone will reach out as soon as they can. If you are in danger now, call or text 988.";

@@ -17,6 +17,10 @@ import { openCheckin, cardNode } from "./checkin.js";
 import { ScheduleStrip } from "./schedule.js";
 import { readOnlyBanner, muteToggle } from "./alumni.js";
 
+// While a member cannot post, the way to a facilitator stays named: the help button
+// reaches them at once, whatever the room's state.
+const REACH_OUT = " If you need a facilitator now, use “I need help now” at the top.";
+
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
 const TYPING_EVERY_MS = 3000;
@@ -375,12 +379,12 @@ export class RoomView {
           : { weekday: "long", hour: "numeric", minute: "2-digit" });
         banner = `A facilitator has paused your posting until ${at}.`
           + (room.mute_reason ? ` Reason: ${room.mute_reason}` : "")
-          + " You can still read along.";
+          + " You can still read along." + REACH_OUT;
         disabled = true;
         const left = Date.parse(room.muted_until) - Date.now();
         if (left < 2 ** 31) this.muteTimer = setTimeout(() => this.renderComposerState(), left + 500);
       } else if (room.locked) {
-        banner = "This room is read-only for now. You can still read along.";
+        banner = "This room is read-only for now. You can still read along." + REACH_OUT;
         disabled = true;
       }
       // Discharge: a closed cohort, or a member's read-only time after moving on.

@@ -94,6 +94,24 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     await room.get_by_role("button", name="Close").click()
     await expect(help_button).to_be_focused()
 
+    # Someone with no group left (discharged, access ended): nobody can be alerted, and
+    # the dialog must never say otherwise.
+    lone_cohort = program.new_cohort("Help, nobody left")
+    lone = program.enrol("Lee", "lee-help", cohort=lone_cohort["id"])
+    program.staff.call(
+        "POST",
+        f"/api/cohorts/{lone_cohort['id']}/discharges",
+        {"user": lone.user["id"], "outcome": "completed"},
+    )
+    _, alone, _ = await new_page(browser, program, rest=lone)
+    await wait_connected(alone)
+    await alone.get_by_role("button", name="No thanks").click()  # no alumni network either
+    await alone.get_by_role("button", name="I need help now").click()
+    await alone.get_by_role("button", name="Ask my facilitator to reach out").click()
+    status = alone.locator("#help-alert-status")
+    await expect(status).to_contain_text("no facilitator we can alert")
+    await expect(status).not_to_contain_text("have been told")
+
     # On the enrolment page too.
     invite = program.invite(cohort["id"])
     _, enrol, _ = await new_page(browser, program, path=f"/invite/{invite['token']}")

@@ -382,6 +382,7 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await dialog.get_by_role("button", name="Lock room").click()
     await expect(sam.locator("#room-banner")).to_have_text(
         "This room is read-only for now. You can still read along."
+        " If you need a facilitator now, use “I need help now” at the top."
     )
     await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
     await settings.get_by_role("button", name="Unlock room").click()
