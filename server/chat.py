@@ -31,7 +31,7 @@ from .errors import (
     Unauthenticated,
 )
 from .facilitation import Facilitation
-from .hub import CLOSE_SESSION_ENDED, Connection, Hub
+from .hub import CLOSE_CATCH_UP_FAILED, CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import SharedBuckets, SharedThrottle, TokenBuckets
 from .retention import Retention
@@ -682,8 +682,14 @@ class Chat:
                         if seq > position:
                             await conn.replay_encoded(live)
                             position = seq
-            finally:
-                conn.end_replay(room, position)
+            except BaseException:
+                # Whatever stopped the catch-up (the store failed, the task ended), going
+                # live now would skip what it had not sent: a hole the client never
+                # learns of. The socket closes instead, and the client resumes from what
+                # it holds.
+                conn.end(CLOSE_CATCH_UP_FAILED, "catching up failed; reconnect and resume")
+                raise
+            conn.end_replay(room, position)
         return errors
 
     # ---- audit ------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .framing import text_frame
 from .models import User
 
 CLOSE_TOO_SLOW = 1013
+CLOSE_CATCH_UP_FAILED = 1011  # resume could not finish: reconnect and resume again
 CLOSE_SESSION_ENDED = 4001
 # While replaying, how long to wait for the reader when half the limit is unsent.
 REPLAY_PAUSE = 0.01

@@ -219,8 +219,12 @@ class RedisBus:
                     break
                 try:
                     events = await self.store.events_after(room, position, self.replay_limit)
-                except HearthError:
-                    # The store is unavailable too: keep holding, try again soon.
+                except Exception as exc:  # noqa: BLE001 - any failure: never release past a gap
+                    # The store is unavailable too (or a read failed): keep holding, try
+                    # again soon. Releasing now would deliver past the hole for good.
+                    log.warning(
+                        "relay catch-up of room %s failed (%s); retrying", room, type(exc).__name__
+                    )
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, BACKOFF_MAX)
                     continue

@@ -8,6 +8,7 @@ import json
 import logging
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import Api, Socket, World
 
@@ -106,6 +107,43 @@ async def test_resume_after_dropped_connection_replays_exactly_what_was_missed(
     assert (await ws.expect("event"))["seq"] == live["seq"]
     await ws.nothing(0.2)
     for s in (alice, edited, ws):
+        await s.close()
+
+
+async def test_a_catch_up_that_fails_closes_rather_than_skipping(world: World) -> None:
+    """If the log cannot be read mid-resume, going live would leave a silent hole: the
+    socket closes instead, and the next resume brings everything."""
+    room = world.a.room
+    alice = await world.alice.connect()
+    sent = [await alice.post(room, f"note {i}") for i in range(4)]
+    store = world.server.chat.store
+    real = store.events_after
+    failures = [OSError("the disk hiccuped")]
+
+    async def flaky(room_id: int, after: int, limit: int) -> list:
+        if failures:
+            raise failures.pop()
+        return await real(room_id, after, limit)
+
+    store.events_after = flaky  # type: ignore[method-assign]
+    try:
+        ws = await Socket.open(world.server, world.bob.token, resume={})
+        await ws.send({"type": "resume", "rooms": {str(room): sent[0]["seq"]}})
+        await alice.post(room, "while bob catches up")
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                frame = await ws.recv()
+                assert frame["type"] not in ("event", "caught_up"), frame
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+    finally:
+        store.events_after = real  # type: ignore[method-assign]
+    again = await Socket.open(world.server, world.bob.token, resume={})
+    await again.send({"type": "resume", "rooms": {str(room): sent[0]["seq"]}})
+    seqs = []
+    while (frame := await again.expect("event", "caught_up"))["type"] == "event":
+        seqs.append(frame["seq"])
+    assert seqs == list(range(sent[1]["seq"], sent[-1]["seq"] + 2))
+    for s in (alice, again):
         await s.close()
 
 

@@ -132,6 +132,30 @@ async def test_a_lost_relay_is_read_from_the_store_before_what_follows(pair: Any
     assert [f["message"]["text"] for f in wire.frames] == ["m0", "m1", "m2"]
 
 
+async def test_a_failed_read_of_the_log_is_retried_never_skipped(pair: Any) -> None:
+    """Whatever the store raises while a gap is filled, the events after the gap wait:
+    releasing them would leave the hole for good."""
+    store, a, b = pair
+    fran, room = await _room(store)
+    wire = _live(b.hub, fran, room, 0)
+    store._listeners.clear()
+    for i in range(3):
+        await store.add_message(room, fran, f"c{i}", f"m{i}", None, 1.0)
+    real = store.events_after
+    failures = [RuntimeError("statement timeout"), OSError("connection reset")]
+
+    async def flaky(room_id: int, after: int, limit: int) -> list:
+        if failures:
+            raise failures.pop()
+        return await real(room_id, after, limit)
+
+    store.events_after = flaky  # type: ignore[method-assign]
+    events = await real(room, 2, 10)
+    b.bus._receive(a.bus._encode("e", r=room, s=3, f=event_frame(events[0])).encode())
+    await wire.wait_for(lambda frames: len(frames) >= 3)
+    assert wire.seqs() == [1, 2, 3] and not failures
+
+
 async def test_a_marker_after_an_outage_catches_every_room_up(pair: Any) -> None:
     store, a, b = pair
     fran, room = await _room(store)
