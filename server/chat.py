@@ -564,6 +564,10 @@ class Chat:
         try:
             await self._may_write(user, membership, frame.room, posting=True)
         except HearthError:
+            # A re-send of what got through before a limit came on gets its first answer.
+            first = await self.facilitation.first_answer(user, frame)
+            if first is not None:
+                return first
             held = await self.facilitation.screen_refused(user, frame)
             if held is None:
                 raise

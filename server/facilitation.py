@@ -151,6 +151,10 @@ class Facilitation:
         assessment, decision = await self.assess(room, frame.text)
         now = self.chat.clock()
         if decision.action in (Action.hold, Action.block):
+            # A re-send of a message delivered before the policy changed stays delivered.
+            first = await self.first_answer(user, frame)
+            if first is not None:
+                return first
             labels = sorted(label.value for label in assessment.labels)
             if frame.reply_to is not None and not await self.store.get_message(
                 room, frame.reply_to
@@ -191,6 +195,24 @@ class Facilitation:
                 room, AlertKind.MESSAGE, decision.urgent, user, posted.event.seq, None, assessment
             )
         return posted
+
+    async def first_answer(self, user: User, frame: p.SendFrame) -> Posted | Held | None:
+        """The answer a send with this client id got the first time, if it came before:
+        a re-send is answered the same, stores nothing, alerts nobody, whatever changed
+        since (a mute, a lock, the room's policy).
+
+        Raises:
+            HearthError: `blocked`, when the first answer was that.
+        """
+        first = await self.store.sent(frame.room, user.id, frame.client_id)
+        if isinstance(first, Held) and first.state is HoldState.BLOCKED:
+            labels = frozenset(Label(v) for v in first.labels)
+            raise HearthError(
+                self._why(Assessment(labels), labels)
+                + " Your message was not shared; a facilitator has been told.",
+                code=Code.BLOCKED,
+            )
+        return first
 
     async def screen_refused(self, user: User, frame: p.SendFrame) -> Held | None:
         """A member's message that the room's limits refused: a crisis among its words

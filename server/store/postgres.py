@@ -1275,6 +1275,23 @@ class PgStore(Rows):
         assert held is not None
         return held, duplicate
 
+    async def sent(self, room_id: int, author_id: int, client_id: str) -> Posted | Held | None:
+        found = await self._messages(
+            self._r,
+            "WHERE m.room_id = ? AND m.author_id = ? AND m.client_id = ?",
+            (room_id, author_id, client_id),
+        )
+        if found:
+            event = Event(
+                room_id=room_id, seq=found[0].seq, kind=EventKind.POSTED, message=found[0]
+            )
+            return Posted(event=event, duplicate=True)
+        row = await self._r.fetchrow(
+            self.HELD_SQL + "WHERE h.room_id = ? AND h.author_id = ? AND h.client_id = ?",
+            (room_id, author_id, client_id),
+        )
+        return None if row is None else self._held(row)
+
     async def get_held(self, held_id: int) -> Held | None:
         row = await self._r.fetchrow(self.HELD_SQL + "WHERE h.id = ?", (held_id,))
         return None if row is None else self._held(row)

@@ -516,6 +516,46 @@ async def test_policy_is_per_room_and_crisis_can_never_be_silenced(world: World)
     await carol.close()
 
 
+async def test_a_resend_gets_its_first_answer_whatever_changed_since(world: World) -> None:
+    """A client that lost an ack sends again with the same client id: it is told what
+    happened the first time, and nothing is stored, held or alerted twice."""
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    plain = await alice.post(room, "see you thursday", client_id="p1")
+    crisis = await alice.post(room, CRISIS, client_id="c1")
+    first_alert = (await frames_until(fran, "alert"))["alert"]
+    await world.fran.call(
+        "PUT", f"/api/rooms/{room}/policy", {"policy": {"contact_info": "deliver"}}, expect=200
+    )
+    contact = await alice.post(room, CONTACT, client_id="k1")
+    assert contact["type"] == "ack"
+    await world.fran.call(
+        "PUT", f"/api/rooms/{room}/policy", {"policy": {"contact_info": "hold"}}, expect=200
+    )
+    again = await alice.post(room, CONTACT, client_id="k1")
+    assert again["type"] == "ack" and again["seq"] == contact["seq"]
+    await fran.answer(
+        {
+            "type": "moderate",
+            "action": "mute",
+            "room": room,
+            "user": world.alice.user["id"],
+            "minutes": 10,
+        }
+    )
+    for first, text, cid in ((plain, "see you thursday", "p1"), (crisis, CRISIS, "c1")):
+        again = await alice.post(room, text, client_id=cid)
+        assert again["type"] == "ack" and again["seq"] == first["seq"], again
+    _, queue = await world.fran.call("GET", f"/api/rooms/{room}/held", expect=200)
+    assert queue["held"] == []
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert [a["id"] for a in listed["alerts"]] == [first_alert["id"]]
+    _, page = await world.alice.call("GET", f"/api/rooms/{room}/messages", expect=200)
+    assert len(page["messages"]) == 3
+    await alice.close()
+    await fran.close()
+
+
 async def test_audit_log_records_actions_never_bodies(world: World) -> None:
     room = world.a.room
     alice, fran = await world.alice.connect(), await world.fran.connect()
