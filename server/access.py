@@ -95,9 +95,13 @@ class Access:
         """A new socket learns when its session ends, so every frame can check, and
         hears the rooms its user holds break-glass access to."""
         row = await self.store.get_session(conn.session)
-        if row is not None:
-            conn.deadline = row.created_at + self.limits(row.user.role)[1]
-            conn.active = row.last_seen_at
+        if row is None:
+            # Ended (logout, suspension, expiry) between the upgrade and now: a socket
+            # without a session would never be checked again.
+            conn.end(CLOSE_SESSION_ENDED, "session ended")
+            return
+        conn.deadline = row.created_at + self.limits(row.user.role)[1]
+        conn.active = row.last_seen_at
         if conn.user.role is Role.ADMIN:
             grants = await self.store.active_break_glass(conn.user.id, self.chat.clock())
             if grants:
@@ -148,6 +152,13 @@ class Access:
                 subject_id=user_id,
                 detail='{"reason": "expired"}',
             )
+        # Sessions ended where this process did not hear of it (an operator's reset at
+        # the terminal, another process whose relay message was lost): a socket that
+        # sends nothing would otherwise keep hearing its rooms.
+        here = self.chat.hub.sessions()
+        if here:
+            gone = here - await self.store.live_sessions(sorted(here))
+            self.chat.bus.end_sessions(sorted(gone), CLOSE_SESSION_ENDED, "session ended")
         await self.end_break_glass()
         return len(ended)
 

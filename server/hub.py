@@ -197,6 +197,10 @@ class Hub:
     def connections_of(self, user_id: int) -> list[Connection]:
         return list(self._users.get(user_id, ()))
 
+    def sessions(self) -> set[bytes]:
+        """The sessions behind this process's open sockets."""
+        return {c.session for conns in self._users.values() for c in conns}
+
     def connections_of_sessions(self, sessions: Iterable[bytes]) -> list[Connection]:
         wanted = set(sessions)
         return [c for conns in self._users.values() for c in conns if c.session in wanted]

@@ -590,6 +590,16 @@ class PgStore(Rows):
             return None
         return SessionRow(user=_user(row), created_at=row[7], last_seen_at=row[8])
 
+    async def live_sessions(self, token_hashes: Sequence[bytes]) -> set[bytes]:
+        live: set[bytes] = set()
+        for i in range(0, len(token_hashes), 500):
+            chunk = token_hashes[i : i + 500]
+            sql = "SELECT token_hash FROM sessions WHERE token_hash IN ({})".format(
+                ", ".join("?" * len(chunk))
+            )
+            live.update(bytes(row[0]) for row in await self._r.fetch(sql, tuple(chunk)))
+        return live
+
     async def touch_session(self, token_hash: bytes, now: float) -> None:
         async def job(db: _Db) -> tuple[None, list[Event]]:
             await db.execute(

@@ -696,6 +696,16 @@ class SqliteStore(Rows):
             return None
         return SessionRow(user=_user(row), created_at=row[7], last_seen_at=row[8])
 
+    async def live_sessions(self, token_hashes: Sequence[bytes]) -> set[bytes]:
+        live: set[bytes] = set()
+        for i in range(0, len(token_hashes), 500):
+            chunk = token_hashes[i : i + 500]
+            sql = "SELECT token_hash FROM sessions WHERE token_hash IN ({})".format(
+                ", ".join("?" * len(chunk))
+            )
+            live.update(bytes(row[0]) for row in await self._r.execute_fetchall(sql, tuple(chunk)))
+        return live
+
     async def touch_session(self, token_hash: bytes, now: float) -> None:
         def job(db: sqlite3.Connection) -> tuple[None, list[Event]]:
             db.execute(

@@ -55,6 +55,47 @@ async def test_expired_session_is_refused_and_its_live_socket_closed(world: Worl
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
 
 
+async def test_a_session_ended_behind_the_servers_back_closes_its_quiet_socket(
+    world: World,
+) -> None:
+    """An operator's reset at the terminal deletes sessions without telling the running
+    server; the sweep finds the sockets they leave behind, even ones that never speak."""
+    from server.app import sweep_sessions
+    from server.auth import token_hash
+
+    sock = await world.alice.connect()
+    other = await world.bob.connect()
+    await world.server.chat.store.delete_session(token_hash(world.alice.token or ""))
+    await sweep_sessions(world.server.app)
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await sock.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    assert (await other.post(world.a.room, "still here"))["type"] == "ack"
+    await other.close()
+
+
+async def test_a_session_that_ends_during_the_upgrade_closes_the_socket(world: World) -> None:
+    from server.auth import token_hash
+
+    chat = world.server.chat
+    connect = chat.connect
+
+    async def ended_meanwhile(conn: object) -> None:
+        await chat.store.delete_session(token_hash(world.alice.token or ""))
+        await connect(conn)  # type: ignore[arg-type]
+
+    chat.connect = ended_meanwhile  # type: ignore[method-assign]
+    try:
+        sock = await Socket.open(world.server, world.alice.token, resume={})
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await sock.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    finally:
+        chat.connect = connect  # type: ignore[method-assign]
+
+
 async def test_absolute_session_limit_holds_even_when_active(world: World) -> None:
     server = world.server
     step = server.settings.session_idle_seconds / 2
