@@ -259,7 +259,8 @@ class Access:
         user = await self._waiting(challenge)
         # Wrong codes count against the same per-account throttle as wrong passwords,
         # so fresh challenges cannot be used to guess codes at speed.
-        self.chat.throttle.check(user.username)
+        key = self.chat.login_key(user, user.username)
+        await self.chat.throttle_check(key)
         digest = token_hash(challenge)
         codes: list[str] | None = None
         try:
@@ -270,10 +271,10 @@ class Access:
                 method = "totp"
         except HearthError:
             await self.store.fail_challenge(digest)
-            self.chat.throttle.failed(user.username)
+            await self.chat.throttle_failed(key)
             raise
         await self.store.delete_challenge(digest)
-        self.chat.throttle.succeeded(user.username)
+        await self.chat.throttle_succeeded(key)
         auth = await self.chat.open_session(user, {"second_factor": method})
         return auth, codes
 

@@ -169,18 +169,13 @@ class Chat:
     async def login(self, username: str, password: str) -> Authenticated | Challenge:
         """Check a password; the login is done, or (staff, or anyone who enrolled a
         second factor) it waits for a code: see `Access.complete`."""
-        if self.shared_throttle is not None:
-            await self.shared_throttle.check(username)
-        else:
-            self.throttle.check(username)
         found = await self.store.find_login(username)
+        key = self.login_key(found[0] if found else None, username)
+        await self.throttle_check(key)
         # Unknown users are verified against a dummy hash: same answer, same time.
         ok = await self.passwords.verify(found[1] if found else None, password)
         if not found or not ok or found[0].suspended:
-            if self.shared_throttle is not None:
-                await self.shared_throttle.failed(username)
-            else:
-                self.throttle.failed(username)
+            await self.throttle_failed(key)
             await self.audit(
                 None, "login.failed", subject_type="user", subject_id=found[0].id if found else None
             )
@@ -193,11 +188,34 @@ class Chat:
             # Failures are forgiven only when the second step succeeds too.
             await self.audit(user, "login.password", detail={"enrol": challenge.enrol})
             return challenge
-        if self.shared_throttle is not None:
-            await self.shared_throttle.succeeded(username)
-        else:
-            self.throttle.succeeded(username)
+        await self.throttle_succeeded(key)
         return await self.open_session(user)
+
+    @staticmethod
+    def login_key(user: User | None, typed: str) -> str:
+        """What the login throttle counts by: the account, when the name finds one, so
+        that every spelling the store takes for it ("Fiona", "fİona") counts together;
+        else the name as typed. ("#" is never in a username.)"""
+        return f"#{user.id}" if user is not None else typed
+
+    async def throttle_check(self, key: str) -> None:
+        """Raises `rate_limited` while `key` is locked (on every process, with Redis)."""
+        if self.shared_throttle is not None:
+            await self.shared_throttle.check(key)
+        else:
+            self.throttle.check(key)
+
+    async def throttle_failed(self, key: str) -> None:
+        if self.shared_throttle is not None:
+            await self.shared_throttle.failed(key)
+        else:
+            self.throttle.failed(key)
+
+    async def throttle_succeeded(self, key: str) -> None:
+        if self.shared_throttle is not None:
+            await self.shared_throttle.succeeded(key)
+        else:
+            self.throttle.succeeded(key)
 
     async def open_session(
         self, user: User, detail: Mapping[str, object] | None = None

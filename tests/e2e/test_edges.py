@@ -298,6 +298,13 @@ async def test_login_is_throttled_alike_for_unknown_and_known_names(world: World
         "POST", "/api/session", {"username": "alice", "password": "correct horse battery"}
     )
     assert status == 429
+    # Nor under another spelling of the same account: the throttle counts the account
+    # (PostgreSQL's lower() takes "alİce" for "alice", where casefold() does not).
+    for spelling in ("ALICE", "alİce"):
+        status, _ = await api.call(
+            "POST", "/api/session", {"username": spelling, "password": "correct horse battery"}
+        )
+        assert status in (401, 429), spelling
     server.clock.advance(server.settings.login_max_backoff_seconds)
     await api.login("alice")
     await api.close()
