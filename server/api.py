@@ -255,7 +255,11 @@ async def logout(request: web.Request) -> web.Response:
     if token:
         await request.app[CHAT].logout(token)
     response = web.Response(status=204)
-    response.del_cookie(settings.cookie_name, path="/")
+    # The same attributes as when it was set: a browser ignores the deletion of a
+    # __Host- cookie that lacks Secure.
+    response.del_cookie(
+        settings.cookie_name, path="/", httponly=True, samesite="Strict", secure=settings.tls
+    )
     return response
 
 

@@ -508,6 +508,9 @@ class SqliteStore(Rows):
         self, db: sqlite3.Connection, jobs: list[Job[Any]]
     ) -> list[tuple[Any, list[Event]]]:
         db.execute("BEGIN IMMEDIATE")
+        # The audit chain's head is read afresh under the write lock: another process
+        # (the operator's `hearth` command) may have appended since.
+        self._audit_head = None
         outcomes = [job(db) for job in jobs]
         self._flush_log(db)
         db.execute("COMMIT")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from typing import Any
 
 import pytest
 import websockets
@@ -140,6 +141,35 @@ async def test_cookie_is_httponly_and_samesite(server: Server) -> None:
         cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     await api.close()
+
+
+async def test_under_tls_logout_deletes_the_host_cookie_it_set(tmp_path: Any, clock: Any) -> None:
+    """A browser ignores the deletion of a __Host- cookie without Secure: logout must
+    delete it with the attributes it was set with."""
+    from server.models import Role
+    from tests.conftest import PASSWORD, serving
+
+    public = "https://hearth.example"
+    async with serving(tmp_path, clock, public_url=public) as srv:
+        await srv.chat.create_account(None, "admin", "Admin", PASSWORD, Role.ADMIN)
+        api = Api(srv)
+        headers = {"Origin": public}
+        async with api.http.post(
+            srv.url + "/api/session",
+            json={"username": "admin", "password": PASSWORD},
+            headers=headers,
+        ) as resp:
+            assert resp.status == 200, await resp.text()
+            set_cookie = resp.cookies["__Host-hearth_session"]
+        assert set_cookie["secure"]
+        async with api.http.delete(
+            srv.url + "/api/session",
+            headers={**headers, "Cookie": f"__Host-hearth_session={set_cookie.value}"},
+        ) as resp:
+            assert resp.status == 204
+            deleted = resp.cookies["__Host-hearth_session"]
+        assert deleted.value == "" and deleted["secure"] and deleted["path"] == "/"
+        await api.close()
 
 
 @pytest.mark.parametrize(
@@ -308,6 +338,44 @@ async def test_login_is_throttled_alike_for_unknown_and_known_names(world: World
     server.clock.advance(server.settings.login_max_backoff_seconds)
     await api.login("alice")
     await api.close()
+
+
+async def test_the_operators_terminal_command_beside_a_running_server(world: World) -> None:
+    """`hearth set-password` while the server runs: the server's next audited action
+    chains onto the command's audit entry instead of failing on a stale head."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings = world.server.settings
+    env = {**os.environ, "HEARTH_DATABASE": str.__str__(settings.database)}
+    if settings.key_file:
+        env["HEARTH_KEY_FILE"] = settings.key_file
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [
+            str(Path(sys.executable).parent / "hearth"),
+            "set-password",
+            "--username",
+            "alice",
+            "--password-stdin",
+        ],
+        input="a brand new phrase\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    api = Api(world.server)
+    world.apis.append(api)
+    status, body = await api.call(
+        "POST", "/api/session", {"username": "alice", "password": "a brand new phrase"}
+    )
+    assert status == 200, body
+    entries = await world.server.chat.store.audit_entries(None, 5)
+    assert [e.action for e in entries][:2] == ["login", "password.reset"]
 
 
 async def test_invites_are_single_use_and_expire(world: World) -> None:
