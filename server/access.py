@@ -259,7 +259,8 @@ class Access:
         user = await self._waiting(challenge)
         # Wrong codes count against the same per-account throttle as wrong passwords,
         # so fresh challenges cannot be used to guess codes at speed.
-        key = self.chat.login_key(user, user.username)
+        # Codes count on their own: only someone who knew the password reaches them.
+        key = self.chat.login_key(user, user.username) + "/code"
         await self.chat.throttle_check(key)
         digest = token_hash(challenge)
         codes: list[str] | None = None

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client_web"
 MAX_BODY = 64 * 1024
+# A browser is remembered for its own login throttle this long after its last sign-in.
+DEVICE_COOKIE_SECONDS = 400 * 24 * 3600
 
 routes = web.RouteTableDef()
 
@@ -186,6 +188,16 @@ def _with_session(request: web.Request, auth: Authenticated, status: int) -> web
         samesite="Strict",
         secure=settings.tls,
     )
+    # This browser has signed in to this account: its own login throttle from now on.
+    response.set_cookie(
+        settings.device_cookie_name,
+        request.app[CHAT].device_tag(auth.user),
+        max_age=DEVICE_COOKIE_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=settings.tls,
+    )
     return response
 
 
@@ -242,7 +254,8 @@ async def config(request: web.Request) -> web.Response:
 @routes.post("/api/session")
 async def login(request: web.Request) -> web.Response:
     body = await _body(request, {"username": (str, True), "password": (str, True)})
-    auth = await request.app[CHAT].login(body["username"], body["password"])
+    device = request.cookies.get(request.app[SETTINGS].device_cookie_name)
+    auth = await request.app[CHAT].login(body["username"], body["password"], device)
     if isinstance(auth, Challenge):
         return _challenge(auth)
     return _with_session(request, auth, 200)

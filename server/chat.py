@@ -7,6 +7,7 @@ store, ratelimit, protocol, models, errors, config.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -166,11 +167,14 @@ class Chat:
         self.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "password changed")
         await self.audit(None, "password.reset", subject_type="user", subject_id=user.id)
 
-    async def login(self, username: str, password: str) -> Authenticated | Challenge:
+    async def login(
+        self, username: str, password: str, device: str | None = None
+    ) -> Authenticated | Challenge:
         """Check a password; the login is done, or (staff, or anyone who enrolled a
-        second factor) it waits for a code: see `Access.complete`."""
+        second factor) it waits for a code: see `Access.complete`. `device`: the
+        browser's device cookie, if it has one (see `login_key`)."""
         found = await self.store.find_login(username)
-        key = self.login_key(found[0] if found else None, username)
+        key = self.login_key(found[0] if found else None, username, device)
         await self.throttle_check(key)
         # Unknown users are verified against a dummy hash: same answer, same time.
         ok = await self.passwords.verify(found[1] if found else None, password)
@@ -191,12 +195,24 @@ class Chat:
         await self.throttle_succeeded(key)
         return await self.open_session(user)
 
-    @staticmethod
-    def login_key(user: User | None, typed: str) -> str:
+    def login_key(self, user: User | None, typed: str, device: str | None = None) -> str:
         """What the login throttle counts by: the account, when the name finds one, so
         that every spelling the store takes for it ("Fiona", "fİona") counts together;
-        else the name as typed. ("#" is never in a username.)"""
-        return f"#{user.id}" if user is not None else typed
+        else the name as typed. ("#" is never in a username.)
+
+        A browser that signed in to this account before (its device cookie carries
+        `device_tag`) counts apart from every other: someone guessing from elsewhere
+        can lock the account only for browsers it has never been used in, so the
+        person themselves is not locked out however long the guessing goes on."""
+        if user is None:
+            return typed
+        if device is not None and hmac.compare_digest(device, self.device_tag(user)):
+            return f"#{user.id}/known"
+        return f"#{user.id}"
+
+    def device_tag(self, user: User) -> str:
+        """The device cookie's value for a browser that signed in to `user`."""
+        return self.store.keys.tag(f"device|{user.id}")
 
     async def throttle_check(self, key: str) -> None:
         """Raises `rate_limited` while `key` is locked (on every process, with Redis)."""

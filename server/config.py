@@ -95,6 +95,12 @@ class Settings:
         # accept it with Secure, i.e. under TLS.
         return "__Host-hearth_session" if self.tls else "hearth_session"
 
+    @property
+    def device_cookie_name(self) -> str:
+        """The cookie by which a browser that has signed in to an account before keeps
+        its own login throttle (see `Chat.login_key`)."""
+        return "__Host-hearth_device" if self.tls else "hearth_device"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: object) -> Settings:
         """Build settings from `HEARTH_*` variables; explicit overrides win."""

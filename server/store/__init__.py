@@ -129,6 +129,9 @@ class Touched:
 
 
 class Store(Protocol):
+    # The data keys: they seal bodies and notes, and tag what the server vouches for.
+    keys: Keyring
+
     async def open(self) -> None: ...
     async def close(self) -> None: ...
     def on_commit(self, listener: CommitListener) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Sequence
@@ -65,11 +66,18 @@ class Keyring:
             raise SealError("no data key")
         self._ciphers = {key_id(k): AESGCM(k) for k in keys}
         self.primary_id = key_id(keys[0])
+        # A separate key for tags (never the sealing key itself), from the primary key.
+        self._tag_key = hashlib.sha256(b"hearth tag|" + keys[0]).digest()
         self._primary = self._ciphers[self.primary_id]
         self.ids = tuple(self._ciphers)
 
     def __repr__(self) -> str:
         return f"Keyring(primary={self.primary_id.hex()}, keys={len(self.ids)})"
+
+    def tag(self, message: str) -> str:
+        """A keyed tag of `message` (128 bits, hex): this server made it, for this
+        message. A new primary key makes new tags."""
+        return hmac.new(self._tag_key, message.encode(), hashlib.sha256).hexdigest()[:32]
 
     def seal(self, text: str, aad: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)

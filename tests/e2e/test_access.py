@@ -224,8 +224,15 @@ async def test_wrong_codes_are_throttled_across_fresh_challenges(program: Progra
         )
         statuses.append(status)
     assert statuses == [401] * server.settings.login_failures
-    # Backed off: even the right password waits now.
-    status, _ = await api.call("POST", "/api/session", {"username": "fran", "password": PASSWORD})
+    # Backed off: a fresh challenge does not buy fresh guesses; even the right code waits.
+    _, data = await api.call(
+        "POST", "/api/session", {"username": "fran", "password": PASSWORD}, expect=202
+    )
+    status, _ = await api.call(
+        "POST",
+        "/api/session/totp",
+        {"challenge": data["second_factor"]["challenge"], "code": right},
+    )
     assert status == 429
     await api.close()
 

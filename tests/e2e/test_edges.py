@@ -12,7 +12,7 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import TIMEOUT, Api, Server, Socket, World, start_server
+from tests.conftest import PASSWORD, TIMEOUT, Api, Server, Socket, World, start_server
 
 FLOOD = 2000
 
@@ -376,6 +376,39 @@ async def test_the_operators_terminal_command_beside_a_running_server(world: Wor
     assert status == 200, body
     entries = await world.server.chat.store.audit_entries(None, 5)
     assert [e.action for e in entries][:2] == ["login", "password.reset"]
+
+
+async def test_guessing_from_elsewhere_never_locks_out_the_persons_own_browser(
+    world: World,
+) -> None:
+    """However long someone guesses Alice's password from elsewhere, the browser she
+    signed in with before still signs her in; the guesser stays throttled."""
+    server = world.server
+    alice = world.alice  # signed in before (at enrolment): her browser has its cookie
+    await alice.call("DELETE", "/api/session", expect=204)
+    guesser = Api(server)
+    world.apis.append(guesser)
+    for _ in range(server.settings.login_failures * 3):
+        status, _ = await guesser.call(
+            "POST", "/api/session", {"username": "alice", "password": "wrong password!"}
+        )
+        assert status in (401, 429)
+    status, _ = await guesser.call(
+        "POST", "/api/session", {"username": "alice", "password": PASSWORD}
+    )
+    assert status == 429  # even the right password, from a browser never used for her
+    await alice.login("alice")  # her own browser: not locked out
+    cookies = {c.key for c in alice.http.cookie_jar}
+    assert "hearth_device" in cookies
+    # The cookie vouches for Alice's account only: on Bob's it is a stranger's browser.
+    device = next(c.value for c in alice.http.cookie_jar if c.key == "hearth_device")
+    chat = server.chat
+    bob = await chat.store.get_user(world.bob.user["id"])
+    me = await chat.store.get_user(alice.user["id"])
+    assert bob is not None and me is not None
+    assert chat.login_key(bob, "bob", device) == f"#{bob.id}"
+    assert chat.login_key(me, "alice", device) == f"#{me.id}/known"
+    assert chat.login_key(me, "alice", "not-a-tag") == f"#{me.id}"
 
 
 async def test_invites_are_single_use_and_expire(world: World) -> None:
