@@ -165,6 +165,13 @@ class App {
       case "unmuted":
         say("You can post again.", "ok");
         break;
+      case "help_seen": {
+        const text = `${frame.by || "A facilitator"} has seen your request for help and will reach out. If you are in danger now, call or text 988.`;
+        if (this.helpDialog.open) document.getElementById("help-alert-status").textContent = text;
+        say(text, "ok");
+        if (this.view !== "room") this.announce(text, "help-seen", frame.alert);
+        break;
+      }
       case "approved":
         say("A facilitator approved your message. It is shared now.", "ok");
         break;

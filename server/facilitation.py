@@ -683,6 +683,14 @@ class Facilitation:
         alert = await self.store.acknowledge_alert(alert.id, actor.id, self.chat.clock())
         # Every facilitator's list updates, so two people do not answer the same alarm.
         await self._to_staff(alert.room_id, p.alert_frame(alert, []))
+        if alert.kind is AlertKind.HELP:
+            # Someone who asked for help hears that a person saw it.
+            self._tell(
+                alert.subject.id,
+                p.notice_frame(
+                    "help_seen", room=alert.room_id, alert=alert.id, by=actor.display_name
+                ),
+            )
         await self._audit_action(
             actor, frame, room=alert.room_id, subject_type="alert", subject_id=alert.id
         )

@@ -430,3 +430,21 @@ async def axe_violations(page: Any) -> list[tuple[str, str, int, list[str]]]:
 def output_dir() -> Path:
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+async def request_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
+    """One request frame over a websocket of its own; returns the `done` frame."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}
+    ) as s:
+        async with s.ws_connect(
+            program.url.replace("http", "ws") + "/ws", origin=program.url
+        ) as ws:
+            await ws.receive(timeout=5)  # welcome
+            await ws.send_str(json.dumps({"ref": "m", **fields}))
+            while True:
+                frame = json.loads((await ws.receive(timeout=10)).data)
+                if frame.get("ref") == "m":
+                    assert frame["type"] == "done", frame
+                    return frame

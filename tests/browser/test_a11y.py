@@ -11,6 +11,7 @@ from harness import (
     new_page,
     output_dir,
     post_as,
+    request_as,
     wait_connected,
 )
 from playwright.async_api import expect
@@ -91,6 +92,17 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     await expect(
         room.get_by_role("button", name="Ask my facilitator to reach out")
     ).to_be_disabled()
+    # A facilitator acknowledges: the person who asked hears that someone saw it.
+    alerts = program.staff.call("GET", "/api/alerts")["alerts"]
+    mine = next(a for a in alerts if a["kind"] == "help" and a["subject"]["id"] == me.user["id"])
+    await request_as(
+        program,
+        program.staff,
+        {"type": "moderate", "action": "acknowledge_alert", "alert": mine["id"]},
+    )
+    await expect(room.locator("#help-alert-status")).to_contain_text(
+        "has seen your request for help"
+    )
     await room.get_by_role("button", name="Close").click()
     await expect(help_button).to_be_focused()
 

@@ -8,10 +8,8 @@ other test files raise never show in these panels.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
-import aiohttp
 import pytest
 from harness import (
     CSP_WATCH,
@@ -22,6 +20,7 @@ from harness import (
     axe_violations,
     output_dir,
     post_as,
+    request_as,
     send,
     wait_connected,
 )
@@ -427,24 +426,6 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
 async def moderate_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
     """One facilitator action over a websocket of its own; returns the `done` frame."""
     return await request_as(program, who, {"type": "moderate", **fields})
-
-
-async def request_as(program: Program, who: Rest, fields: dict[str, Any]) -> dict[str, Any]:
-    """One request frame over a websocket of its own; returns the `done` frame."""
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(
-        cookie_jar=jar, cookies={"hearth_session": who.cookie or ""}
-    ) as s:
-        async with s.ws_connect(
-            program.url.replace("http", "ws") + "/ws", origin=program.url
-        ) as ws:
-            await ws.receive(timeout=5)  # welcome
-            await ws.send_str(json.dumps({"ref": "m", **fields}))
-            while True:
-                frame = json.loads((await ws.receive(timeout=10)).data)
-                if frame.get("ref") == "m":
-                    assert frame["type"] == "done", frame
-                    return frame
 
 
 async def test_a_refused_send_shows_until_when_and_why(

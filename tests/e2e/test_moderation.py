@@ -81,6 +81,10 @@ async def test_help_button_alerts_without_a_message(world: World) -> None:
     assert got["notice"]["kind"] == "crisis_help"
     alert = (await frames_until(fran, "alert"))["alert"]
     assert alert["kind"] == "help" and alert["urgent"] and alert["subject"]["name"] == "Alice"
+    # The person who asked hears that someone saw it.
+    await fran.answer({"type": "moderate", "action": "acknowledge_alert", "alert": alert["id"]})
+    seen = await frames_until(alice, "notice")
+    assert seen["kind"] == "help_seen" and seen["by"] == "Fran" and seen["alert"] == alert["id"]
     await alice.close()
     await fran.close()
 
