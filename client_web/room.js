@@ -20,6 +20,8 @@ import { readOnlyBanner, muteToggle } from "./alumni.js";
 // While a member cannot post, the way to a facilitator stays named: the help button
 // reaches them at once, whatever the room's state.
 const REACH_OUT = " If you need a facilitator now, use “I need help now” at the top.";
+const NO_GROUP = "You are not in a group right now. Your program can invite you back."
+  + " If you need help now, use “I need help now” at the top.";
 
 const BOTTOM_SLACK = 48;
 const TOP_LOAD_PX = 160;
@@ -75,6 +77,8 @@ export class RoomView {
     this.root = null;
     this.onChange = (e) => this.changed(e.detail || {});
     this.onVisible = () => this.maybeRead();
+    // Only once welcomed does "no rooms" mean no group rather than not yet connected.
+    this.onWelcome = () => this.renderAll({});
     this.typingTimer = null;
     this.muteTimer = null;
     this.originals = new Map(); // removed message seq -> {text} | {error}, facilitators only
@@ -109,6 +113,7 @@ export class RoomView {
     clear(container);
     container.appendChild(this.root);
     this.store.addEventListener("change", this.onChange);
+    this.socket.addEventListener("welcome", this.onWelcome);
     document.addEventListener("visibilitychange", this.onVisible);
     window.addEventListener("focus", this.onVisible);
     this.typingTimer = setInterval(() => this.renderTyping(), 1000);
@@ -119,6 +124,7 @@ export class RoomView {
 
   unmount() {
     this.store.removeEventListener("change", this.onChange);
+    this.socket.removeEventListener("welcome", this.onWelcome);
     document.removeEventListener("visibilitychange", this.onVisible);
     window.removeEventListener("focus", this.onVisible);
     clearInterval(this.typingTimer);
@@ -354,6 +360,12 @@ export class RoomView {
     if (this.typing.textContent !== text) this.typing.textContent = text;
   }
 
+  /** Signed in and connected, yet in no room (removed, or discharged with no alumni
+   * rooms): say so, rather than "Connecting…" for ever. */
+  withoutGroup() {
+    return this.store.rooms.size === 0 && Boolean(this.socket && this.socket.transmitOk());
+  }
+
   /** A lock or a mute disables the composer (for members), saying why and until when. */
   renderComposerState() {
     if (!this.root) return;
@@ -393,6 +405,9 @@ export class RoomView {
         banner = ended;
         disabled = true;
       }
+    } else if (this.withoutGroup()) {
+      banner = NO_GROUP;
+      disabled = true;
     }
     clear(this.stateLine);
     for (const c of chips) this.stateLine.append(c, " ");
@@ -494,7 +509,8 @@ export class RoomView {
     } else if (room && room.historyLoaded && !items.length) {
       this.historyNote.textContent = "No messages yet. Say hello when you’re ready.";
     } else if (!room) {
-      this.historyNote.textContent = this.store.rooms.size ? "" : "Connecting to your group…";
+      this.historyNote.textContent = this.store.rooms.size || this.withoutGroup()
+        ? "" : "Connecting to your group…";
     } else {
       this.historyNote.textContent = room.historyLoaded ? "" : "Loading messages…";
     }

@@ -118,6 +118,9 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     _, alone, _ = await new_page(browser, program, rest=lone)
     await wait_connected(alone)
     await alone.get_by_role("button", name="No thanks").click()  # no alumni network either
+    # No group: said plainly, not "Connecting…" for ever, and nothing to type into.
+    await expect(alone.locator("#room-banner")).to_contain_text("not in a group right now")
+    await expect(alone.get_by_label("Message", exact=True)).to_be_disabled()
     await alone.get_by_role("button", name="I need help now").click()
     await alone.get_by_role("button", name="Ask my facilitator to reach out").click()
     status = alone.locator("#help-alert-status")
