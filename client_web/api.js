@@ -124,6 +124,7 @@ export const api = {
   alumniConsent: () => request("GET", "/api/me/alumni-consent"),
   setAlumniConsent: (consent, version) => request("PUT", "/api/me/alumni-consent", { consent, version }),
   alumniRooms: () => request("GET", "/api/alumni/rooms"),
+  myHeld: () => request("GET", "/api/me/held"),
   createAlumniRoom: (body) => request("POST", "/api/alumni/rooms", body),
   joinAlumniRoom: (room) => request("POST", `/api/alumni/rooms/${enc(room)}/join`, {}),
   leaveAlumniRoom: (room) => request("POST", `/api/alumni/rooms/${enc(room)}/leave`, {}),

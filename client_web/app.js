@@ -8,7 +8,7 @@
 // api.js and socket.js; what facilitators look after is facilitation.js.
 
 import { api } from "./api.js";
-import { Store } from "./store.js";
+import { Store, forgetDismissed } from "./store.js";
 import { Socket, SocketState } from "./socket.js";
 import { RoomView } from "./room.js";
 import { Facilitation } from "./facilitation.js";
@@ -276,6 +276,8 @@ class App {
       }
     });
     this.socket.addEventListener("welcome", () => {
+      // What waits for a facilitator, or was declined, survives a reload or a night away.
+      api.myHeld().then(({ held }) => this.store.restoreHeld(held)).catch(() => {});
       alumni.maybeAskConsent(this.profile);
       // A current client reaches the alumni screen only when staff invited them there.
       if (this.profile && this.profile.role === "client") {
@@ -323,6 +325,7 @@ class App {
     this.menuOpen = false;
     this.renderNav();
     sessionStorage.removeItem(ROOM_KEY);
+    forgetDismissed(); // the next person to sign in here is someone else, perhaps
     history.replaceState(null, "", "/");
     this.showLogin(notice);
   }

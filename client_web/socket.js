@@ -10,7 +10,7 @@
 
 import * as P from "./protocol.js";
 import { api } from "./api.js";
-import { SendState } from "./store.js";
+import { SendState, rememberDismissed } from "./store.js";
 
 export const SocketState = Object.freeze({
   CONNECTING: "connecting",
@@ -218,6 +218,14 @@ export class Socket extends EventTarget {
       this.dispatchEvent(new CustomEvent("welcome"));
     },
     event(frame) {
+      // Positions are the room log's, one per event: a live event past the next one
+      // means one went missing on its way. Ask again from what we hold; the replay
+      // fills the hole, and what arrives twice merges by seq.
+      const room = this.store.room(frame.room);
+      if (room && room.caughtUp && frame.seq > room.position + 1) {
+        room.caughtUp = false;
+        this.ws.send(P.resumeFrame({ [frame.room]: room.position }));
+      }
       const { isNew, message } = this.store.applyEvent(frame);
       const timer = message.client_id && this.inflight.get(message.client_id);
       if (timer) {
@@ -363,6 +371,7 @@ export class Socket extends EventTarget {
   discard(clientId) {
     const send = this.store.pending.get(clientId);
     if (!send) return;
+    rememberDismissed(clientId);
     this.store.pending.delete(clientId);
     this.store.changed({ room: send.room, pending: clientId });
   }

@@ -232,6 +232,30 @@ export class Store extends EventTarget {
     }
   }
 
+  /** The person's own held and declined messages, as the server has them (after a
+   * reload or a night offline, nothing they were told is lost); what they dismissed in
+   * this tab stays dismissed. */
+  restoreHeld(items) {
+    const dismissed = dismissedSends();
+    for (const h of items) {
+      if (dismissed.has(h.client_id)) continue;
+      const rejected = h.state === "rejected";
+      const state = rejected ? SendState.REJECTED : SendState.HELD;
+      const error = { code: rejected ? "rejected" : "held", message: h.reason || "" };
+      const known = this.pending.get(h.client_id);
+      if (!known) {
+        this.pending.set(h.client_id, { clientId: h.client_id, room: h.room, text: h.text,
+          replyTo: null, createdAt: Date.parse(h.sent_at), state, error });
+      } else if (known.state !== state) {
+        known.state = state;
+        known.error = error;
+      } else {
+        continue;
+      }
+      this.changed({ room: h.room, pending: h.client_id });
+    }
+  }
+
   pendingFor(roomId) {
     return [...this.pending.values()]
       .filter((p) => p.room === roomId)
@@ -270,5 +294,33 @@ export class Store extends EventTarget {
     if (!room) return;
     room.unread = Math.max(0, unread);
     this.changed({ rooms: true });
+  }
+}
+
+const DISMISSED = "hearth.dismissed";
+
+/** Client ids of held or declined messages this tab's person dismissed. */
+export function dismissedSends() {
+  try {
+    return new Set(JSON.parse(sessionStorage.getItem(DISMISSED) || "[]"));
+  } catch {
+    return new Set();
+  }
+}
+
+export function rememberDismissed(clientId) {
+  try {
+    const ids = [...dismissedSends(), clientId].slice(-200);
+    sessionStorage.setItem(DISMISSED, JSON.stringify(ids));
+  } catch {
+    // Private browsing without storage: it may show again after a reload.
+  }
+}
+
+export function forgetDismissed() {
+  try {
+    sessionStorage.removeItem(DISMISSED);
+  } catch {
+    // nothing was kept
   }
 }

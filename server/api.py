@@ -509,6 +509,28 @@ async def reports(request: web.Request) -> web.Response:
     return web.json_response({"reports": [p.report_dict(r) for r in listed]})
 
 
+@routes.get("/api/me/held")
+async def my_held(request: web.Request) -> web.Response:
+    user = await _user(request)
+    mine = await request.app[CHAT].facilitation.my_held(user)
+    return web.json_response(
+        {
+            "held": [
+                {
+                    "id": h.id,
+                    "room": h.room_id,
+                    "client_id": h.client_id,
+                    "text": h.text,
+                    "sent_at": iso(h.sent_at),
+                    "state": h.state.value,
+                    "reason": reason,
+                }
+                for h, reason in mine
+            ]
+        }
+    )
+
+
 @routes.get("/api/rooms/{room}/held")
 async def held(request: web.Request) -> web.Response:
     user = await _user(request)

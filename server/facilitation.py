@@ -62,6 +62,10 @@ WHY: dict[Label, str] = {
 }
 
 
+# A member's own held and declined messages stay on their screen this long.
+MY_HELD_DAYS = 7
+
+
 def _for_staff_alone(held: Held) -> bool:
     """A crisis that waits (see Facilitation.screen_refused) is read and decided by the
     room's staff, never by a peer who moderates an alumni room."""
@@ -241,6 +245,16 @@ class Facilitation:
             await self._to_staff(room, p.hold_frame(held))  # a crisis is for staff alone
             await self._alert(room, AlertKind.HELD, True, user, None, held.id, assessment)
         return held
+
+    async def my_held(self, user: User) -> list[tuple[Held, str]]:
+        """What the person wrote that waits for a facilitator, or was declined, in the
+        last week, each with what they were told: so a reload or a night offline does not
+        lose it, nor a facilitator's note."""
+        since = self.chat.clock() - MY_HELD_DAYS * 86_400
+        return [
+            (h, self.why_held(h) if h.state is HoldState.HELD else h.note or "")
+            for h in await self.store.held_by(user.id, since)
+        ]
 
     def why_held(self, held: Held) -> str:
         if Label.crisis.value in held.labels:

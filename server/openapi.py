@@ -177,6 +177,18 @@ HELD = _obj(
     },
     ["id", "room", "author", "text", "sent_at", "labels", "state", "note", "message"],
 )
+MY_HELD = _obj(
+    {
+        "id": ID,
+        "room": ID,
+        "client_id": STR,
+        "text": STR,
+        "sent_at": STR,
+        "state": {"enum": ["held", "rejected"]},
+        "reason": STR,
+    },
+    ["id", "room", "client_id", "text", "sent_at", "state", "reason"],
+)
 ACTION = {"enum": ["deliver", "deliver_and_alert", "hold", "block"]}
 POLICY_BODY = _obj(
     {
@@ -1229,6 +1241,12 @@ def openapi_document() -> S:
                         )
                     },
                     params=[_query("all", {"type": "boolean"})],
+                )
+            },
+            "/api/me/held": {
+                "get": _op(
+                    "My messages waiting for a facilitator, or declined, this past week",
+                    {"200": _json(_obj({"held": {"type": "array", "items": MY_HELD}}, ["held"]))},
                 )
             },
             "/api/rooms/{room}/held": {

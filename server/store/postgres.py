@@ -1306,6 +1306,15 @@ class PgStore(Rows):
         row = await self._r.fetchrow(self.HELD_SQL + "WHERE h.id = ?", (held_id,))
         return None if row is None else self._held(row)
 
+    async def held_by(self, author_id: int, since: float) -> list[Held]:
+        rows = await self._r.fetch(
+            self.HELD_SQL + "WHERE h.author_id = ? AND h.state IN (?, ?) AND h.sent_at >= ?"
+            " AND h.room_id IN (SELECT room_id FROM room_members WHERE user_id = ?)"
+            " ORDER BY h.id",
+            (author_id, HoldState.HELD.value, HoldState.REJECTED.value, since, author_id),
+        )
+        return [self._held(r) for r in rows]
+
     async def list_held(self, room_id: int) -> list[Held]:
         rows = await self._r.fetch(
             self.HELD_SQL + "WHERE h.room_id = ? AND h.state = ? ORDER BY h.id",

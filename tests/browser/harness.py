@@ -382,8 +382,10 @@ async def new_page(
     rest: Rest | None = None,
     viewport: dict[str, int] | None = None,
     path: str = "/",
+    before: Any = None,
 ) -> tuple[Any, Any, Watch]:
-    """A fresh context (optionally logged in with `rest`'s cookie) and page at `path`."""
+    """A fresh context (optionally logged in with `rest`'s cookie) and page at `path`.
+    `before(page)`, if given, is awaited before the page loads (to route its socket)."""
     url = program_or_url if isinstance(program_or_url, str) else program_or_url.url
     context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
@@ -393,6 +395,8 @@ async def new_page(
     await page.add_init_script(CSP_WATCH)
     watch = Watch()
     watch.attach(page)
+    if before is not None:
+        await before(page)
     await page.goto(url + path)
     return context, page, watch
 

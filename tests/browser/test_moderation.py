@@ -569,3 +569,43 @@ async def test_an_urgent_alert_missed_while_away_is_announced(
     await fac.evaluate("() => new Promise((done) => setTimeout(done, 200))")
     assert await fac.evaluate("window.__beeps") == 2
     clean(watch)
+
+
+async def test_held_and_declined_messages_survive_a_reload(
+    browser: Any, program: Program, morgan: Rest
+) -> None:
+    """What waits for a facilitator, and a facilitator's note on what was declined, are
+    the author's to see after a reload or a night away; a dismissal sticks in the tab."""
+    _, cohort, sam_rest, _ = group(program, morgan, "Kept across reloads")
+    _, sam, _ = await open_page(browser, program.url, sam_rest)
+    await send(sam, PHONE)
+    waiting = sam.locator("li.msg.held").filter(has_text=PHONE)
+    await expect(waiting.locator(".held-title")).to_have_text("Waiting for a facilitator")
+    await sam.reload()
+    await wait_connected(sam)
+    await expect(waiting.locator(".held-title")).to_have_text("Waiting for a facilitator")
+    await expect(waiting.locator(".held-why")).to_contain_text("phone numbers")
+
+    # Declined while Sam is away: the note is there when Sam comes back.
+    await sam.context.close()
+    held = morgan.call("GET", f"/api/rooms/{cohort['room']}/held")["held"]
+    await request_as(
+        program,
+        morgan,
+        {
+            "type": "moderate",
+            "action": "reject",
+            "held": held[0]["id"],
+            "note": "In person, please.",
+        },
+    )
+    _, sam, _ = await open_page(browser, program.url, sam_rest)
+    declined = sam.locator("li.msg.held").filter(has_text=PHONE)
+    await expect(declined.locator(".held-title")).to_have_text("Not shared")
+    await expect(declined.locator(".held-why")).to_contain_text("In person, please.")
+    await declined.get_by_role("button", name="Dismiss").click()
+    await expect(declined).to_have_count(0)
+    await sam.reload()
+    await wait_connected(sam)
+    await expect(sam.get_by_role("heading", name="Kept across reloads")).to_be_visible()
+    await expect(sam.locator("li.msg.held")).to_have_count(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from harness import Program, new_page, send, texts, wait_connected
+from harness import Program, new_page, post_as, send, texts, wait_connected
 from playwright.async_api import expect
 
 
@@ -106,3 +106,38 @@ async def test_coming_online_during_the_session_check_leaves_one_socket(
     await send(page, "still here")
     await expect(page.locator('li.msg.own[data-state="sent"] .text')).to_have_text(["still here"])
     assert watch.errors == [] and watch.dialogs == []
+
+
+async def test_a_live_message_lost_on_its_way_is_fetched_again(
+    browser: Any, program: Program
+) -> None:
+    """Every event holds the room log's next position: when one goes missing between
+    server and page (here dropped on purpose), the next one shows the hole, and the
+    page asks again from what it holds instead of skipping it."""
+    cohort = program.new_cohort("Lost on the way")
+    reader = program.enrol("Ines", "ines.r", cohort=cohort["id"])
+    writer = program.enrol("Omar", "omar.w", cohort=cohort["id"])
+    dropped: list[str] = []
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if not dropped and isinstance(message, str) and "lost on its way" in message:
+                dropped.append(message)  # as if the network had eaten it
+                return
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    async def before(page: Any) -> None:
+        await page.route_web_socket("**/ws", route)
+
+    _, page, _ = await new_page(browser, program, rest=reader, before=before)
+    await wait_connected(page)
+    await expect(page.get_by_role("heading", name="Lost on the way")).to_be_visible()
+    await post_as(
+        program, writer, cohort["room"], ["lost on its way", "and the next one"], react=None
+    )
+    await expect(texts(page)).to_have_text(["lost on its way", "and the next one"])
+    assert dropped, "the first message was never dropped: the test proved nothing"

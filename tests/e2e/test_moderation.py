@@ -560,6 +560,33 @@ async def test_a_resend_gets_its_first_answer_whatever_changed_since(world: Worl
     await fran.close()
 
 
+async def test_my_held_messages_are_mine_to_see_again(world: World) -> None:
+    """After a reload or a night offline, an author reads what still waits and what a
+    facilitator declined, with the note; nobody else does."""
+    room = world.a.room
+    alice, fran = await world.alice.connect(), await world.fran.connect()
+    held = await alice.answer({"type": "send", "room": room, "client_id": "m1", "text": CONTACT})
+    _, mine = await world.alice.call("GET", "/api/me/held", expect=200)
+    assert [(h["client_id"], h["state"], h["text"]) for h in mine["held"]] == [
+        ("m1", "held", CONTACT)
+    ]
+    assert mine["held"][0]["reason"] == held["reason"]
+    _, theirs = await world.bob.call("GET", "/api/me/held", expect=200)
+    assert theirs["held"] == []
+    await fran.answer(
+        {"type": "moderate", "action": "reject", "held": held["hold"], "note": "in person"}
+    )
+    _, mine = await world.alice.call("GET", "/api/me/held", expect=200)
+    assert [(h["state"], h["reason"]) for h in mine["held"]] == [("rejected", "in person")]
+    # A week on, it is no longer shown.
+    world.server.clock.advance(8 * 86_400)
+    await world.alice.login("alice")
+    _, mine = await world.alice.call("GET", "/api/me/held", expect=200)
+    assert mine["held"] == []
+    await alice.close()
+    await fran.close()
+
+
 async def test_audit_log_records_actions_never_bodies(world: World) -> None:
     room = world.a.room
     alice, fran = await world.alice.connect(), await world.fran.connect()
