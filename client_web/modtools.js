@@ -1,5 +1,6 @@
 // Dialogs for acting on a message or a person from the room: report (any member),
-// remove a message, mute, unmute, remove from the room, suspend (facilitators).
+// remove a message, mute, unmute, remove from the room, suspend and lift a suspension
+// (facilitators).
 //
 // Owns: asking for the reason (and duration) and confirming, then sending the frame.
 // Each function resolves with a short sentence for the room's status line, or null when
@@ -54,6 +55,7 @@ export async function memberActions({ socket, room, user }) {
       { value: "unmute", label: "Unmute", hint: "Let them post again now" },
       { value: "remove_member", label: "Remove from room…", danger: true },
       { value: "suspend", label: "Suspend account…", danger: true, hint: "Ends all their sessions" },
+      { value: "unsuspend", label: "Lift a suspension…", hint: "They can sign in again" },
     ],
   });
   switch (choice) {
@@ -104,6 +106,16 @@ export async function memberActions({ socket, room, user }) {
         onSubmit: ({ reason }) => socket.moderate("suspend", { user: user.id, reason }),
       });
       return ok ? `${user.name}’s account is suspended.` : null;
+    }
+    case "unsuspend": {
+      const ok = await formDialog({
+        title: `Lift ${user.name}’s suspension?`,
+        text: `${user.name} can sign in again with their password.`,
+        fields: [{ name: "reason", label: "Reason", required: true, ...REASON }],
+        confirm: "Lift suspension",
+        onSubmit: ({ reason }) => socket.moderate("unsuspend", { user: user.id, reason }),
+      });
+      return ok ? `${user.name} can sign in again.` : null;
     }
     default:
       return null;

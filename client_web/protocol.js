@@ -44,7 +44,7 @@ export const POLICY_ACTIONS = Object.freeze(["deliver", "deliver_and_alert", "ho
 
 /** Facilitator actions carried by a `moderate` frame. */
 export const MOD_ACTIONS = Object.freeze([
-  "remove", "mute", "unmute", "remove_member", "suspend", "lock", "unlock", "slow_mode",
+  "remove", "mute", "unmute", "remove_member", "suspend", "unsuspend", "lock", "unlock", "slow_mode",
   "approve", "reject", "acknowledge_alert", "handle_report",
 ]);
 

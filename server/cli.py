@@ -142,6 +142,20 @@ def _set_password(args: argparse.Namespace) -> int:
     return asyncio.run(_with_chat(_settings(args), work))
 
 
+def _unsuspend(args: argparse.Namespace) -> int:
+    async def work(chat: Chat) -> int:
+        found = await chat.store.find_login(args.username)
+        if found is None:
+            print("error: no such account", file=sys.stderr)
+            return 1
+        await chat.store.set_suspended(found[0].id, False)
+        await chat.audit(None, "moderate.unsuspend", subject_type="user", subject_id=found[0].id)
+        print(f"'{found[0].username}' can sign in again")
+        return 0
+
+    return asyncio.run(_with_chat(_settings(args), work))
+
+
 def _users(args: argparse.Namespace) -> int:
     async def work(chat: Chat) -> int:
         for user in await chat.store.list_users():
@@ -414,6 +428,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--password-stdin", action="store_true")
     db_arg(p)
     p.set_defaults(func=_set_password)
+
+    p = sub.add_parser("unsuspend", help="let a suspended account sign in again")
+    p.add_argument("--username", required=True)
+    db_arg(p)
+    p.set_defaults(func=_unsuspend)
 
     p = sub.add_parser("users", help="list accounts (ids, roles, usernames)")
     db_arg(p)

@@ -600,20 +600,33 @@ class Facilitation:
         )
         return {}
 
-    async def _do_suspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+    async def _suspendable(self, actor: User, frame: p.ModerateFrame) -> User:
+        """The account to suspend or reinstate: an admin's choice, or a client of a room
+        the facilitator facilitates."""
         assert frame.user is not None
         target = await self.store.get_user(frame.user)
         if target is None:
             raise NotFound("no such account")
         if actor.role is not Role.ADMIN:
-            # A facilitator suspends only clients of the rooms they facilitate.
             shared = set(await self._facilitated_rooms(actor)) & set(
                 await self.store.memberships(target.id)
             )
             if not shared or target.role.is_staff:
                 raise Forbidden("you can suspend only members of the rooms you facilitate")
+        return target
+
+    async def _do_suspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        target = await self._suspendable(actor, frame)
         ended = await self.store.set_suspended(target.id, True)
         self.chat.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "account suspended")
+        await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
+        return {}
+
+    async def _do_unsuspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
+        """A suspension is not forever: the person can sign in again."""
+        target = await self._suspendable(actor, frame)
+        await self.store.set_suspended(target.id, False)
+        self.chat.bus.user_changed(target.id)
         await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
         return {}
 

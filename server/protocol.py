@@ -105,6 +105,7 @@ class ModAction(StrEnum):
     UNMUTE = "unmute"  # room, user
     REMOVE_MEMBER = "remove_member"  # room, user, reason
     SUSPEND = "suspend"  # user, reason
+    UNSUSPEND = "unsuspend"  # user, reason
     LOCK = "lock"  # room, reason
     UNLOCK = "unlock"  # room
     SLOW_MODE = "slow_mode"  # room, seconds (0 turns it off)
@@ -120,6 +121,7 @@ _MOD_FIELDS: dict[ModAction, tuple[str, ...]] = {
     ModAction.UNMUTE: ("room", "user", "reason"),
     ModAction.REMOVE_MEMBER: ("room", "user", "reason"),
     ModAction.SUSPEND: ("user", "reason"),
+    ModAction.UNSUSPEND: ("user", "reason"),
     ModAction.LOCK: ("room", "reason"),
     ModAction.UNLOCK: ("room", "reason"),
     ModAction.SLOW_MODE: ("room", "seconds", "reason"),

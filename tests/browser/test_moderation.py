@@ -420,6 +420,17 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
     await expect(sam.locator("#room-banner")).to_contain_text("paused your posting until")
     await expect(sam.locator("#room-banner")).to_contain_text("Reason: Taking a breather")
+    # A suspension can be lifted from the same menu.
+    await fac.get_by_role("button", name="Member actions for Sam").click()
+    await (
+        fac.get_by_role("dialog", name="Sam: member actions")
+        .get_by_role("button", name="Lift a suspension…")
+        .click()
+    )
+    dialog = fac.get_by_role("dialog", name="Lift Sam’s suspension?")
+    await dialog.get_by_label("Reason").fill("Talked it through")
+    await dialog.get_by_role("button", name="Lift suspension").click()
+    await expect(fac.locator(".room-notice")).to_contain_text("Sam can sign in again.")
     clean(fac_watch, sam_watch, alex_watch)
 
 

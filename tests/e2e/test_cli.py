@@ -63,6 +63,9 @@ def test_create_admin_list_and_reset_password(tmp_path: Path) -> None:
         db, "set-password", "--username", "nobody", "--password-stdin", stdin="a brand new phrase\n"
     )
     assert missing.returncode == 1
+    lifted = run(db, "unsuspend", "--username", "admin")
+    assert lifted.returncode == 0 and "can sign in again" in lifted.stdout, lifted.stderr
+    assert run(db, "unsuspend", "--username", "nobody").returncode == 1
 
 
 def test_assess_reads_and_writes_json_lines(tmp_path: Path) -> None:

@@ -423,6 +423,13 @@ async def test_suspended_account_is_signed_out_everywhere(world: World) -> None:
         "POST", "/api/session", {"username": "bob", "password": PASSWORD}
     )
     assert status == 401
+    # Not forever: a member cannot lift it, the facilitator can.
+    alice = await world.alice.connect()
+    lift = {"type": "moderate", "action": "unsuspend", "user": world.bob.user["id"], "reason": "ok"}
+    assert (await alice.answer(dict(lift)))["code"] == "forbidden"
+    assert (await fran.answer(dict(lift)))["type"] == "done"
+    await stranger.login("bob")
+    await alice.close()
     await fran.close()
 
 
