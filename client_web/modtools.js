@@ -14,6 +14,7 @@ export const MUTE_CHOICES = Object.freeze([
   { value: "15", label: "15 minutes" },
   { value: "60", label: "1 hour" },
   { value: "1440", label: "1 day" },
+  { value: "10080", label: "1 week" },
 ]);
 
 const untilText = (iso) => new Date(iso).toLocaleString(undefined,

@@ -186,6 +186,8 @@ async def test_hold_queue_approve_reject_and_blocked(
     _, fac, fac_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
     queue = fac.get_by_role("region", name="Waiting for review")
     await expect(queue.get_by_text("Nothing is waiting.")).to_be_visible()
+    # Padded like every panel section (a legal-holds rule once zeroed it on phones).
+    assert await queue.evaluate("el => getComputedStyle(el).paddingLeft") != "0px"
     # A second facilitator tab: it sees decisions made in the first, live.
     _, fac2, fac2_watch = await open_page(browser, program.url, morgan, "/#/facilitate")
     queue2 = fac2.get_by_role("region", name="Waiting for review")
