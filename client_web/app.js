@@ -165,6 +165,9 @@ class App {
       case "unmuted":
         say("You can post again.", "ok");
         break;
+      case "message_removed":
+        say(`A facilitator removed one of your messages.${why}`, "info");
+        break;
       case "help_seen": {
         const text = `${frame.by || "A facilitator"} has seen your request for help and will reach out. If you are in danger now, call or text 988.`;
         if (this.helpDialog.open) document.getElementById("help-alert-status").textContent = text;

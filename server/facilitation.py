@@ -537,6 +537,17 @@ class Facilitation:
         event = await self.store.remove_message(
             frame.room, frame.message, actor.id, frame.reason, self.chat.clock()
         )
+        if author is not None and author != actor.id:
+            # The room sees a tombstone; the author alone hears why.
+            self._tell(
+                author,
+                p.notice_frame(
+                    "message_removed",
+                    room=frame.room,
+                    message=frame.message,
+                    reason=frame.reason or None,
+                ),
+            )
         await self._audit_action(
             actor, frame, room=frame.room, subject_type="message", subject_id=frame.message
         )

@@ -223,6 +223,11 @@ async def test_removed_message_is_a_tombstone_for_the_room_not_for_staff(world: 
     event = await frames_until(bob, "event")
     assert event["kind"] == "removed" and event["message"]["removed"] is True
     assert event["message"]["text"] is None
+    # The author alone hears why; the room sees only the tombstone.
+    told = await frames_until(alice, "notice")
+    assert told["kind"] == "message_removed" and told["reason"] == "hurtful"
+    assert told["message"] == ack["seq"]
+    await bob.nothing(0.3, ignore=("presence", "typing", "read"))
     _, original = await world.fran.call(
         "GET", f"/api/rooms/{room}/messages/{ack['seq']}/original", expect=200
     )
