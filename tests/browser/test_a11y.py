@@ -117,7 +117,14 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     )
     _, alone, _ = await new_page(browser, program, rest=lone)
     await wait_connected(alone)
-    await alone.get_by_role("button", name="No thanks").click()  # no alumni network either
+    # The alumni question opens as a modal, which hides the page's help button: the
+    # way to help stays inside it.
+    consent = alone.get_by_role("dialog", name="Stay connected after treatment?")
+    await consent.get_by_role("button", name="I need help now").click()
+    await expect(consent).to_be_hidden()
+    help_dialog = alone.get_by_role("dialog", name="You don’t have to go through this alone")
+    await expect(help_dialog).to_be_visible()
+    await help_dialog.get_by_role("button", name="Close").click()
     # No group: said plainly, not "Connecting…" for ever, and nothing to type into.
     await expect(alone.locator("#room-banner")).to_contain_text("not in a group right now")
     await expect(alone.get_by_label("Message", exact=True)).to_be_disabled()
