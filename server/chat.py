@@ -555,7 +555,7 @@ class Chat:
     async def _writer(self, user: User, room: int, *, posting: bool = True) -> Membership:
         membership = await self.member(user, room)
         await self.take_send(user)
-        await self._may_write(user, membership, room, posting=posting)
+        await self.check_room_limits(user, membership, room, posting=posting)
         return membership
 
     async def take_send(self, user: User) -> None:
@@ -567,11 +567,11 @@ class Chat:
         else:
             self.sends.take(user.id)
 
-    async def _may_write(
+    async def check_room_limits(
         self, user: User, membership: Membership, room: int, *, posting: bool
     ) -> None:
-        """The room's limits on this member: an ended group, the agreement, mutes, a lock
-        and slow mode."""
+        """The room's limits on this member: an ended group, the agreement, and (for what
+        reaches the room: `posting`) mutes, a lock and slow mode."""
         self.refuse_if_ended(membership)
         if not user.role.is_staff and membership.accepted_version < membership.agreement_version:
             raise HearthError(
@@ -596,7 +596,7 @@ class Chat:
         membership = await self.member(user, frame.room)
         await self.take_send(user)
         try:
-            await self._may_write(user, membership, frame.room, posting=True)
+            await self.check_room_limits(user, membership, frame.room, posting=True)
         except HearthError:
             # A re-send of what got through before a limit came on gets its first answer.
             first = await self.facilitation.first_answer(user, frame)

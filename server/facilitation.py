@@ -66,10 +66,18 @@ WHY: dict[Label, str] = {
 MY_HELD_DAYS = 7
 
 
-def _for_staff_alone(held: Held) -> bool:
-    """A crisis that waits (see Facilitation.screen_refused) is read and decided by the
-    room's staff, never by a peer who moderates an alumni room."""
+def _waiting_crisis(held: Held) -> bool:
+    """A crisis that waits: only one the room's limits refused is ever held (see
+    Facilitation.screen_refused). Its author is told so, and the room's staff alone read
+    and decide it, never a peer who moderates an alumni room."""
     return Label.crisis.value in held.labels
+
+
+def _not_shared(why: str) -> HearthError:
+    """The answer to a message the room's policy blocked (and to its re-sends)."""
+    return HearthError(
+        f"{why} Your message was not shared; a facilitator has been told.", code=Code.BLOCKED
+    )
 
 
 def _when(ts: float) -> str:
@@ -160,13 +168,10 @@ class Facilitation:
             if first is not None:
                 return first
             labels = sorted(label.value for label in assessment.labels)
-            if frame.reply_to is not None and not await self.store.get_message(
-                room, frame.reply_to
-            ):
-                raise NotFound("the message you reply to does not exist")
+            reply_to = await self._reply_target(room, frame.reply_to, crisis=False)
             hold_state = HoldState.HELD if decision.action is Action.hold else HoldState.BLOCKED
             held, duplicate = await self.store.hold_message(
-                room, user, frame.client_id, frame.text, frame.reply_to, labels, hold_state, now
+                room, user, frame.client_id, frame.text, reply_to, labels, hold_state, now
             )
             if not duplicate:
                 if held.state is HoldState.HELD:
@@ -174,20 +179,12 @@ class Facilitation:
                 if decision.alerts:
                     kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
                     await self._alert(room, kind, False, user, None, held.id, assessment)
-            why = self._why(assessment, decision.alert_labels)
             if held.state is HoldState.BLOCKED:
-                raise HearthError(
-                    f"{why} Your message was not shared; a facilitator has been told.",
-                    code=Code.BLOCKED,
-                )
+                raise _not_shared(self._why(assessment, decision.alert_labels))
             return held
         reply_to = frame.reply_to
-        if (
-            decision.urgent
-            and reply_to is not None
-            and not await self.store.get_message(room, reply_to)
-        ):
-            reply_to = None  # a crisis is never refused over the message it answered
+        if decision.urgent:  # otherwise the store refuses a reply to nothing itself
+            reply_to = await self._reply_target(room, reply_to, crisis=True)
         posted = await self.store.add_message(
             room, user, frame.client_id, frame.text, reply_to, now
         )
@@ -200,6 +197,19 @@ class Facilitation:
             )
         return posted
 
+    async def _reply_target(self, room: int, reply_to: int | None, *, crisis: bool) -> int | None:
+        """`reply_to` if that message is there. A crisis is never refused over the
+        message it answered: it goes without the link.
+
+        Raises:
+            NotFound: the message is gone and this is not a crisis.
+        """
+        if reply_to is None or await self.store.get_message(room, reply_to):
+            return reply_to
+        if crisis:
+            return None
+        raise NotFound("the message you reply to does not exist")
+
     async def first_answer(self, user: User, frame: p.SendFrame) -> Posted | Held | None:
         """The answer a send with this client id got the first time, if it came before:
         a re-send is answered the same, stores nothing, alerts nobody, whatever changed
@@ -211,11 +221,7 @@ class Facilitation:
         first = await self.store.sent(frame.room, user.id, frame.client_id)
         if isinstance(first, Held) and first.state is HoldState.BLOCKED:
             labels = frozenset(Label(v) for v in first.labels)
-            raise HearthError(
-                self._why(Assessment(labels), labels)
-                + " Your message was not shared; a facilitator has been told.",
-                code=Code.BLOCKED,
-            )
+            raise _not_shared(self._why(Assessment(labels), labels))
         return first
 
     async def screen_refused(self, user: User, frame: p.SendFrame) -> Held | None:
@@ -226,9 +232,7 @@ class Facilitation:
         assessment, decision = await self.assess(room, frame.text)
         if not decision.urgent:
             return None
-        reply_to = frame.reply_to
-        if reply_to is not None and not await self.store.get_message(room, reply_to):
-            reply_to = None
+        reply_to = await self._reply_target(room, frame.reply_to, crisis=True)
         labels = sorted(label.value for label in assessment.labels)
         held, duplicate = await self.store.hold_message(
             room,
@@ -257,8 +261,7 @@ class Facilitation:
         ]
 
     def why_held(self, held: Held) -> str:
-        if Label.crisis.value in held.labels:
-            # Only a crisis the room's limits refused is ever held (see screen_refused).
+        if _waiting_crisis(held):
             return (
                 "You can't post in this room just now, so your message waits for a"
                 " facilitator, who has been told right away."
@@ -636,8 +639,7 @@ class Facilitation:
     async def _do_unsuspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         """A suspension is not forever: the person can sign in again."""
         target = await self._suspendable(actor, frame)
-        await self.store.set_suspended(target.id, False)
-        self.chat.bus.user_changed(target.id)
+        await self.store.set_suspended(target.id, False)  # no session to tell: none survived
         await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
         return {}
 
@@ -666,7 +668,7 @@ class Facilitation:
         held = await self.store.get_held(held_id)
         if held is None:
             raise NotFound("no such message waiting for review")
-        if _for_staff_alone(held):
+        if _waiting_crisis(held):
             await self._facilitator(actor, held.room_id)
         else:
             await self._moderator(actor, held.room_id, held.author.id)
@@ -773,7 +775,7 @@ class Facilitation:
         held = await self.store.list_held(room)
         if mine.role is Role.FACILITATOR:
             return held
-        return [h for h in held if not _for_staff_alone(h)]
+        return [h for h in held if not _waiting_crisis(h)]
 
     async def set_policy(self, actor: User, room: int, mapping: dict[str, str]) -> Policy:
         if actor.role is not Role.ADMIN:
@@ -834,9 +836,7 @@ class Facilitation:
 
     async def _decided(self, actor: User, held: Held) -> None:
         """A hold was decided: the queue and any alert about it close for everyone."""
-        await self._to_staff(
-            held.room_id, p.hold_frame(held), moderators=not _for_staff_alone(held)
-        )
+        await self._to_staff(held.room_id, p.hold_frame(held), moderators=not _waiting_crisis(held))
         for alert in await self.store.acknowledge_alerts_for_held(
             held.id, actor.id, self.chat.clock()
         ):

@@ -148,11 +148,7 @@ class Routine:
         room_refused: HearthError | None = None
         if shared:
             try:
-                if membership.accepted_version < membership.agreement_version:
-                    raise HearthError(
-                        "please accept the group agreement first", code=Code.AGREEMENT_REQUIRED
-                    )
-                await self.chat.facilitation.check_can_post(user, membership, room)
+                await self.chat.check_room_limits(user, membership, room, posting=True)
             except HearthError as refused:
                 room_refused = refused
         facilitation = self.chat.facilitation

@@ -969,10 +969,7 @@ class PgStore(Rows):
                 )
                 original = await self._message_now(db, room_id, row[0])
                 assert original is not None
-                event = Event(
-                    room_id=room_id, seq=original.seq, kind=EventKind.POSTED, message=original
-                )
-                return Posted(event=event, duplicate=True), []
+                return self._posted_before(original), []
             self._log(room_id, seq, EventKind.POSTED, seq, author.id, now)
             message = Message(
                 room_id=room_id,
@@ -1292,10 +1289,7 @@ class PgStore(Rows):
             (room_id, author_id, client_id),
         )
         if found:
-            event = Event(
-                room_id=room_id, seq=found[0].seq, kind=EventKind.POSTED, message=found[0]
-            )
-            return Posted(event=event, duplicate=True)
+            return self._posted_before(found[0])
         row = await self._r.fetchrow(
             self.HELD_SQL + "WHERE h.room_id = ? AND h.author_id = ? AND h.client_id = ?",
             (room_id, author_id, client_id),

@@ -154,6 +154,14 @@ class Rows:
         " FROM held_messages h JOIN users u ON u.id = h.author_id "
     )
 
+    @staticmethod
+    def _posted_before(message: Message) -> Posted:
+        """What a re-send of `message`'s client id gets back: its first posting."""
+        event = Event(
+            room_id=message.room_id, seq=message.seq, kind=EventKind.POSTED, message=message
+        )
+        return Posted(event=event, duplicate=True)
+
     def _held(self, r: Sequence[Any]) -> Held:
         return Held(
             id=r[0],
@@ -1088,10 +1096,7 @@ class SqliteStore(Rows):
                 )
                 original = self._message_now(db, room_id, row[0])
                 assert original is not None
-                event = Event(
-                    room_id=room_id, seq=original.seq, kind=EventKind.POSTED, message=original
-                )
-                return Posted(event=event, duplicate=True), []
+                return self._posted_before(original), []
             self._log(room_id, seq, EventKind.POSTED, seq, author.id, now)
             message = Message(
                 room_id=room_id,
@@ -1422,10 +1427,7 @@ class SqliteStore(Rows):
             (room_id, author_id, client_id),
         )
         if found:
-            event = Event(
-                room_id=room_id, seq=found[0].seq, kind=EventKind.POSTED, message=found[0]
-            )
-            return Posted(event=event, duplicate=True)
+            return self._posted_before(found[0])
         row = await self._one(
             self._r,
             self.HELD_SQL + "WHERE h.room_id = ? AND h.author_id = ? AND h.client_id = ?",
