@@ -246,13 +246,10 @@ export class Store extends EventTarget {
       if (!known) {
         this.pending.set(h.client_id, { clientId: h.client_id, room: h.room, text: h.text,
           replyTo: null, createdAt: Date.parse(h.sent_at), state, error });
+        this.changed({ room: h.room, pending: h.client_id });
       } else if (known.state !== state) {
-        known.state = state;
-        known.error = error;
-      } else {
-        continue;
+        this.setSendState(h.client_id, state, error);
       }
-      this.changed({ room: h.room, pending: h.client_id });
     }
   }
 
