@@ -46,14 +46,21 @@ export async function removeMessage({ socket, room, message, author }) {
   return ok ? "Message removed." : null;
 }
 
-/** Facilitators: what to do about a member; resolves with a status sentence or null. */
-export async function memberActions({ socket, room, user }) {
+/**
+ * Facilitators: what to do about a member; resolves with a status sentence or null.
+ * `mutedUntil`: when their mute here ends, null when they are not muted, undefined when
+ * that is not known (offline): then both "Mute…" and "Unmute" are offered.
+ */
+export async function memberActions({ socket, room, user, mutedUntil }) {
+  const muted = mutedUntil === undefined ? null : Boolean(mutedUntil && Date.parse(mutedUntil) > Date.now());
   const choice = await choiceDialog({
     title: `${user.name}: member actions`,
     text: "Each action is recorded in the audit log with your reason.",
     choices: [
-      { value: "mute", label: "Mute…", hint: "Pause their posting here for a while" },
-      { value: "unmute", label: "Unmute", hint: "Let them post again now" },
+      muted
+        ? { value: "mute", label: "Change the mute…", hint: `Muted until ${untilText(mutedUntil)}` }
+        : { value: "mute", label: "Mute…", hint: "Pause their posting here for a while" },
+      ...(muted === false ? [] : [{ value: "unmute", label: "Unmute", hint: "Let them post again now" }]),
       { value: "remove_member", label: "Remove from room…", danger: true },
       { value: "suspend", label: "Suspend account…", danger: true, hint: "Ends all their sessions" },
       { value: "unsuspend", label: "Lift a suspension…", hint: "They can sign in again" },

@@ -860,8 +860,16 @@ export class RoomView {
     }
   }
 
-  memberMenu(user) {
-    return this.act(memberActions({ socket: this.socket, room: this.roomId, user }));
+  async memberMenu(user) {
+    // Whether they are muted here now decides between "Mute…" and "Unmute".
+    let mutedUntil;
+    try {
+      const listed = (await api.members(this.roomId)).members.find((m) => m.id === user.id);
+      mutedUntil = listed ? listed.muted_until : undefined;
+    } catch {
+      mutedUntil = undefined; // offline: offer both, the server knows
+    }
+    return this.act(memberActions({ socket: this.socket, room: this.roomId, user, mutedUntil }));
   }
 
   async showOriginal(seq) {

@@ -26,7 +26,16 @@ from moderation import (
 )
 
 from . import protocol as p
-from .errors import Code, Forbidden, HearthError, NotFound, NotMember, ProtocolError, RateLimited
+from .errors import (
+    Code,
+    Conflict,
+    Forbidden,
+    HearthError,
+    NotFound,
+    NotMember,
+    ProtocolError,
+    RateLimited,
+)
 from .hub import CLOSE_SESSION_ENDED
 from .models import (
     Alert,
@@ -80,6 +89,10 @@ def _not_shared(why: str) -> HearthError:
     )
 
 
+def _muted_now(membership: Membership, now: float) -> bool:
+    return membership.muted_until is not None and membership.muted_until > now
+
+
 def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -128,7 +141,8 @@ class Facilitation:
         if user.role.is_staff or membership.role is Role.FACILITATOR:
             return
         now = self.chat.clock()
-        if membership.muted_until is not None and membership.muted_until > now:
+        if _muted_now(membership, now):
+            assert membership.muted_until is not None
             reason = f" Reason: {membership.mute_reason}" if membership.mute_reason else ""
             raise HearthError(
                 f"a facilitator has paused your posting until {_when(membership.muted_until)}."
@@ -474,6 +488,22 @@ class Facilitation:
             return membership
         raise Forbidden("only this room's facilitators can do that")
 
+    async def mutes(self, actor: User, room: int) -> dict[int, str] | None:
+        """Who is muted in the room now, and until when: for those who can lift a mute
+        (None for anyone else, who is not told)."""
+        try:
+            await self._moderator(actor, room)
+        except Forbidden:
+            return None
+        now = self.chat.clock()
+        found: dict[int, str] = {}
+        for member, _role in await self.store.room_members(room):
+            membership = await self.store.membership(room, member.id)
+            if membership is not None and _muted_now(membership, now):
+                assert membership.muted_until is not None
+                found[member.id] = _when(membership.muted_until)
+        return found
+
     async def _moderated_rooms(self, actor: User) -> list[int]:
         """Rooms where the actor handles reports and holds: facilitated, or alumni rooms
         they moderate."""
@@ -586,7 +616,10 @@ class Facilitation:
     async def _do_unmute(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         assert frame.room is not None and frame.user is not None
         await self._moderator(actor, frame.room, frame.user)
-        await self._member_of(frame.room, frame.user)
+        target = await self._member_of(frame.room, frame.user)
+        if not _muted_now(target, self.chat.clock()):
+            # No "you can post again" to someone who never stopped, nor an audit entry.
+            raise Conflict("that member is not muted in this room")
         await self.store.set_mute(frame.room, frame.user, None, None)
         self.chat.forget_member(frame.room, frame.user)
         self._tell(frame.user, p.notice_frame("unmuted", room=frame.room))

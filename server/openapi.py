@@ -1188,7 +1188,14 @@ def openapi_document() -> S:
                                     "members": {
                                         "type": "array",
                                         "items": _obj(
-                                            {"id": ID, "name": STR, "role": STR, "online": BOOL},
+                                            {
+                                                "id": ID,
+                                                "name": STR,
+                                                "role": STR,
+                                                "online": BOOL,
+                                                # Only for those who moderate the room.
+                                                "muted_until": NULL_STR,
+                                            },
                                             ["id", "name", "role", "online"],
                                         ),
                                     }

@@ -400,14 +400,14 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
         "Break until 7"
     )
 
-    # Mute Sam from the online list: the composer is disabled, with the reason.
+    # Mute Sam from the online list: the composer is disabled, with the reason. Sam is
+    # not muted yet, so there is nothing to unmute.
     await fac.goto(program.url + f"/#/room/{room}")
     await fac.get_by_role("button", name="Member actions for Sam").click()
-    await (
-        fac.get_by_role("dialog", name="Sam: member actions")
-        .get_by_role("button", name="Mute…")
-        .click()
-    )
+    menu = fac.get_by_role("dialog", name="Sam: member actions")
+    await expect(menu.get_by_role("button", name="Mute…")).to_be_visible()
+    await expect(menu.get_by_role("button", name="Unmute")).to_have_count(0)
+    await menu.get_by_role("button", name="Mute…").click()
     dialog = fac.get_by_role("dialog", name="Mute Sam?")
     await dialog.get_by_label("For how long").select_option(label="15 minutes")
     await dialog.get_by_label("Reason (shown to them)").fill("Taking a breather")
@@ -422,6 +422,12 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await expect(sam.get_by_label("Message", exact=True)).to_be_disabled()
     await expect(sam.locator("#room-banner")).to_contain_text("paused your posting until")
     await expect(sam.locator("#room-banner")).to_contain_text("Reason: Taking a breather")
+    # Now the menu says until when, and offers to lift or change the mute.
+    await fac.get_by_role("button", name="Member actions for Sam").click()
+    await expect(menu.get_by_role("button", name="Unmute")).to_be_visible()
+    await expect(menu.get_by_role("button", name="Change the mute…")).to_be_visible()
+    await expect(menu).to_contain_text("Muted until")
+    await menu.get_by_role("button", name="Cancel").click()
     # A suspension can be lifted from the same menu.
     await fac.get_by_role("button", name="Member actions for Sam").click()
     await (

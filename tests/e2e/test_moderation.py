@@ -259,8 +259,32 @@ async def test_timed_mute_with_reason_then_it_ends(world: World) -> None:
     assert refused["reason"] == "cooling off" and refused["until"] == done["until"]
     _, rooms = await world.bob.call("GET", "/api/rooms", expect=200)
     assert rooms["rooms"][0]["mute_reason"] == "cooling off"
+    # The facilitator's member list says who is muted and until when; members' does not.
+    _, listed = await world.fran.call("GET", f"/api/rooms/{room}/members", expect=200)
+    muted = {m["id"]: m["muted_until"] for m in listed["members"]}
+    assert muted[world.bob.user["id"]] == done["until"]
+    assert muted[world.alice.user["id"]] is None
+    _, listed = await world.alice.call("GET", f"/api/rooms/{room}/members", expect=200)
+    assert all("muted_until" not in m for m in listed["members"])
     world.server.clock.advance(601)
     assert (await bob.post(room, "thank you for the pause"))["type"] == "ack"
+    _, listed = await world.fran.call("GET", f"/api/rooms/{room}/members", expect=200)
+    assert all(m["muted_until"] is None for m in listed["members"])
+    await bob.close()
+    await fran.close()
+
+
+async def test_unmuting_someone_not_muted_is_refused_and_tells_them_nothing(
+    world: World,
+) -> None:
+    room = world.a.room
+    bob, fran = await world.bob.connect(), await world.fran.connect()
+    unmute = {"type": "moderate", "action": "unmute", "room": room, "user": world.bob.user["id"]}
+    refused = await fran.answer(unmute)
+    assert refused["type"] == "error" and refused["code"] == "conflict"
+    await bob.nothing(0.3, ignore=("presence",))
+    _, log = await world.admin.call("GET", "/api/audit?limit=1000", expect=200)
+    assert not [e for e in log["entries"] if e["action"] == "moderate.unmute"]
     await bob.close()
     await fran.close()
 
@@ -468,6 +492,9 @@ async def test_clients_and_other_cohorts_facilitators_cannot_moderate(
     frame = {"type": "moderate", "room": room, **action}
     if "user" in frame:
         frame["user"] = world.alice.user["id"]
+    if action["action"] == "unmute":  # only a mute can be lifted
+        mute = {**frame, "action": "mute", "minutes": 5}
+        assert (await fran.answer(mute))["type"] == "done"
     alice, gail = await world.alice.connect(), await gail_api.connect()
     assert (await alice.answer(dict(frame)))["code"] == "forbidden"
     assert (await gail.answer(dict(frame)))["code"] == "not_member"
@@ -613,7 +640,7 @@ async def test_audit_log_records_actions_never_bodies(world: World) -> None:
             "reason": "off topic",
         }
     )
-    _, log = await world.fran.call("GET", f"/api/audit?room={room}", expect=200)
+    _, log = await world.admin.call("GET", "/api/audit?limit=1000", expect=200)
     actions = [e["action"] for e in log["entries"]]
     assert "alert.raise" in actions and "moderate.remove" in actions
     removal = next(e for e in log["entries"] if e["action"] == "moderate.remove")
