@@ -48,11 +48,13 @@ export async function removeMessage({ socket, room, message, author }) {
 
 /**
  * Facilitators: what to do about a member; resolves with a status sentence or null.
- * `mutedUntil`: when their mute here ends, null when they are not muted, undefined when
- * that is not known (offline): then both "Mute…" and "Unmute" are offered.
+ * `state`: from the member list, `muted_until` (null when not muted) and `suspended`;
+ * what it does not say (offline) is offered both ways, and the server decides.
  */
-export async function memberActions({ socket, room, user, mutedUntil }) {
+export async function memberActions({ socket, room, user, state = {} }) {
+  const mutedUntil = state.muted_until;
   const muted = mutedUntil === undefined ? null : Boolean(mutedUntil && Date.parse(mutedUntil) > Date.now());
+  const suspended = state.suspended === undefined ? null : state.suspended;
   const choice = await choiceDialog({
     title: `${user.name}: member actions`,
     text: "Each action is recorded in the audit log with your reason.",
@@ -62,8 +64,8 @@ export async function memberActions({ socket, room, user, mutedUntil }) {
         : { value: "mute", label: "Mute…", hint: "Pause their posting here for a while" },
       ...(muted === false ? [] : [{ value: "unmute", label: "Unmute", hint: "Let them post again now" }]),
       { value: "remove_member", label: "Remove from room…", danger: true },
-      { value: "suspend", label: "Suspend account…", danger: true, hint: "Ends all their sessions" },
-      { value: "unsuspend", label: "Lift a suspension…", hint: "They can sign in again" },
+      ...(suspended === true ? [] : [{ value: "suspend", label: "Suspend account…", danger: true, hint: "Ends all their sessions" }]),
+      ...(suspended === false ? [] : [{ value: "unsuspend", label: "Lift a suspension…", hint: "They can sign in again" }]),
     ],
   });
   switch (choice) {

@@ -861,15 +861,14 @@ export class RoomView {
   }
 
   async memberMenu(user) {
-    // Whether they are muted here now decides between "Mute…" and "Unmute".
-    let mutedUntil;
+    // Whether they are muted or suspended now decides what the menu offers.
+    let state;
     try {
-      const listed = (await api.members(this.roomId)).members.find((m) => m.id === user.id);
-      mutedUntil = listed ? listed.muted_until : undefined;
+      state = (await api.members(this.roomId)).members.find((m) => m.id === user.id);
     } catch {
-      mutedUntil = undefined; // offline: offer both, the server knows
+      state = undefined; // offline: offer everything, the server knows
     }
-    return this.act(memberActions({ socket: this.socket, room: this.roomId, user, mutedUntil }));
+    return this.act(memberActions({ socket: this.socket, room: this.roomId, user, state }));
   }
 
   async showOriginal(seq) {

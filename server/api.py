@@ -439,19 +439,21 @@ async def members(request: web.Request) -> web.Response:
     chat = request.app[CHAT]
     listed = await chat.members(user, room)
     online = {uid for uid, _ in chat.bus.online(room, chat.hub.online(room))}
-    mutes = await chat.facilitation.mutes(user, room)
-    members = []
-    for u, role in listed:
-        member: dict[str, Any] = {
-            "id": u.id,
-            "name": u.display_name,
-            "role": role.value,
-            "online": u.id in online,
+    states = await chat.facilitation.member_states(user, room) or {}
+    return web.json_response(
+        {
+            "members": [
+                {
+                    "id": u.id,
+                    "name": u.display_name,
+                    "role": role.value,
+                    "online": u.id in online,
+                    **states.get(u.id, {}),
+                }
+                for u, role in listed
+            ]
         }
-        if mutes is not None:
-            member["muted_until"] = mutes.get(u.id)
-        members.append(member)
-    return web.json_response({"members": members})
+    )
 
 
 @routes.get("/api/rooms/{room}/agreement")

@@ -488,21 +488,26 @@ class Facilitation:
             return membership
         raise Forbidden("only this room's facilitators can do that")
 
-    async def mutes(self, actor: User, room: int) -> dict[int, str] | None:
-        """Who is muted in the room now, and until when: for those who can lift a mute
-        (None for anyone else, who is not told)."""
+    async def member_states(self, actor: User, room: int) -> dict[int, dict[str, Any]] | None:
+        """What someone acting on a member sees first, so they are offered only what
+        applies: for those who can lift a mute, who is muted here and until when; for the
+        room's facilitators, also whose account is suspended. None for anyone else."""
         try:
-            await self._moderator(actor, room)
-        except Forbidden:
+            mine = await self._moderator(actor, room)
+        except (Forbidden, NotMember):  # a member, or an admin reading under break-glass
             return None
         now = self.chat.clock()
-        found: dict[int, str] = {}
+        states: dict[int, dict[str, Any]] = {}
         for member, _role in await self.store.room_members(room):
             membership = await self.store.membership(room, member.id)
-            if membership is not None and _muted_now(membership, now):
-                assert membership.muted_until is not None
-                found[member.id] = _when(membership.muted_until)
-        return found
+            until = membership.muted_until if membership is not None else None
+            state: dict[str, Any] = {
+                "muted_until": _when(until) if until is not None and until > now else None
+            }
+            if mine.role is Role.FACILITATOR:
+                state["suspended"] = member.suspended
+            states[member.id] = state
+        return states
 
     async def _moderated_rooms(self, actor: User) -> list[int]:
         """Rooms where the actor handles reports and holds: facilitated, or alumni rooms
@@ -664,6 +669,8 @@ class Facilitation:
 
     async def _do_suspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         target = await self._suspendable(actor, frame)
+        if target.suspended:
+            raise Conflict("that account is already suspended")
         ended = await self.store.set_suspended(target.id, True)
         self.chat.bus.end_sessions(ended, CLOSE_SESSION_ENDED, "account suspended")
         await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
@@ -672,6 +679,8 @@ class Facilitation:
     async def _do_unsuspend(self, actor: User, frame: p.ModerateFrame) -> dict[str, Any]:
         """A suspension is not forever: the person can sign in again."""
         target = await self._suspendable(actor, frame)
+        if not target.suspended:
+            raise Conflict("that account is not suspended")
         await self.store.set_suspended(target.id, False)  # no session to tell: none survived
         await self._audit_action(actor, frame, room=None, subject_type="user", subject_id=target.id)
         return {}

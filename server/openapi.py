@@ -1195,6 +1195,8 @@ def openapi_document() -> S:
                                                 "online": BOOL,
                                                 # Only for those who moderate the room.
                                                 "muted_until": NULL_STR,
+                                                # Only for the room's facilitators.
+                                                "suspended": BOOL,
                                             },
                                             ["id", "name", "role", "online"],
                                         ),

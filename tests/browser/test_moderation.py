@@ -337,6 +337,7 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     _, sam, sam_watch = await open_page(browser, program.url, sam_rest)
     _, alex, alex_watch = await open_page(browser, program.url, alex_rest)
 
+    await send(sam, "evening all")
     await send(alex, "honestly this group is pointless sometimes")
     msg = sam.locator("li.msg").filter(has_text="this group is pointless")
     await msg.get_by_role("button", name="Actions for message from Alex").click()
@@ -407,6 +408,7 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     menu = fac.get_by_role("dialog", name="Sam: member actions")
     await expect(menu.get_by_role("button", name="Mute…")).to_be_visible()
     await expect(menu.get_by_role("button", name="Unmute")).to_have_count(0)
+    await expect(menu.get_by_role("button", name="Lift a suspension…")).to_have_count(0)
     await menu.get_by_role("button", name="Mute…").click()
     dialog = fac.get_by_role("dialog", name="Mute Sam?")
     await dialog.get_by_label("For how long").select_option(label="15 minutes")
@@ -428,13 +430,16 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await expect(menu.get_by_role("button", name="Change the mute…")).to_be_visible()
     await expect(menu).to_contain_text("Muted until")
     await menu.get_by_role("button", name="Cancel").click()
-    # A suspension can be lifted from the same menu.
-    await fac.get_by_role("button", name="Member actions for Sam").click()
-    await (
-        fac.get_by_role("dialog", name="Sam: member actions")
-        .get_by_role("button", name="Lift a suspension…")
-        .click()
+    # A suspension can be lifted from the same menu, which then offers no second one.
+    await moderate_as(
+        program, morgan, {"action": "suspend", "user": sam_rest.user["id"], "reason": "x"}
     )
+    # Signed out everywhere, Sam has left the online list: his message leads to him.
+    own = fac.locator("li.msg").filter(has_text="evening all")
+    await own.get_by_role("button", name="Actions for message from Sam").click()
+    await own.get_by_role("button", name="Member: Sam…").click()
+    await expect(menu.get_by_role("button", name="Suspend account…")).to_have_count(0)
+    await menu.get_by_role("button", name="Lift a suspension…").click()
     dialog = fac.get_by_role("dialog", name="Lift Sam’s suspension?")
     await dialog.get_by_label("Reason").fill("Talked it through")
     await dialog.get_by_role("button", name="Lift suspension").click()

@@ -452,11 +452,22 @@ async def test_suspended_account_is_signed_out_everywhere(world: World) -> None:
         "POST", "/api/session", {"username": "bob", "password": PASSWORD}
     )
     assert status == 401
-    # Not forever: a member cannot lift it, the facilitator can.
+    # The facilitator's member list says so (a member's does not); no second suspension.
+    room = world.a.room
+    _, listed = await world.fran.call("GET", f"/api/rooms/{room}/members", expect=200)
+    suspended = {m["id"]: m["suspended"] for m in listed["members"]}
+    assert suspended[world.bob.user["id"]] is True
+    assert suspended[world.alice.user["id"]] is False
+    _, listed = await world.alice.call("GET", f"/api/rooms/{room}/members", expect=200)
+    assert all("suspended" not in m for m in listed["members"])
+    again = {"type": "moderate", "action": "suspend", "user": world.bob.user["id"], "reason": "x"}
+    assert (await fran.answer(again))["code"] == "conflict"
+    # Not forever: a member cannot lift it, the facilitator can, once.
     alice = await world.alice.connect()
     lift = {"type": "moderate", "action": "unsuspend", "user": world.bob.user["id"], "reason": "ok"}
     assert (await alice.answer(dict(lift)))["code"] == "forbidden"
     assert (await fran.answer(dict(lift)))["type"] == "done"
+    assert (await fran.answer(dict(lift)))["code"] == "conflict"
     await stranger.login("bob")
     await alice.close()
     await fran.close()
