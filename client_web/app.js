@@ -8,7 +8,7 @@
 // api.js and socket.js; what facilitators look after is facilitation.js.
 
 import { api } from "./api.js";
-import { Store, forgetDismissed } from "./store.js";
+import { Store, forgetSends } from "./store.js";
 import { Socket, SocketState } from "./socket.js";
 import { RoomView } from "./room.js";
 import { Facilitation } from "./facilitation.js";
@@ -328,7 +328,7 @@ class App {
     this.menuOpen = false;
     this.renderNav();
     sessionStorage.removeItem(ROOM_KEY);
-    forgetDismissed(); // the next person to sign in here is someone else, perhaps
+    forgetSends(); // the next person to sign in here is someone else, perhaps
     history.replaceState(null, "", "/");
     this.showLogin(notice);
   }

@@ -2,7 +2,8 @@
 //
 // Owns: one WebSocket at a time; exponential back-off with jitter; `resume` with the
 // last event seq held per room after every `welcome`; local sends that survive a lost
-// connection and are re-sent with the SAME client_id once their room has caught up
+// connection (and a reload: store.js keeps them in the tab) and are re-sent with the
+// SAME client_id once their room has caught up
 // (the server answers a repeated client_id with the original ack and stores nothing
 // new); acks, errors and timeouts for every request. No DOM: it reports through
 // events ("status", "welcome", "joined", "ended", "resync", "agreement", "posted",

@@ -1,8 +1,10 @@
 // What the client holds: rooms, their messages, and local sends not yet confirmed.
 //
 // Owns: messages per room keyed by message seq (upsert, so nothing shows twice), the
-// highest event seq seen per room (what `resume` gives back), and pending/failed sends
-// keyed by client_id. No DOM, no socket: it emits "change" events for the view.
+// highest event seq seen per room (what `resume` gives back), pending/failed sends
+// keyed by client_id, and this tab's copy of the unsent ones (sessionStorage, per
+// signed-in person) so a reload does not lose words the server never confirmed. No DOM,
+// no socket: it emits "change" events for the view.
 
 export const SendState = Object.freeze({
   PENDING: "pending",
@@ -11,6 +13,10 @@ export const SendState = Object.freeze({
   REJECTED: "rejected", // a facilitator declined it; can only be discarded
   BLOCKED: "blocked", // the room's policy stopped it; can only be discarded
 });
+
+// What the tab keeps across a reload: sends the server has not confirmed. Held, declined
+// and blocked ones the server keeps itself (GET /api/me/held).
+const UNSENT = new Set([SendState.PENDING, SendState.FAILED]);
 
 /** A member's posting is paused in this room now (a facilitator's mute). */
 export function mutedNow(room, nowMs = Date.now()) {
@@ -35,6 +41,8 @@ export class Store extends EventTarget {
   }
 
   changed(detail) {
+    // Every change to a local send names it (`pending`); the tab's copy follows.
+    if (detail.pending !== undefined) this.keepOutbox();
     this.dispatchEvent(new CustomEvent("change", { detail }));
   }
 
@@ -55,6 +63,7 @@ export class Store extends EventTarget {
         this.messages.delete(id);
       }
     }
+    this.restoreOutbox();
     this.changed({ rooms: true });
   }
 
@@ -147,6 +156,7 @@ export class Store extends EventTarget {
     byseq.set(message.seq, message);
     if (message.client_id && this.pending.has(message.client_id)) {
       this.pending.delete(message.client_id);
+      this.keepOutbox();
     }
     return isNew;
   }
@@ -229,6 +239,7 @@ export class Store extends EventTarget {
       this.changed({ room: roomId, pending: clientId });
     } else {
       send.ackedSeq = seq;
+      this.keepOutbox(); // stored: its event comes with the history or the replay
     }
   }
 
@@ -251,6 +262,33 @@ export class Store extends EventTarget {
         this.setSendState(h.client_id, state, error);
       }
     }
+  }
+
+  /** Copy the unsent sends to this tab's storage, under the signed-in person's id. */
+  keepOutbox() {
+    if (!this.user) return;
+    const unsent = [...this.pending.values()]
+      .filter((s) => UNSENT.has(s.state) && s.ackedSeq == null && this.rooms.has(s.room))
+      .map(({ clientId, room, text, replyTo, createdAt }) =>
+        ({ clientId, room, text, replyTo, createdAt }));
+    writeSession(outboxKey(this.user.id), unsent.length ? unsent : null);
+  }
+
+  /** After a reload, the person's unsent sends come back as pending with their own
+   * client_id; the socket sends them when their room has caught up (a repeat of one the
+   * server stored gets the original ack). Another person's, and sends to rooms the
+   * person has left, are dropped. */
+  restoreOutbox() {
+    const key = outboxKey(this.user.id);
+    for (const other of outboxKeys()) if (other !== key) writeSession(other, null);
+    const kept = readSession(key, []);
+    for (const s of Array.isArray(kept) ? kept : []) {
+      if (!s || typeof s.clientId !== "string" || typeof s.text !== "string") continue;
+      if (this.pending.has(s.clientId) || !this.rooms.has(s.room)) continue;
+      this.pending.set(s.clientId, { clientId: s.clientId, room: s.room, text: s.text,
+        replyTo: s.replyTo ?? null, createdAt: s.createdAt, state: SendState.PENDING, error: null });
+    }
+    this.keepOutbox();
   }
 
   pendingFor(roomId) {
@@ -295,29 +333,48 @@ export class Store extends EventTarget {
 }
 
 const DISMISSED = "hearth.dismissed";
+const OUTBOX = "hearth.outbox.";
+
+const outboxKey = (userId) => `${OUTBOX}${userId}`;
+
+function outboxKeys() {
+  try {
+    return Object.keys(sessionStorage).filter((k) => k.startsWith(OUTBOX));
+  } catch {
+    return [];
+  }
+}
+
+function readSession(key, fallback) {
+  try {
+    return JSON.parse(sessionStorage.getItem(key)) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Keep `value` as JSON under `key` in this tab (null removes it). */
+function writeSession(key, value) {
+  try {
+    if (value == null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private browsing without storage, or full: kept in memory only.
+  }
+}
 
 /** Client ids of held or declined messages this tab's person dismissed. */
 export function dismissedSends() {
-  try {
-    return new Set(JSON.parse(sessionStorage.getItem(DISMISSED) || "[]"));
-  } catch {
-    return new Set();
-  }
+  const ids = readSession(DISMISSED, []);
+  return new Set(Array.isArray(ids) ? ids : []);
 }
 
 export function rememberDismissed(clientId) {
-  try {
-    const ids = [...dismissedSends(), clientId].slice(-200);
-    sessionStorage.setItem(DISMISSED, JSON.stringify(ids));
-  } catch {
-    // Private browsing without storage: it may show again after a reload.
-  }
+  writeSession(DISMISSED, [...dismissedSends(), clientId].slice(-200));
 }
 
-export function forgetDismissed() {
-  try {
-    sessionStorage.removeItem(DISMISSED);
-  } catch {
-    // nothing was kept
-  }
+/** Sign-out: what this tab kept of the person's sends (dismissed ones, the unsent). */
+export function forgetSends() {
+  writeSession(DISMISSED, null);
+  for (const key of outboxKeys()) writeSession(key, null);
 }
