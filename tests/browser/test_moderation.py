@@ -368,6 +368,14 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await fac.get_by_role("link", name="Facilitator tools").click()
     reports = fac.get_by_role("region", name="Reports from members")
     report = reports.locator("li.report-item").filter(has_text="felt dismissive")
+    # Who wrote it and what it said, removed or not, without leaving the panel.
+    await expect(report.get_by_role("heading")).to_have_text(
+        "Sam reported a message by Alex in Boundaries"
+    )
+    await expect(report.locator(".report-excerpt")).to_have_text(
+        "honestly this group is pointless sometimes"
+    )
+    await expect(report.locator(".original-label")).to_contain_text("Removed by a facilitator")
     await report.get_by_role("button", name="Resolve").click()
     dialog = fac.get_by_role("dialog", name="Resolve this report?")
     await dialog.get_by_label("Note to Sam (optional)").fill("Thanks for flagging it.")
