@@ -64,14 +64,9 @@ function chips(labels) {
 
 /** What the reported message said (its start), so a report can be weighed from here. */
 function reportedEl(r) {
-  if (r.excerpt) {
-    return [
-      r.removed ? h("p", { class: "original-label", text: "Removed by a facilitator. Only facilitators can see what it said:" }) : null,
-      h("blockquote", { class: ["held-text", "report-excerpt"], text: r.excerpt }),
-    ];
-  }
+  if (r.excerpt) return h("blockquote", { class: ["held-text", "report-excerpt"], text: r.excerpt });
   if (r.excerpt === "") return null; // a card with no words of its own
-  if (r.removed) return h("p", { class: "hint", text: "Removed by a facilitator." });
+  if (r.removed) return h("p", { class: "hint", text: "Removed by a facilitator (its original is one click away, in the room)." });
   if (r.author) return h("p", { class: "hint", text: "Its author has deleted it." });
   return h("p", { class: "hint", text: "The message is no longer kept." });
 }

@@ -10,8 +10,6 @@ whom, when, why; never the message body). May import: moderation, chat's collabo
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -73,12 +71,6 @@ def _waiting_crisis(held: Held) -> bool:
     Facilitation.screen_refused). Its author is told so, and the room's staff alone read
     and decide it, never a peer who moderates an alumni room."""
     return Label.crisis.value in held.labels
-
-
-def _as_moderators_see(report: Report) -> Report:
-    """A report for an alumni moderator: a removed message's original is for the room's
-    facilitators alone (as at `Facilitation.original`), so its excerpt is left out."""
-    return replace(report, excerpt=None) if report.removed else report
 
 
 def _not_shared(why: str) -> HearthError:
@@ -445,7 +437,7 @@ class Facilitation:
         report = await self.store.create_report(
             frame.room, frame.message, user.id, frame.reason, self.chat.clock()
         )
-        await self._report_to_staff(report)
+        await self._to_staff(frame.room, p.report_frame(report), moderators=True)
         await self.chat.audit(
             user,
             "report.open",
@@ -457,47 +449,7 @@ class Facilitation:
         return report
 
     async def reports(self, actor: User, open_only: bool) -> list[Report]:
-        """The reports of the rooms the actor moderates, each with the reported message's
-        author and excerpt; a removed message's excerpt only where the actor facilitates,
-        and audited as a read of the original."""
-        facilitated = set(await self._facilitated_rooms(actor))
-        listed = await self.store.list_reports(await self._moderated_rooms(actor), open_only)
-        shown = []
-        for report in listed:
-            if report.room_id in facilitated:
-                await self._audit_original_shown(actor.id, report)
-                shown.append(report)
-            else:
-                shown.append(_as_moderators_see(report))
-        return shown
-
-    async def _report_to_staff(self, report: Report) -> None:
-        """A new report, to the room's facilitators and its alumni moderators (each on
-        every socket they have open); see `reports` for what each of them is shown."""
-        facilitators = await self.staff_of(report.room_id)
-        for user_id in facilitators:
-            await self._audit_original_shown(user_id, report)
-        self.chat.bus.tell(facilitators, p.report_frame(report))
-        moderators = [
-            m for m in await self.store.room_moderators(report.room_id) if m not in facilitators
-        ]
-        if moderators:
-            self.chat.bus.tell(moderators, p.report_frame(_as_moderators_see(report)))
-
-    async def _audit_original_shown(self, user_id: int, report: Report) -> None:
-        """Reads of removed originals are audited (see `original`); a report that shows a
-        removed message's excerpt to a facilitator is one."""
-        if not report.removed or report.excerpt is None:
-            return
-        await self.store.audit(
-            self.chat.clock(),
-            user_id,
-            "message.read_original",
-            subject_type="message",
-            subject_id=report.message_seq,
-            room_id=report.room_id,
-            detail=json.dumps({"report": report.id}),
-        )
+        return await self.store.list_reports(await self._moderated_rooms(actor), open_only)
 
     # ---- permission ---------------------------------------------------------------------
 
@@ -876,7 +828,7 @@ class Facilitation:
 
     async def _to_staff(self, room: int, frame: str, *, moderators: bool = False) -> None:
         """To the room's facilitators only (and its alumni moderators, for the hold
-        queue), on every socket they have open. Reports go by `_report_to_staff`."""
+        queue and reports), on every socket they have open."""
         staff = await self.staff_of(room)
         if moderators:
             staff = [*staff, *await self.store.room_moderators(room)]

@@ -161,7 +161,7 @@ REPORT = _obj(
         "created_at": STR,
         "note": {"type": ["string", "null"]},
         # The reported message: null author once retention purged it; null excerpt once
-        # its author deleted it (or, for an alumni moderator, once it was removed).
+        # its author deleted it or a facilitator removed it.
         "author": {"oneOf": [{"type": "null"}, AUTHOR]},
         "excerpt": {"type": ["string", "null"]},
         "removed": BOOL,

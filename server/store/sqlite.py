@@ -224,9 +224,10 @@ class Rows:
             handled_by=r[8],
             note=self.keys.open(r[9], f"rn|{r[0]}"),
             author=None if r[10] is None else Author(r[10], r[11]),
-            # Not `_excerpt`: that hides a removed message's text from the room, and
-            # the report is for staff, who still read it.
-            excerpt=_clip(self.keys.open(r[12], _aad_body(r[1], r[2]))),
+            # A removed message's original is read at GET .../original, which is audited.
+            excerpt=None
+            if r[13] is not None
+            else _clip(self.keys.open(r[12], _aad_body(r[1], r[2]))),
             removed=r[13] is not None,
         )
 
