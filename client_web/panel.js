@@ -62,6 +62,15 @@ function chips(labels) {
     labels.map((l) => h("li", { class: ["label-chip", l === "crisis" && "crisis"], text: labelName(l) })));
 }
 
+/** What the reported message said (its start), so a report can be weighed from here. */
+function reportedEl(r) {
+  if (r.excerpt) return h("blockquote", { class: ["held-text", "report-excerpt"], text: r.excerpt });
+  if (r.excerpt === "") return null; // a card with no words of its own
+  if (r.removed) return h("p", { class: "hint", text: "Removed by a facilitator (its original is one click away, in the room)." });
+  if (r.author) return h("p", { class: "hint", text: "Its author has deleted it." });
+  return h("p", { class: "hint", text: "The message is no longer kept." });
+}
+
 let panelIds = 0;
 
 export class FacilitatorPanel {
@@ -336,9 +345,11 @@ export class FacilitatorPanel {
   reportEl(r) {
     const titleId = `report-${r.id}-title`;
     return h("li", { class: "report-item", data: { report: r.id }, attrs: { "aria-labelledby": titleId } },
-      h("h3", { id: titleId, text: `${r.reporter.name} reported a message in ${this.f.roomName(r.room)}` }),
+      h("h3", { id: titleId, text: `${r.reporter.name} reported a message${r.author ? ` by ${r.author.name}` : ""}`
+        + ` in ${this.f.roomName(r.room)}` }),
       h("p", { class: "alert-meta" }, timeEl(r.created_at), " · ",
         h("span", { class: ["state", r.state], text: r.state === "open" ? "Open" : "Acknowledged" })),
+      reportedEl(r),
       r.reason ? h("p", {}, "Reason: ", h("span", { class: "reason", text: r.reason })) : h("p", { class: "hint", text: "No reason given." }),
       r.note ? h("p", { class: "hint" }, "Your note: ", h("span", { text: r.note })) : null,
       h("div", { class: "item-actions" },

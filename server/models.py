@@ -236,6 +236,13 @@ class Report:
     created_at: datetime
     handled_by: int | None = None
     note: str | None = None
+    # The reported message, so a report can be weighed from the panel: who wrote it and
+    # the start of what it said. `author` is None once retention purged the message;
+    # `excerpt` is None once its author deleted it or a facilitator `removed` it (staff
+    # read a removed original where that read is audited).
+    author: Author | None = None
+    excerpt: str | None = None
+    removed: bool = False
 
 
 @dataclass(frozen=True)

@@ -160,8 +160,25 @@ REPORT = _obj(
         "state": {"enum": ["open", "acknowledged", "resolved"]},
         "created_at": STR,
         "note": {"type": ["string", "null"]},
+        # The reported message: null author once retention purged it; null excerpt once
+        # its author deleted it or a facilitator removed it.
+        "author": {"oneOf": [{"type": "null"}, AUTHOR]},
+        "excerpt": {"type": ["string", "null"]},
+        "removed": BOOL,
     },
-    ["id", "room", "message", "reporter", "reason", "state", "created_at", "note"],
+    [
+        "id",
+        "room",
+        "message",
+        "reporter",
+        "reason",
+        "state",
+        "created_at",
+        "note",
+        "author",
+        "excerpt",
+        "removed",
+    ],
 )
 HELD = _obj(
     {

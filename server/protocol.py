@@ -642,6 +642,9 @@ def report_dict(r: Report) -> dict[str, Any]:
         "state": r.state.value,
         "created_at": iso(r.created_at),
         "note": r.note,
+        "author": None if r.author is None else {"id": r.author.id, "name": r.author.name},
+        "excerpt": r.excerpt,
+        "removed": r.removed,
     }
 
 

@@ -202,10 +202,14 @@ class Rows:
             checkin_id=r[13],
         )
 
+    # The reported message rides along (LEFT JOIN: retention may have purged it).
     REPORT_SQL = (
         "SELECT r.id, r.room_id, r.message_seq, r.reporter_id, u.display_name, r.reason,"
-        " r.state, r.created_at, r.handled_by, r.note"
-        " FROM reports r JOIN users u ON u.id = r.reporter_id "
+        " r.state, r.created_at, r.handled_by, r.note,"
+        " m.author_id, ma.display_name, m.body, m.removed_by"
+        " FROM reports r JOIN users u ON u.id = r.reporter_id"
+        " LEFT JOIN messages m ON m.room_id = r.room_id AND m.seq = r.message_seq"
+        " LEFT JOIN users ma ON ma.id = m.author_id "
     )
 
     def _report(self, r: Sequence[Any]) -> Report:
@@ -219,6 +223,12 @@ class Rows:
             created_at=datetime.fromtimestamp(r[7], UTC),
             handled_by=r[8],
             note=self.keys.open(r[9], f"rn|{r[0]}"),
+            author=None if r[10] is None else Author(r[10], r[11]),
+            # A removed message's original is read at GET .../original, which is audited.
+            excerpt=None
+            if r[13] is not None
+            else _clip(self.keys.open(r[12], _aad_body(r[1], r[2]))),
+            removed=r[13] is not None,
         )
 
     DISCHARGE_SQL = (

@@ -347,6 +347,21 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await dialog.get_by_role("button", name="Send report").click()
     await expect(sam.locator(".room-notice")).to_have_text("Thanks, a facilitator will look at it.")
 
+    # The facilitator's panel says who wrote it and what it said, without leaving it.
+    await fac.get_by_role("link", name="Facilitator tools").click()
+    card = (
+        fac.get_by_role("region", name="Reports from members")
+        .locator("li.report-item")
+        .filter(has_text="felt dismissive")
+    )
+    await expect(card.get_by_role("heading")).to_have_text(
+        "Sam reported a message by Alex in Boundaries"
+    )
+    await expect(card.locator(".report-excerpt")).to_have_text(
+        "honestly this group is pointless sometimes"
+    )
+    await fac.goto(program.url + f"/#/room/{room}")
+
     # The facilitator removes it with a reason: a tombstone for everyone.
     fmsg = fac.locator("li.msg").filter(has_text="this group is pointless")
     seq = await fmsg.get_attribute("data-seq")
@@ -369,6 +384,9 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     await fac.get_by_role("link", name="Facilitator tools").click()
     reports = fac.get_by_role("region", name="Reports from members")
     report = reports.locator("li.report-item").filter(has_text="felt dismissive")
+    # Removed since: the card says so, and what it said is read in the room (audited).
+    await expect(report.locator(".report-excerpt")).to_have_count(0)
+    await expect(report).to_contain_text("Removed by a facilitator")
     await report.get_by_role("button", name="Resolve").click()
     dialog = fac.get_by_role("dialog", name="Resolve this report?")
     await dialog.get_by_label("Note to Sam (optional)").fill("Thanks for flagging it.")

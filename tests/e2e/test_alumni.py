@@ -452,6 +452,8 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     )
     reported = await frames_until(alice, "report")
     assert reported["report"]["id"] == report["report"]
+    assert reported["report"]["author"] == {"id": alice_id, "name": "Alice"}
+    assert reported["report"]["excerpt"] == "welcome everyone"
     _, reports = await world.alice.call("GET", "/api/reports", expect=200)
     assert [r["id"] for r in reports["reports"]] == [report["report"]]
     handle = {
@@ -470,6 +472,14 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     assert refused["code"] == "forbidden"
     admin = await world.admin.connect()
     assert (await admin.answer(handle))["type"] == "done"
+    # Once staff removed it, what it said is read only where that read is audited.
+    await admin.answer(
+        {"type": "moderate", "action": "remove", "room": lounge["id"], "message": mine["seq"]}
+    )
+    for who in (world.alice, world.admin):
+        _, reports = await who.call("GET", "/api/reports?all=true", expect=200)
+        [seen] = [r for r in reports["reports"] if r["id"] == report["report"]]
+        assert seen["removed"] is True and seen["excerpt"] is None, who.user["name"]
     await admin.answer(
         {"type": "moderate", "action": "mute", "room": lounge["id"], "user": alice_id, "minutes": 5}
     )

@@ -206,6 +206,53 @@ async def test_reports_reach_facilitators_and_the_reporter_hears_back(world: Wor
         await s.close()
 
 
+async def test_reports_show_facilitators_who_wrote_what_and_the_reporter_nothing_new(
+    world: World,
+) -> None:
+    """Facilitators weigh a report from the panel: the reported message's author and the
+    start of its text come with it. A removed message's text does not: its original is
+    read where that read is audited. The reporter is sent nothing they did not have."""
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    text = "whatever, nobody here gets it. " + "I keep saying the same thing every week and " * 4
+    ack = await alice.post(room, text)
+    excerpt = text[:119] + "…"
+    done = await bob.answer(
+        {"type": "report", "room": room, "message": ack["seq"], "reason": "felt dismissive"}
+    )
+    assert set(done) == {"type", "ref", "report"}
+    report = (await frames_until(fran, "report"))["report"]
+    assert report["author"] == {"id": world.alice.user["id"], "name": "Alice"}
+    assert report["excerpt"] == excerpt and report["removed"] is False
+
+    _, listed = await world.fran.call("GET", "/api/reports", expect=200)
+    assert [(r["author"]["name"], r["excerpt"]) for r in listed["reports"]] == [("Alice", excerpt)]
+    # Removed: the list still says by whom, and that it was removed, not what it said.
+    await fran.answer({"type": "moderate", "action": "remove", "room": room, "message": ack["seq"]})
+    _, listed = await world.fran.call("GET", "/api/reports", expect=200)
+    [shown] = listed["reports"]
+    assert shown["author"]["name"] == "Alice"
+    assert shown["excerpt"] is None and shown["removed"] is True
+    # Reported again after its removal: the live frame says the same.
+    again = await bob.answer({"type": "report", "room": room, "message": ack["seq"]})
+    late = (await frames_until(fran, "report"))["report"]
+    assert late["id"] == again["report"]
+    assert late["author"]["name"] == "Alice" and late["excerpt"] is None
+    assert late["removed"] is True
+
+    # The reporter: the same answers as before, no report frames, an empty list.
+    await fran.answer(
+        {"type": "moderate", "action": "handle_report", "report": report["id"], "state": "resolved"}
+    )
+    notice = await frames_until(bob, "notice")
+    assert set(notice) == {"type", "kind", "room", "report", "state", "note"}
+    await bob.nothing(0.3, ignore=("presence", "typing", "read", "event"))
+    _, theirs = await world.bob.call("GET", "/api/reports?all=true", expect=200)
+    assert theirs["reports"] == []
+    for s in (alice, bob, fran):
+        await s.close()
+
+
 async def test_removed_message_is_a_tombstone_for_the_room_not_for_staff(world: World) -> None:
     room = world.a.room
     alice, bob, fran = await connect(world.alice, world.bob, world.fran)
