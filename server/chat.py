@@ -453,7 +453,8 @@ class Chat:
     async def accept_agreement(self, user: User, room: int, version: int) -> None:
         await self.member(user, room)
         await self.store.accept_agreement(room, user.id, version, self.clock())
-        self._members.pop((room, user.id), None)
+        # Every process: the next post may reach any of them.
+        self.forget_member(room, user.id)
         await self.audit(user, "agreement.accept", room_id=room, detail={"version": version})
 
     # ---- rooms -------------------------------------------------------------------
@@ -471,8 +472,9 @@ class Chat:
         return membership
 
     def forget_member(self, room: int, user_id: int) -> None:
-        """Membership changed in the store (mute, removal, acceptance)."""
-        self._members.pop((room, user_id), None)
+        """Membership changed in the store (mute, removal, acceptance): every process
+        reads it afresh, this one as the others do."""
+        self.forget_cached(room, user_id)
         self.bus.forget(room, user_id)
 
     def forget_room(self, room: int) -> None:

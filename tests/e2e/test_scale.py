@@ -296,9 +296,24 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
     await fran.answer({"type": "moderate", "action": "unlock", "room": g.room})
     assert (await bob.post(g.room, "unlocked"))["type"] == "ack"
 
-    # -- Bob hides his presence (asking node a); his socket on node b stops showing him
+    # -- a new agreement Bob accepts through node a lets his socket on node b post (node
+    #    b had cached the membership that still lacked it)
     bob_at_a = cluster.api(a)
     bob_at_a.http.cookie_jar.update_cookies({"hearth_session": g.bob.token}, URL(a.url))
+    await g.fran.call("PUT", f"/api/rooms/{g.room}/agreement", {"text": "v2: kind"}, expect=200)
+    refused = await bob.post(g.room, "before accepting")
+    assert refused["type"] == "error" and refused["code"] == "agreement_required", refused
+    _, agreement = await bob_at_a.call("GET", f"/api/rooms/{g.room}/agreement", expect=200)
+    accept = {"version": agreement["version"]}
+    await bob_at_a.call("POST", f"/api/rooms/{g.room}/agreement/accept", accept, expect=204)
+    await g.alice.call("POST", f"/api/rooms/{g.room}/agreement/accept", accept, expect=204)
+    deadline = asyncio.get_running_loop().time() + TIMEOUT
+    while (answer := await bob.post(g.room, "accepted"))["type"] != "ack":
+        assert answer.get("code") == "agreement_required", answer
+        assert asyncio.get_running_loop().time() < deadline, "node b never saw the acceptance"
+        await asyncio.sleep(0.1)
+
+    # -- Bob hides his presence (asking node a); his socket on node b stops showing him
     await bob_at_a.call("PATCH", "/api/me", {"hide_presence": True}, expect=200)
     await _presence(alice, {"Alice", "Carol", "Fran"})
     await bob_at_a.call("PATCH", "/api/me", {"hide_presence": False}, expect=200)
