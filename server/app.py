@@ -165,6 +165,7 @@ async def _relayed(
     bus.on_forget = chat.forget_cached
     bus.on_joined = chat.joined_here
     bus.on_user_changed = chat.refresh_user
+    bus.on_lost = chat.relays_lost
     buckets = RedisBuckets(
         settings.redis_url,
         settings.send_rate,
@@ -204,8 +205,11 @@ async def _close_sockets(app: web.Application) -> None:
 
 
 async def sweep_sessions(app: web.Application) -> int:
-    """End expired sessions and close their sockets; returns how many ended."""
-    return await app[CHAT].expire_sessions()
+    """End expired sessions and close their sockets; returns how many ended. Cached
+    memberships and room states are read afresh after each sweep."""
+    chat = app[CHAT]
+    chat.forget_everything()
+    return await chat.expire_sessions()
 
 
 async def sweep_milestones(app: web.Application) -> int:

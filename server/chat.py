@@ -32,7 +32,7 @@ from .errors import (
     Unauthenticated,
 )
 from .facilitation import Facilitation
-from .hub import CLOSE_CATCH_UP_FAILED, CLOSE_SESSION_ENDED, Connection, Hub
+from .hub import CLOSE_CATCH_UP_FAILED, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
 from .ratelimit import SharedBuckets, SharedThrottle, TokenBuckets
 from .retention import Retention
@@ -493,6 +493,42 @@ class Chat:
             return
         for key in [k for k in self._members if k[0] == room]:
             del self._members[key]
+
+    def forget_everything(self) -> None:
+        """Read every membership and room state afresh. The session sweep calls this, so
+        a change another process relayed but this one missed (a lost relay, a read that
+        raced the change) is stale here for one sweep at most."""
+        self._members.clear()
+        self.facilitation.forget_all()
+
+    async def relays_lost(self) -> int:
+        """Other processes' changes may have missed this one (Redis was away): forget
+        what is cached, and reconnect each socket that no longer matches the store (the
+        rooms its person may read changed: a removal, a discharge, a join, a break-glass
+        end), and every socket of those who moderate (alerts, holds and reports may have
+        been missed). Each gets a fresh welcome, resumes from the log and reloads its
+        lists. Returns how many sockets were asked to reconnect."""
+        self.forget_everything()
+        now = self.clock()
+        asked = 0
+        for user_id in self.hub.people():
+            conns = self.hub.connections_of(user_id)
+            if not conns:
+                continue  # gone while we read the store
+            user = conns[0].user
+            summaries = self._current(await self.store.room_summaries(user_id))
+            may_read = {r.id for r in summaries}
+            if user.role is Role.ADMIN:
+                grants = await self.store.active_break_glass(user_id, now)
+                may_read |= {g.room_id for g in grants}
+            moderates = user.role.is_staff or any(r.moderator for r in summaries)
+            for conn in self.hub.connections_of(user_id):
+                if moderates or conn.rooms != may_read:
+                    conn.end(CLOSE_RECONNECT, "reconnect: changes may have been missed")
+                    asked += 1
+        if asked:
+            log.info("relays were lost: %d sockets asked to reconnect", asked)
+        return asked
 
     async def joined(self, user_id: int, room: int) -> None:
         """Someone became a member of `room`: their open sockets learn of it at once

@@ -136,6 +136,11 @@ class Facilitation:
         self._staff.pop(room, None)
         self._policies.pop(room, None)
 
+    def forget_all(self) -> None:
+        self._rooms.clear()
+        self._staff.clear()
+        self._policies.clear()
+
     async def check_can_post(self, user: User, membership: Membership, room: int) -> None:
         """Mutes, locks and slow mode; staff are never slowed down."""
         if user.role.is_staff or membership.role is Role.FACILITATOR:

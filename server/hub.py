@@ -24,6 +24,9 @@ from .models import User
 CLOSE_TOO_SLOW = 1013
 CLOSE_CATCH_UP_FAILED = 1011  # resume could not finish: reconnect and resume again
 CLOSE_SESSION_ENDED = 4001
+# The server's view of this person may have changed unseen (see Chat.relays_lost):
+# reconnect for a fresh welcome, and resume.
+CLOSE_RECONNECT = 1012
 # While replaying, how long to wait for the reader when half the limit is unsent.
 REPLAY_PAUSE = 0.01
 
@@ -196,6 +199,10 @@ class Hub:
 
     def connections_of(self, user_id: int) -> list[Connection]:
         return list(self._users.get(user_id, ()))
+
+    def people(self) -> list[int]:
+        """Everyone with an open socket here."""
+        return list(self._users)
 
     def sessions(self) -> set[bytes]:
         """The sessions behind this process's open sockets."""

@@ -105,6 +105,8 @@ class RedisBus:
         self.on_forget: Callable[[int, int | None], None] = lambda room, user: None
         self.on_joined: Callable[[int, int], Awaitable[None]] = _nothing
         self.on_user_changed: Callable[[int], Awaitable[None]] = _nothing_for
+        # Relays between processes may have been lost (ours or theirs, Redis was away).
+        self.on_lost: Callable[[], Awaitable[object]] = _nothing_at_all
 
     # ---- lifecycle ---------------------------------------------------------------
 
@@ -296,6 +298,8 @@ class RedisBus:
             self.on_presence(msg["r"])
         elif kind == "h":
             self._snapshot(origin, {int(r): v for r, v in msg["rooms"].items()})
+        elif kind == "lost":
+            self._spawn(self.on_lost())  # our relays reached them, theirs never reached us
         elif kind == "hello":
             self._send("h", rooms=self._shared)
         elif kind == "bye":
@@ -357,6 +361,8 @@ class RedisBus:
                 if not self._publishing:
                     log.info("relay publishing again")
                     self._publishing = True
+                    # The others missed what we dropped (a forget, a leave, an alert...).
+                    self._send("lost")
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis away: drop, note, go on
@@ -371,6 +377,7 @@ class RedisBus:
 
     async def _listen(self) -> None:
         delay = 0.05
+        first = True
         while True:
             pubsub = self._redis.pubsub()
             try:
@@ -381,6 +388,9 @@ class RedisBus:
                 # Whatever was relayed while we were away is in the store.
                 self._send("hello")
                 self._spawn(self._catch_up_all())
+                if not first:
+                    self._spawn(self.on_lost())  # what else the others relayed meanwhile
+                first = False
                 async for msg in pubsub.listen():
                     if msg.get("type") == "message":
                         try:
@@ -425,6 +435,10 @@ async def _nothing(user_id: int, room: int) -> None:
 
 
 async def _nothing_for(user_id: int) -> None:
+    return None
+
+
+async def _nothing_at_all() -> None:
     return None
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from websockets.exceptions import ConnectionClosed
 from yarl import URL
 
 from tests.conftest import PASSWORD, TIMEOUT, Api, Socket, enrol
@@ -373,6 +374,49 @@ async def test_redis_away_sends_commit_and_clients_converge(cluster: Cluster) ->
         assert (await alice.post(g.room, "after"))["type"] == "ack"
         await _event(bob, "after")
         assert [m["seq"] for m in await _log(g.alice, g.room)] == list(range(1, 7))
+
+
+async def _closed_with(sock: Socket, code: int) -> None:
+    """Read until the server closes the socket; it must close with `code`."""
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await sock.recv(3 * TIMEOUT)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == code, closed.value
+
+
+async def test_what_changed_while_redis_was_away_is_not_missed(cluster: Cluster) -> None:
+    """A removal and an alert made on one process while Redis is gone never reached the
+    other. When Redis is back, that process reads the store afresh: the removed member's
+    socket there is closed (1012) and cannot post, and a facilitator's socket there
+    reconnects to reload the alert list; a member whose rooms did not change stays."""
+    with private_redis() as redis:
+        cluster.redis = redis.url
+        a = await cluster.node()
+        b = await cluster.node()
+        g = await _group(cluster, a, b)
+        fran = await g.fran.connect()
+        fran_b = await Socket.open(b, g.fran.token)  # type: ignore[arg-type]
+        alice = await g.alice.connect()
+        bob = await g.bob.connect()
+        assert (await bob.post(g.room, "hello from b"))["type"] == "ack"
+        await _event(alice, "hello from b")
+
+        redis.stop()
+        removal = {"type": "moderate", "action": "remove_member", "room": g.room}
+        removal |= {"user": g.bob.user["id"], "reason": "left the program"}
+        assert (await fran.answer(removal))["type"] == "done"
+        assert (await alice.answer({"type": "help"}))["type"] in ("done", "ack")
+        redis.start()
+
+        await _closed_with(bob, 1012)
+        await _closed_with(fran_b, 1012)
+        again = await Socket.open(b, g.bob.token, resume={})  # type: ignore[arg-type]
+        refused = await again.post(g.room, "still here?")
+        assert refused["type"] == "error" and refused["code"] == "not_member", refused
+        # Alice's rooms did not change: her socket carries on, live across processes.
+        fran_again = await Socket.open(b, g.fran.token)  # type: ignore[arg-type]
+        assert (await fran_again.post(g.room, "after the outage"))["type"] == "ack"
+        await _event(alice, "after the outage")
 
 
 class CutProxy:
