@@ -34,7 +34,7 @@ from .errors import (
 from .facilitation import Facilitation
 from .hub import CLOSE_CATCH_UP_FAILED, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, Connection, Hub
 from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
-from .ratelimit import SharedBuckets, SharedThrottle, TokenBuckets
+from .ratelimit import SharedBuckets, SharedThrottle, SlowMode, TokenBuckets
 from .retention import Retention
 from .routine import Routine
 from .store import Membership, Posted, Store
@@ -115,6 +115,7 @@ class Chat:
             clock=clock,
         )
         self.sends = TokenBuckets(settings.send_rate, settings.send_burst, clock)
+        self.slow_mode = SlowMode(clock)
         # Several processes: one bucket per person across all of them (relay.py).
         self.shared_sends: SharedBuckets | None = None
         self.shared_throttle: SharedThrottle | None = None
@@ -604,6 +605,13 @@ class Chat:
             await self.shared_sends.take(user.id)
         else:
             self.sends.take(user.id)
+
+    async def slow_mode_wait(self, user: User, room: int, seconds: int) -> float:
+        """Seconds until this member may post in a slow room again (0.0: now, and this
+        post starts their next wait), counted across processes."""
+        if self.shared_sends is not None:
+            return await self.shared_sends.slow_mode(room, user.id, seconds)
+        return self.slow_mode.wait(room, user.id, seconds)
 
     async def check_room_limits(
         self, user: User, membership: Membership, room: int, *, posting: bool

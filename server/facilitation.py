@@ -105,7 +105,6 @@ class Facilitation:
         self._rooms: dict[int, RoomState] = {}
         self._staff: dict[int, list[int]] = {}
         self._policies: dict[int, Policy] = {}
-        self._last_post: dict[tuple[int, int], float] = {}
 
     # ---- room state ----------------------------------------------------------------
 
@@ -159,13 +158,12 @@ class Facilitation:
         if state.locked:
             raise HearthError("this room is read-only for now", code=Code.ROOM_LOCKED)
         if state.slow_mode_seconds:
-            last = self._last_post.get((room, user.id))
-            if last is not None and now - last < state.slow_mode_seconds:
+            wait = await self.chat.slow_mode_wait(user, room, state.slow_mode_seconds)
+            if wait:
                 raise RateLimited(
                     f"slow mode is on: one message every {state.slow_mode_seconds} seconds",
-                    retry_after=state.slow_mode_seconds - (now - last),
+                    retry_after=wait,
                 )
-            self._last_post[(room, user.id)] = now
 
     # ---- screening -------------------------------------------------------------------
 

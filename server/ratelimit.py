@@ -33,13 +33,34 @@ class TokenBuckets:
         self._buckets[key] = (tokens - 1.0, now)
 
 
+class SlowMode:
+    """A room's slow mode: one post per `seconds` for each member."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._last: dict[tuple[int, int], float] = {}
+
+    def wait(self, room: int, user: int, seconds: int) -> float:
+        """Seconds until this member may post here again; 0.0: now, and this post
+        starts the next wait."""
+        now = self._clock()
+        last = self._last.get((room, user))
+        if last is not None and now - last < seconds:
+            return seconds - (now - last)
+        self._last[(room, user)] = now
+        return 0.0
+
+
 class SharedBuckets(Protocol):
-    """The same buckets shared by every process (relay.RedisBuckets)."""
+    """The same send limits shared by every process (relay.RedisBuckets)."""
 
     async def take(self, key: int) -> None:
         """Raises:
         RateLimited: with the seconds until one token is back.
         """
+
+    async def slow_mode(self, room: int, user: int, seconds: int) -> float:
+        """`SlowMode.wait`, for posts through any process."""
 
 
 class SharedThrottle(Protocol):

@@ -42,8 +42,8 @@ from .auth import LoginThrottle
 from .errors import HearthError, RateLimited
 from .hub import Hub
 from .models import Event
-from .protocol import event_frame
-from .ratelimit import TokenBuckets
+from .protocol import SLOW_MODE_MAX_SECONDS, event_frame
+from .ratelimit import SlowMode, TokenBuckets
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -443,6 +443,19 @@ async def _nothing_at_all() -> None:
 
 
 # A token bucket in one Redis hash per person: tokens and when they were counted.
+# Slow mode: a member's last post in a room, against the room's interval now (which a
+# facilitator may change); kept as long as the longest interval allowed.
+SLOW_LUA = """
+local now = tonumber(ARGV[1])
+local seconds = tonumber(ARGV[2])
+local last = tonumber(redis.call('GET', KEYS[1]))
+if last and now - last < seconds then
+  return tostring(seconds - (now - last))
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return '0'
+"""
+
 BUCKET_LUA = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
@@ -481,6 +494,7 @@ class RedisBuckets:
         self._clock = clock
         self._prefix = prefix
         self._local = TokenBuckets(rate, burst, clock)
+        self._slow = SlowMode(clock)
         self._redis = aioredis.from_url(
             url,
             socket_connect_timeout=LIMIT_TIMEOUT,
@@ -488,6 +502,7 @@ class RedisBuckets:
             retry=Retry(NoBackoff(), 0),
         )
         self._script = self._redis.register_script(BUCKET_LUA)
+        self._slow_script = self._redis.register_script(SLOW_LUA)
         # After a failure, leave Redis alone for a moment instead of waiting on it.
         self._down_until = 0.0
 
@@ -509,6 +524,20 @@ class RedisBuckets:
                     )
                 return
         self._local.take(key)
+
+    async def slow_mode(self, room: int, user: int, seconds: int) -> float:
+        if time.monotonic() >= self._down_until:
+            try:
+                wait = await self._slow_script(
+                    keys=[f"{self._prefix}:slow:{room}:{user}"],
+                    args=[self._clock(), seconds, SLOW_MODE_MAX_SECONDS],
+                )
+            except Exception as exc:  # noqa: BLE001 - fall back to this process's record
+                log.warning("shared slow mode unavailable: %s", type(exc).__name__)
+                self._down_until = time.monotonic() + 1.0
+            else:
+                return float(wait)
+        return self._slow.wait(room, user, seconds)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -297,6 +297,16 @@ async def test_two_processes_serve_one_program(cluster: Cluster) -> None:
     await fran.answer({"type": "moderate", "action": "unlock", "room": g.room})
     assert (await bob.post(g.room, "unlocked"))["type"] == "ack"
 
+    # -- slow mode counts a member's posts through either process
+    await fran.answer({"type": "moderate", "action": "slow_mode", "room": g.room, "seconds": 600})
+    bob_a = await Socket.open(a, g.bob.token)  # type: ignore[arg-type]
+    assert (await bob_a.post(g.room, "slowly, via a"))["type"] == "ack"
+    slowed = await bob.post(g.room, "and at once via b")
+    assert slowed["type"] == "error" and slowed["code"] == "rate_limited", slowed
+    assert 590 < slowed["retry_after"] <= 600, slowed
+    await fran.answer({"type": "moderate", "action": "slow_mode", "room": g.room, "seconds": 0})
+    await bob_a.close()
+
     # -- a new agreement Bob accepts through node a lets his socket on node b post (node
     #    b had cached the membership that still lacked it)
     bob_at_a = cluster.api(a)
