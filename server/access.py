@@ -159,7 +159,6 @@ class Access:
         if here:
             gone = here - await self.store.live_sessions(sorted(here))
             self.chat.bus.end_sessions(sorted(gone), CLOSE_SESSION_ENDED, "session ended")
-        await self.end_break_glass()
         return len(ended)
 
     # ---- the second factor ------------------------------------------------------------
@@ -404,14 +403,17 @@ class Access:
             raise
 
     async def end_break_glass(self) -> list[BreakGlass]:
-        """Grants past their end stop: the admin's sockets no longer hear the room."""
+        """Grants past their end stop: the admin's sockets no longer hear the room, on
+        every process (the store hands each ended grant to one process's sweep)."""
         ended = await self.store.end_break_glass(self.chat.clock())
         for g in ended:
             if await self.store.membership(g.room_id, g.user.id) is None:
-                self.hub.leave(g.user.id, g.room_id)
+                self.chat.bus.leave(g.user.id, g.room_id)
             for conn in self.hub.connections_of(g.user.id):
                 conn.observing.discard(g.room_id)
-                conn.offer(p.notice_frame("break_glass_ended", access=grant_dict(g)))
+            self.chat.bus.tell(
+                [g.user.id], p.notice_frame("break_glass_ended", access=grant_dict(g))
+            )
             await self.chat.audit(
                 None,
                 "break_glass.end",

@@ -247,12 +247,21 @@ async def _retention_loop(app: web.Application) -> None:
         await asyncio.sleep(app[SETTINGS].purge_interval_seconds)
 
 
+async def sweep_grace(app: web.Application) -> None:
+    """Read access that ends at a set time ends on time, open sockets included (REST
+    reads are refused from that moment, sweep or not): discharged members' read-only
+    grace periods, and admins' break-glass grants."""
+    try:
+        await app[CHAT].alumni.end_grace_periods()
+    except Exception:
+        log.exception("grace period sweep failed")
+    try:
+        await app[CHAT].access.end_break_glass()
+    except Exception:
+        log.exception("break-glass sweep failed")
+
+
 async def _sweep_grace(app: web.Application) -> None:
-    """Discharged members' read-only grace periods end on time, open sockets included
-    (reads and writes are refused from the moment it ends, sweep or not)."""
     while True:
         await asyncio.sleep(GRACE_SWEEP_SECONDS)
-        try:
-            await app[CHAT].alumni.end_grace_periods()
-        except Exception:
-            log.exception("grace period sweep failed")
+        await sweep_grace(app)

@@ -280,8 +280,8 @@ class Chat:
             await self.audit(row.user, "logout")
 
     async def expire_sessions(self) -> int:
-        """End every session past its role's idle or absolute limit (and break-glass
-        access past its end); returns how many sessions ended."""
+        """End every session past its role's idle or absolute limit; returns how many
+        sessions ended."""
         return await self.access.expire()
 
     async def end_sessions(self, digests: list[bytes], reason: str) -> None:

@@ -83,7 +83,7 @@ class Settings:
     staff_session_idle_seconds: int = 30 * 60
     staff_session_absolute_seconds: int = 12 * 3600
     # How long an admin's break-glass read access to a room lasts.
-    break_glass_minutes: int = 60
+    break_glass_minutes: float = 60.0
 
     @property
     def tls(self) -> bool:

@@ -15,7 +15,7 @@ import pytest
 import websockets
 
 from server import totp
-from server.app import sweep_sessions
+from server.app import sweep_grace, sweep_sessions
 from server.export import PART2_NOTICE
 from server.models import Role
 from tests.conftest import PASSWORD, Api, Clock, Server, Socket, enrol, start_server
@@ -425,7 +425,7 @@ async def test_break_glass_needs_a_reason_is_time_boxed_audited_and_told(
 
     # The admin stays active, so only the grant ends, not the session.
     await stay_active(admin, server.clock, server.settings.break_glass_minutes * 60 + 1)
-    await sweep_sessions(server.app)
+    await sweep_grace(server.app)
     ended = await admin.expect("notice")
     assert ended["kind"] == "break_glass_ended"
     await alice.post(room, "after the time box")

@@ -386,6 +386,41 @@ async def test_redis_away_sends_commit_and_clients_converge(cluster: Cluster) ->
         assert [m["seq"] for m in await _log(g.alice, g.room)] == list(range(1, 7))
 
 
+async def test_break_glass_ends_on_every_process(cluster: Cluster) -> None:
+    """An admin's break-glass grant ends on time on both processes: whichever process's
+    sweep ends it, the admin's sockets on the other stop hearing the room too."""
+    short = {"HEARTH_BREAK_GLASS_MINUTES": "0.05"}  # 3 seconds
+    a = await cluster.node(**short)
+    b = await cluster.node(**short)
+    g = await _group(cluster, a, b)
+    await cluster.cli(
+        "create-admin",
+        "--username",
+        "admin",
+        "--name",
+        "Admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    admin = await cluster.api(a).login("admin")
+    reason = {"reason": "a safety report about this room"}
+    await admin.call("POST", f"/api/rooms/{g.room}/break-glass", reason, expect=201)
+    watching = [await Socket.open(n, admin.token, resume={}) for n in (a, b)]  # type: ignore[arg-type]
+    for sock in watching:
+        await sock.send({"type": "resume", "rooms": {str(g.room): 0}})
+        await sock.expect("caught_up")
+    for sock in watching:
+        while (await sock.expect("notice", timeout=3 * TIMEOUT))["kind"] != "break_glass_ended":
+            pass
+    alice = await g.alice.connect()
+    assert (await alice.post(g.room, "after the grant ended"))["type"] == "ack"
+    for sock in watching:
+        await sock.nothing(1.0, ignore=("presence", "notice"))
+        await sock.send({"type": "resume", "rooms": {str(g.room): 0}})
+        refused = await sock.expect("error", "caught_up")
+        assert refused["type"] == "error" and refused["code"] == "not_member", refused
+
+
 async def _closed_with(sock: Socket, code: int) -> None:
     """Read until the server closes the socket; it must close with `code`."""
     with pytest.raises(ConnectionClosed) as closed:
