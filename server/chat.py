@@ -121,6 +121,8 @@ class Chat:
         self.shared_throttle: SharedThrottle | None = None
         # (room, user) -> membership; the store is the truth, this saves a read per send.
         self._members: dict[tuple[int, int], Membership] = {}
+        # Bumped by every forget: a cache fill that an invalidation overtook is not kept.
+        self.cache_generation = 0
         self._typing: dict[tuple[int, int], float] = {}
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
@@ -464,10 +466,14 @@ class Chat:
         key = (room, user.id)
         membership = self._members.get(key)
         if membership is None:
+            seen = self.cache_generation
             membership = await self.store.membership(room, user.id)
             if membership is None:
                 raise NotMember()
-            self._members[key] = membership
+            # A change forgotten while we read (a mute committed on another process) may
+            # have come after our read: use what we read this once, keep none of it.
+            if seen == self.cache_generation:
+                self._members[key] = membership
         if membership.access_until is not None and membership.access_until <= self.clock():
             raise NotMember()  # a discharged member's read-only grace has ended
         return membership
@@ -488,6 +494,7 @@ class Chat:
         """This process's cache only (another process changed the membership or the
         room). A member's change may be a change of the room's staff, so the room's
         cached state goes too; both are read again on the next post."""
+        self.cache_generation += 1
         self.facilitation.forget(room)
         if user_id is not None:
             self._members.pop((room, user_id), None)
@@ -499,6 +506,7 @@ class Chat:
         """Read every membership and room state afresh. The session sweep calls this, so
         a change another process relayed but this one missed (a lost relay, a read that
         raced the change) is stale here for one sweep at most."""
+        self.cache_generation += 1
         self._members.clear()
         self.facilitation.forget_all()
 

@@ -111,23 +111,30 @@ class Facilitation:
     async def room_state(self, room: int) -> RoomState:
         state = self._rooms.get(room)
         if state is None:
+            seen = self.chat.cache_generation
             state = await self.store.room_state(room)
             if state is None:
                 raise NotMember()
-            self._rooms[room] = state
+            if seen == self.chat.cache_generation:  # see Chat.member
+                self._rooms[room] = state
         return state
 
     async def policy(self, room: int) -> Policy:
         policy = self._policies.get(room)
         if policy is None:
-            stored = (await self.room_state(room)).policy
-            policy = self._policies[room] = Policy.from_mapping(stored, DEFAULT_POLICY)
+            seen = self.chat.cache_generation
+            policy = Policy.from_mapping((await self.room_state(room)).policy, DEFAULT_POLICY)
+            if seen == self.chat.cache_generation:
+                self._policies[room] = policy
         return policy
 
     async def staff_of(self, room: int) -> list[int]:
         staff = self._staff.get(room)
         if staff is None:
-            staff = self._staff[room] = await self.store.room_staff(room)
+            seen = self.chat.cache_generation
+            staff = await self.store.room_staff(room)
+            if seen == self.chat.cache_generation:
+                self._staff[room] = staff
         return staff
 
     def forget(self, room: int) -> None:
