@@ -7,6 +7,7 @@ store, ratelimit, protocol, models, errors, config.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -663,7 +664,32 @@ class Chat:
         return await self.facilitation.screen(user, frame)
 
     async def edit(self, user: User, frame: p.EditFrame) -> Event:
-        await self._writer(user, frame.room)
+        """Screen and save an edit of one's own message. An edit the room's limits refuse
+        is still read: a crisis in it waits for a facilitator as a refused send's does
+        (as a reply to the message it would have changed), and the author is told so."""
+        membership = await self.member(user, frame.room)
+        await self.take_send(user)
+        try:
+            await self.check_room_limits(user, membership, frame.room, posting=True)
+        except HearthError as refused:
+            words = hashlib.sha256(frame.text.encode()).hexdigest()[:16]
+            as_send = p.SendFrame(
+                ref=frame.ref,
+                room=frame.room,
+                # The same refused edit again is one held message, one alert.
+                client_id=f"edit-{frame.message}-{words}",
+                text=frame.text,
+                reply_to=frame.message,
+            )
+            if await self.facilitation.screen_refused(user, as_send) is None:
+                raise
+            raise HearthError(
+                refused.message + " Your edit was not saved, but a facilitator was told"
+                " at once and can read it.",
+                code=refused.code,
+                retry_after=refused.retry_after,
+                details=refused.details,
+            ) from None
         return await self.facilitation.screen_edit(user, frame)
 
     async def delete(self, user: User, frame: p.DeleteFrame) -> Event:

@@ -409,6 +409,37 @@ async def test_a_crisis_the_room_refuses_still_reaches_a_facilitator(
         await s.close()
 
 
+@pytest.mark.parametrize("limit", ["muted", "room_locked", "agreement_required"])
+async def test_a_crisis_in_an_edit_the_room_refuses_still_reaches_a_facilitator(
+    world: World, limit: str
+) -> None:
+    room = world.a.room
+    alice, bob, fran = await connect(world.alice, world.bob, world.fran)
+    mine = await alice.post(room, "long day")
+    await _refuse_alice(world, fran, alice, bob, limit)
+    edit = {"type": "edit", "ref": 5, "room": room, "message": mine["seq"], "text": CRISIS}
+    await alice.send(dict(edit))
+    got = await collect(alice, "error", "notice")
+    assert got["notice"]["kind"] == "crisis_help" and got["notice"]["resources"]["call"] == "988"
+    assert got["error"]["code"] == limit and "facilitator was told" in got["error"]["message"]
+    hold = (await frames_until(fran, "hold"))["hold"]
+    assert hold["text"] == CRISIS and hold["author"]["id"] == world.alice.user["id"]
+    alert = (await frames_until(fran, "alert"))["alert"]
+    assert alert["urgent"] is True and alert["kind"] == "held" and alert["held"] == hold["id"]
+    # The same edit again is the same held message: no second alert. The original stays.
+    assert (await alice.answer(dict(edit)))["code"] == limit
+    _, listed = await world.fran.call("GET", "/api/alerts", expect=200)
+    assert [a["id"] for a in listed["alerts"]] == [alert["id"]]
+    _, page = await world.bob.call("GET", f"/api/rooms/{room}/messages", expect=200)
+    assert [m["text"] for m in page["messages"] if m["seq"] == mine["seq"]] == ["long day"]
+    # An ordinary refused edit alerts nobody.
+    plain = {"type": "edit", "room": room, "message": mine["seq"], "text": "long week"}
+    assert (await alice.answer(plain))["code"] == limit
+    await fran.nothing(0.3, ignore=("presence", "event", "room_state"))
+    for s in (alice, bob, fran):
+        await s.close()
+
+
 async def test_a_flood_and_a_stranger_are_refused_unread(world: World) -> None:
     """The flood limit and membership come before any screening: a stranger's words
     alert nobody, and a flood is refused without reading it."""
