@@ -55,9 +55,6 @@ export function consentDialog(consent) {
       on: { click: (e) => answer(true, e.currentTarget) } });
     const no = h("button", { type: "button", class: "button quiet", text: "No thanks",
       on: { click: (e) => answer(false, e.currentTarget) } });
-    // A modal hides the page's help button: the way to it stays in the dialog.
-    const help = h("button", { type: "button", class: "button quiet", text: "I need help now",
-      on: { click: () => { dialog.close(); document.getElementById("help-button")?.click(); } } });
     const dialog = h("dialog", { class: "dialog consent-dialog", data: { temporary: "1" },
       attrs: { "aria-labelledby": `${id}-title`, "aria-describedby": `${id}-text` } },
     h("h2", { id: `${id}-title`, text: "Stay connected after treatment?" }),
@@ -65,7 +62,6 @@ export function consentDialog(consent) {
     h("p", { class: "hint", text: "You can change your mind any time in Settings." }),
     msg.el,
     h("div", { class: "dialog-buttons" },
-      help,
       h("button", { type: "button", class: "button quiet", text: "Ask me later", data: { close: "" } }),
       no, join));
     document.body.appendChild(dialog);

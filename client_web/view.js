@@ -145,6 +145,21 @@ function busy(button, on, label) {
 
 // ---- dialogs ------------------------------------------------------------------------
 
+/**
+ * A modal makes the rest of the page inert, its "I need help now" too: every dialog but
+ * the help dialog itself carries one of its own, which closes the dialog (as Cancel
+ * would) and opens help.
+ */
+function offerHelp(dialog) {
+  const page = document.getElementById("help-button");
+  if (!page || dialog.id === "help-dialog" || dialog.querySelector("[data-help]")) return;
+  const help = h("button", { type: "button", class: "button quiet", text: "I need help now",
+    data: { help: "" }, on: { click: () => { dialog.close(); page.click(); } } });
+  const row = dialog.querySelector(".dialog-buttons");
+  if (row) row.prepend(help);
+  else dialog.append(h("div", { class: "dialog-buttons" }, help));
+}
+
 /** Open a modal <dialog>, returning focus to where it was when it closes. */
 export function openDialog(dialog) {
   const opener = document.activeElement;
@@ -154,6 +169,7 @@ export function openDialog(dialog) {
     if (dialog.dataset.temporary) dialog.remove();
   };
   dialog.addEventListener("close", onClose);
+  offerHelp(dialog);
   if (!dialog.open) dialog.showModal();
   const first = dialog.querySelector("[autofocus]") || dialog.querySelector("h2");
   if (first) {

@@ -12,6 +12,7 @@ from harness import (
     output_dir,
     post_as,
     request_as,
+    send,
     wait_connected,
 )
 from playwright.async_api import expect
@@ -139,6 +140,32 @@ async def test_help_is_one_press_away_on_login_and_in_the_room(
     _, enrol, _ = await new_page(browser, program, path=f"/invite/{invite['token']}")
     await enrol.get_by_role("button", name="I need help now").click()
     await expect(enrol.get_by_role("link", name="Text 988")).to_be_visible()
+
+
+async def test_every_dialog_keeps_a_way_to_help(browser: Any, program: Program) -> None:
+    """A modal makes the page's "I need help now" unreachable: the dialog has its own.
+    The agreement a member must accept before posting is the likeliest one to be open
+    when they need help."""
+    cohort, me = await seeded_room(program, "Help in dialogs")
+    _, page, watch = await new_page(browser, program, rest=me)
+    await wait_connected(page)
+    program.staff.call("PUT", f"/api/rooms/{cohort['room']}/agreement", {"text": "Phones away."})
+    await send(page, "is anyone around tonight")
+    agreement = page.get_by_role("dialog", name="Our group agreement")
+    await expect(agreement).to_be_visible()
+    await agreement.get_by_role("button", name="I need help now").click()
+    await expect(agreement).to_be_hidden()
+    help_dialog = page.get_by_role("dialog", name="You don’t have to go through this alone")
+    await expect(help_dialog).to_be_visible()
+    # The help dialog has no second one.
+    await expect(help_dialog.get_by_role("button", name="I need help now")).to_have_count(0)
+    await help_dialog.get_by_role("button", name="Close").click()
+    # A form opened from the room, too.
+    await page.get_by_role("button", name="Check in").click()
+    await expect(
+        page.get_by_role("dialog").get_by_role("button", name="I need help now")
+    ).to_be_visible()
+    assert watch.errors == []
 
 
 async def test_axe_enrolment_room_settings_and_screenshots(browser: Any, program: Program) -> None:
