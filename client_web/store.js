@@ -269,15 +269,16 @@ export class Store extends EventTarget {
     if (!this.user) return;
     const unsent = [...this.pending.values()]
       .filter((s) => UNSENT.has(s.state) && s.ackedSeq == null && this.rooms.has(s.room))
-      .map(({ clientId, room, text, replyTo, createdAt }) =>
-        ({ clientId, room, text, replyTo, createdAt }));
+      .map(({ clientId, room, text, replyTo, createdAt, state, error }) =>
+        ({ clientId, room, text, replyTo, createdAt, state,
+          error: error ? { code: error.code, message: error.message } : null }));
     writeSession(outboxKey(this.user.id), unsent.length ? unsent : null);
   }
 
-  /** After a reload, the person's unsent sends come back as pending with their own
-   * client_id; the socket sends them when their room has caught up (a repeat of one the
-   * server stored gets the original ack). Another person's, and sends to rooms the
-   * person has left, are dropped. */
+  /** After a reload, the person's unsent sends come back with their own client_id: a
+   * pending one is sent when its room has caught up (a repeat of one the server stored
+   * gets the original ack); a failed one waits for Retry, as it did before the reload.
+   * Another person's, and sends to rooms the person has left, are dropped. */
   restoreOutbox() {
     const key = outboxKey(this.user.id);
     for (const other of outboxKeys()) if (other !== key) writeSession(other, null);
@@ -285,8 +286,11 @@ export class Store extends EventTarget {
     for (const s of Array.isArray(kept) ? kept : []) {
       if (!s || typeof s.clientId !== "string" || typeof s.text !== "string") continue;
       if (this.pending.has(s.clientId) || !this.rooms.has(s.room)) continue;
+      const failed = s.state === SendState.FAILED;
       this.pending.set(s.clientId, { clientId: s.clientId, room: s.room, text: s.text,
-        replyTo: s.replyTo ?? null, createdAt: s.createdAt, state: SendState.PENDING, error: null });
+        replyTo: s.replyTo ?? null, createdAt: s.createdAt,
+        state: failed ? SendState.FAILED : SendState.PENDING,
+        error: failed ? { code: s.error?.code ?? null, message: s.error?.message ?? "Not sent." } : null });
     }
     this.keepOutbox();
   }

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from harness import Program, Rest, new_page, send, texts, wait_connected
+from harness import Program, Rest, new_page, request_as, send, texts, wait_connected
 from playwright.async_api import Page, expect
 
 OUTBOX_KEYS = "() => Object.keys(sessionStorage).filter((k) => k.startsWith('hearth.outbox.'))"
@@ -116,6 +116,34 @@ async def test_an_unsent_message_survives_a_reload_and_arrives_once(
     assert await page.evaluate(OUTBOX_KEYS) == []
     assert not await page.evaluate(KEPT_ANYWHERE, text)
     assert not any(text in line for line in console)
+    assert watch.errors == [] and watch.dialogs == []
+
+
+async def test_a_send_the_server_refused_waits_for_retry_after_a_reload(
+    browser: Any, program: Program
+) -> None:
+    """A failed send (here: slow mode) is kept, and after a reload it still waits for
+    the person's Retry: it never goes out again on its own."""
+    cohort = program.new_cohort("Failed stays failed")
+    author = program.enrol("Rue", "outbox.rue", cohort=cohort["id"])
+    slow = {"type": "moderate", "action": "slow_mode", "room": cohort["room"], "seconds": 600}
+    await request_as(program, program.staff, slow)
+    wire = Wire()
+    _, page, watch = await new_page(browser, program, rest=author, before=wire.attach)
+    await wait_connected(page)
+    await send(page, "first of the evening")
+    await expect(
+        page.locator("li.msg.own").filter(has_text="first of the evening")
+    ).to_have_attribute("data-state", "sent")
+    await send(page, "and a second one")
+    second = page.locator("li.msg.own").filter(has_text="and a second one")
+    await expect(second).to_have_attribute("data-state", "failed")
+    await page.reload()
+    await wait_connected(page)
+    await expect(second).to_have_attribute("data-state", "failed")
+    await expect(second.get_by_role("button", name="Retry")).to_be_visible()
+    await asyncio.sleep(1)  # nothing on its way
+    assert [t for _, t in wire.sends] == ["first of the evening", "and a second one"]
     assert watch.errors == [] and watch.dialogs == []
 
 
