@@ -199,7 +199,7 @@ class Facilitation:
             )
             if not duplicate:
                 if held.state is HoldState.HELD:
-                    await self._to_staff(room, p.hold_frame(held), moderators=True)
+                    await self._to_staff(room, p.hold_frame(held), moderators=True, about=user.id)
                 if decision.alerts:
                     kind = AlertKind.HELD if held.state is HoldState.HELD else AlertKind.BLOCKED
                     await self._alert(room, kind, False, user, None, held.id, assessment)
@@ -461,7 +461,8 @@ class Facilitation:
         report = await self.store.create_report(
             frame.room, frame.message, user.id, frame.reason, self.chat.clock()
         )
-        await self._to_staff(frame.room, p.report_frame(report), moderators=True)
+        author = report.author.id if report.author is not None else None
+        await self._to_staff(frame.room, p.report_frame(report), moderators=True, about=author)
         await self.chat.audit(
             user,
             "report.open",
@@ -473,7 +474,14 @@ class Facilitation:
         return report
 
     async def reports(self, actor: User, open_only: bool) -> list[Report]:
-        return await self.store.list_reports(await self._moderated_rooms(actor), open_only)
+        """The reports of the rooms the actor moderates; a trusted alum's list leaves out
+        reports of their own messages (see `_to_staff`)."""
+        facilitated = set(await self._facilitated_rooms(actor))
+        return [
+            r
+            for r in await self.store.list_reports(await self._moderated_rooms(actor), open_only)
+            if r.room_id in facilitated or r.author is None or r.author.id != actor.id
+        ]
 
     # ---- permission ---------------------------------------------------------------------
 
@@ -878,17 +886,27 @@ class Facilitation:
 
     # ---- delivery to one person -------------------------------------------------------------
 
-    async def _to_staff(self, room: int, frame: str, *, moderators: bool = False) -> None:
+    async def _to_staff(
+        self, room: int, frame: str, *, moderators: bool = False, about: int | None = None
+    ) -> None:
         """To the room's facilitators only (and its alumni moderators, for the hold
-        queue and reports), on every socket they have open."""
+        queue and reports), on every socket they have open. `about`: whose words the
+        item is about; a trusted alum never hears of their own (they cannot judge it,
+        and a report would tell them who reported them)."""
         staff = await self.staff_of(room)
         if moderators:
-            staff = [*staff, *await self.store.room_moderators(room)]
+            peers = await self.store.room_moderators(room)
+            staff = [*staff, *(m for m in peers if m != about)]
         self.chat.bus.tell(staff, frame)
 
     async def _decided(self, actor: User, held: Held) -> None:
         """A hold was decided: the queue and any alert about it close for everyone."""
-        await self._to_staff(held.room_id, p.hold_frame(held), moderators=not _waiting_crisis(held))
+        await self._to_staff(
+            held.room_id,
+            p.hold_frame(held),
+            moderators=not _waiting_crisis(held),
+            about=held.author.id,
+        )
         for alert in await self.store.acknowledge_alerts_for_held(
             held.id, actor.id, self.chat.clock()
         ):
