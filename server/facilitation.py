@@ -514,14 +514,11 @@ class Facilitation:
             mine = await self._moderator(actor, room)
         except (Forbidden, NotMember):  # a member, or an admin reading under break-glass
             return None
-        now = self.chat.clock()
+        mutes = await self.store.room_mutes(room, self.chat.clock())
         states: dict[int, dict[str, Any]] = {}
         for member, _role in await self.store.room_members(room):
-            membership = await self.store.membership(room, member.id)
-            until = membership.muted_until if membership is not None else None
-            state: dict[str, Any] = {
-                "muted_until": _when(until) if until is not None and until > now else None
-            }
+            until = mutes.get(member.id)
+            state: dict[str, Any] = {"muted_until": _when(until) if until is not None else None}
             if mine.role is Role.FACILITATOR:
                 state["suspended"] = member.suspended
             states[member.id] = state

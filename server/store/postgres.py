@@ -912,6 +912,13 @@ class PgStore(Rows):
         )
         return [(_user(r), Role(r[7])) for r in rows]
 
+    async def room_mutes(self, room_id: int, now: float) -> dict[int, float]:
+        rows = await self._r.fetch(
+            "SELECT user_id, muted_until FROM room_members WHERE room_id = ? AND muted_until > ?",
+            (room_id, now),
+        )
+        return {int(r[0]): float(r[1]) for r in rows}
+
     async def set_read(self, room_id: int, user_id: int, seq: int) -> int:
         async def job(db: _Db) -> tuple[int, list[Event]]:
             row = await db.fetchrow(
