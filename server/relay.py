@@ -49,6 +49,8 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 OUTBOX = 10_000
+# Relays whose loss only a fresh read of the store mends (see RedisBus._dropping).
+_REBUILT_FROM_STORE = frozenset({"t", "s", "l", "f", "u", "j"})
 HELD_MAX = 10_000
 # A gap usually closes by itself within a moment (the other process's relay is in
 # flight); only then is the store asked.
@@ -90,6 +92,8 @@ class RedisBus:
         self._out: asyncio.Queue[str] = asyncio.Queue(maxsize=OUTBOX)
         # Rooms whose relays were dropped (room -> highest seq), re-announced later.
         self._dropped: dict[int, int] = {}
+        # A relay the others cannot rebuild was dropped: tell them (`lost`) when we can.
+        self._lost_relays = False
         # Per room being caught up from the store: the live events held meanwhile.
         self._catching: dict[int, list[tuple[int, str]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -337,8 +341,17 @@ class RedisBus:
         try:
             self._out.put_nowait(self._encode(kind, **fields))
         except asyncio.QueueFull:
-            if kind == "e":
-                self._note_dropped(fields)
+            self._dropping(kind, fields)
+
+    def _dropping(self, kind: str, fields: dict[str, Any]) -> None:
+        """A relay that will not reach the others: an event is caught up from the store
+        (`m`); a change the others cannot rebuild alone (a forget, a leave, a join, a
+        frame for someone, a session's end) makes them read the store afresh (`lost`).
+        Typing and presence mend themselves."""
+        if kind == "e":
+            self._note_dropped(fields)
+        elif kind in _REBUILT_FROM_STORE:
+            self._lost_relays = True
 
     def _note_dropped(self, fields: dict[str, Any]) -> None:
         room, seq = int(fields["r"]), int(fields["s"])
@@ -349,6 +362,8 @@ class RedisBus:
             batch = [await self._out.get()]
             while len(batch) < 256 and not self._out.empty():
                 batch.append(self._out.get_nowait())
+            dropped: dict[int, int] = {}
+            lost = False
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for m in batch:
@@ -357,22 +372,25 @@ class RedisBus:
                         dropped, self._dropped = self._dropped, {}
                         for room, seq in dropped.items():
                             pipe.publish(self.channel, self._encode("m", r=room, s=seq))
+                    lost, self._lost_relays = self._lost_relays, False
+                    if lost:
+                        pipe.publish(self.channel, self._encode("lost"))
                     await pipe.execute()
                 if not self._publishing:
                     log.info("relay publishing again")
                     self._publishing = True
-                    # The others missed what we dropped (a forget, a leave, an alert...).
-                    self._send("lost")
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis away: drop, note, go on
                 if self._publishing:
                     log.warning("relay publish failed: %s; dropping relays", type(exc).__name__)
                     self._publishing = False
+                self._lost_relays |= lost
+                for room, seq in dropped.items():  # still to announce
+                    self._dropped[room] = max(seq, self._dropped.get(room, 0))
                 for m in batch:
                     msg = json.loads(m)
-                    if msg["k"] == "e":
-                        self._note_dropped(msg)
+                    self._dropping(msg["k"], msg)
                 await asyncio.sleep(0.2)
 
     async def _listen(self) -> None:

@@ -188,3 +188,30 @@ async def test_presence_is_the_union_of_every_process(pair: Any) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(until_forgotten(), TIMEOUT)
+
+
+async def test_a_dropped_change_makes_the_others_read_the_store_afresh(pair: Any) -> None:
+    """A relay the others cannot rebuild (a frame for someone, a forget...) dropped on a
+    full outbox is followed by `lost` once publishing goes on; a dropped typing frame
+    mends itself and is not."""
+    _store, a, b = pair
+    lost = asyncio.Event()
+
+    async def on_lost() -> None:
+        lost.set()
+
+    b.bus.on_lost = on_lost
+
+    async def dropped_then_published(drop: Any) -> None:
+        waiting = a.bus._out  # the publish loop waits on this one
+        a.bus._out = asyncio.Queue(maxsize=1)
+        a.bus._out.put_nowait("{}")  # full: the next relay is dropped
+        drop()
+        a.bus._out = waiting
+        a.bus.publish(7, '{"type":"typing"}')  # publishing goes on
+
+    await dropped_then_published(lambda: a.bus.publish(7, '{"type":"typing"}'))
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(lost.wait(), 0.5)
+    await dropped_then_published(lambda: a.bus.tell([1], '{"type":"alert"}'))
+    await asyncio.wait_for(lost.wait(), TIMEOUT)
