@@ -28,6 +28,50 @@ const ACTION_NAMES = Object.freeze({
   block: "Block",
 });
 
+// What each audit code means to a counselor; the code itself stays beside it, for
+// whoever reads the log with an auditor. Codes not named here are shown as they are.
+const AUDIT_NAMES = Object.freeze({
+  "moderate.remove": "Removed a message",
+  "moderate.mute": "Muted a member",
+  "moderate.unmute": "Lifted a mute",
+  "moderate.remove_member": "Removed a member from the room",
+  "moderate.suspend": "Suspended an account",
+  "moderate.unsuspend": "Lifted a suspension",
+  "moderate.lock": "Made the room read-only",
+  "moderate.unlock": "Opened the room again",
+  "moderate.slow_mode": "Changed slow mode",
+  "moderate.approve": "Approved a held message",
+  "moderate.reject": "Declined a held message",
+  "moderate.acknowledge_alert": "Acknowledged an alert",
+  "moderate.handle_report": "Handled a report",
+  "alert.raise": "Alert raised",
+  "report.open": "A member reported a message",
+  "message.read_original": "Read a removed message",
+  "agreement.version": "Published a new group agreement",
+  "agreement.accept": "Accepted the group agreement",
+  "policy.change": "Changed the moderation policy",
+  "checkins.view": "Viewed members’ check-ins",
+  "quiet.view": "Viewed who has gone quiet",
+  "milestones.share": "Changed milestone sharing",
+  "schedule.set": "Set the session schedule",
+  "schedule.change": "Moved or cancelled a session",
+  "cohort.create": "Created the cohort",
+  "cohort.close": "Ended the cohort",
+  "cohort.grace_period": "Changed the read-only time after discharge",
+  "invite.create": "Created an invite",
+  "discharge.access_ended": "Read-only access ended",
+  "retention.change": "Changed how long messages are kept",
+  "legal_hold.place": "Placed a legal hold",
+  "legal_hold.release": "Released a legal hold",
+  "break_glass.open": "Opened the room under break-glass",
+  "break_glass.end": "Break-glass access ended",
+  "alumni.join": "Joined the room",
+  "alumni.leave": "Left the room",
+  "alumni.invite": "Invited an alum",
+  "alumni.moderator.appoint": "Appointed an alumni moderator",
+  "alumni.moderator.remove": "Removed an alumni moderator",
+});
+
 const SLOW_MODES = [[0, "Off"], [10, "10 seconds"], [30, "30 seconds"], [120, "2 minutes"]];
 
 const labelName = (l) => LABEL_NAMES[l] || l;
@@ -622,7 +666,8 @@ export class FacilitatorPanel {
         this.auditBody.appendChild(h("tr", {},
           h("td", {}, timeEl(e.at)),
           h("td", { text: actor }),
-          h("td", {}, h("code", { text: e.action })),
+          h("td", {}, AUDIT_NAMES[e.action] ? `${AUDIT_NAMES[e.action]} ` : "",
+            h("code", { text: e.action })),
           h("td", { text: subject }),
           h("td", { text: reason })));
       }

@@ -415,9 +415,10 @@ async def test_report_remove_lock_and_mute(browser: Any, program: Program, morga
     # The audit log shows both, with the reason.
     audit = fac.get_by_role("region", name="Audit log").first
     await fac.get_by_role("button", name="Refresh the log").click()
-    await expect(audit.locator("tr").filter(has_text="moderate.lock")).to_contain_text(
-        "Break until 7"
-    )
+    locked = audit.locator("tr").filter(has_text="moderate.lock")
+    await expect(locked).to_contain_text("Break until 7")
+    # Said as a counselor would say it, with the code beside it for an auditor.
+    await expect(locked).to_contain_text("Made the room read-only")
 
     # Mute Sam from the online list: the composer is disabled, with the reason. Sam is
     # not muted yet, so there is nothing to unmute.
