@@ -832,7 +832,8 @@ class Facilitation:
         held = await self.store.list_held(room)
         if mine.role is Role.FACILITATOR:
             return held
-        return [h for h in held if not _waiting_crisis(h)]
+        # A trusted alum: neither a crisis (staff alone) nor their own words (see _to_staff).
+        return [h for h in held if not _waiting_crisis(h) and h.author.id != actor.id]
 
     async def set_policy(self, actor: User, room: int, mapping: dict[str, str]) -> Policy:
         if actor.role is not Role.ADMIN:

@@ -477,6 +477,8 @@ async def test_alumni_moderators_act_only_in_alumni_rooms(world: World) -> None:
     assert (await alice.answer(handle))["code"] == "forbidden"
     own_held = await alice.post(lounge["id"], "call me at 555-123-4567", client_id="own")
     assert own_held["type"] == "held"
+    _, queue = await world.alice.call("GET", f"/api/rooms/{lounge['id']}/held", expect=200)
+    assert own_held["hold"] not in [h["id"] for h in queue["held"]]
     refused = await alice.answer(
         {"type": "moderate", "action": "approve", "held": own_held["hold"]}
     )
