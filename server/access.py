@@ -131,8 +131,7 @@ class Access:
         conn.active = now
 
     async def expire(self) -> int:
-        """End every session past its role's limits and every break-glass past its
-        end; returns how many sessions ended."""
+        """End every session past its role's limits; returns how many ended."""
         now = self.chat.clock()
         s = self.settings
         staff_idle, staff_abs = self.limits(Role.ADMIN)
@@ -152,14 +151,18 @@ class Access:
                 subject_id=user_id,
                 detail='{"reason": "expired"}',
             )
-        # Sessions ended where this process did not hear of it (an operator's reset at
-        # the terminal, another process whose relay message was lost): a socket that
-        # sends nothing would otherwise keep hearing its rooms.
+        await self.close_ended_sessions()
+        return len(ended)
+
+    async def close_ended_sessions(self) -> None:
+        """Close this process's sockets whose session the store no longer has: ended
+        where this process did not hear of it (an operator's reset at the terminal,
+        another process whose relay was lost). A socket that sends nothing would
+        otherwise keep hearing its rooms."""
         here = self.chat.hub.sessions()
         if here:
             gone = here - await self.store.live_sessions(sorted(here))
             self.chat.bus.end_sessions(sorted(gone), CLOSE_SESSION_ENDED, "session ended")
-        return len(ended)
 
     # ---- the second factor ------------------------------------------------------------
 
@@ -422,12 +425,15 @@ class Access:
                 [g.user.id], p.notice_frame("break_glass_ended", access=grant_dict(g))
             )
         for g in ended:
-            await self.chat.audit(
-                None,
-                "break_glass.end",
-                subject_type="user",
-                subject_id=g.user.id,
-                room_id=g.room_id,
-                detail={"grant": g.id},
-            )
+            try:
+                await self.chat.audit(
+                    None,
+                    "break_glass.end",
+                    subject_type="user",
+                    subject_id=g.user.id,
+                    room_id=g.room_id,
+                    detail={"grant": g.id},
+                )
+            except Exception:  # noqa: BLE001 - the others' entries still get written
+                log.exception("break-glass end: audit entry not written")
         return ended

@@ -34,7 +34,18 @@ from .errors import (
 )
 from .facilitation import Facilitation
 from .hub import CLOSE_CATCH_UP_FAILED, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, Connection, Hub
-from .models import Agreement, Cohort, Event, Held, Invite, Message, Role, RoomSummary, User
+from .models import (
+    Agreement,
+    Cohort,
+    Event,
+    Held,
+    HoldState,
+    Invite,
+    Message,
+    Role,
+    RoomSummary,
+    User,
+)
 from .ratelimit import SharedBuckets, SharedThrottle, SlowMode, TokenBuckets
 from .retention import Retention
 from .routine import Routine
@@ -124,6 +135,9 @@ class Chat:
         self._members: dict[tuple[int, int], Membership] = {}
         # Bumped by every forget: a cache fill that an invalidation overtook is not kept.
         self.cache_generation = 0
+        # relays_lost: one pass at a time; a call meanwhile asks for one more.
+        self._reconciling = False
+        self._reconcile_again = False
         self._typing: dict[tuple[int, int], float] = {}
         # Per room: the last "who is here" list announced, and its frame.
         self._presence: dict[int, tuple[list[tuple[int, str]], str]] = {}
@@ -512,13 +526,37 @@ class Chat:
         self.facilitation.forget_all()
 
     async def relays_lost(self) -> int:
-        """Other processes' changes may have missed this one (Redis was away): forget
-        what is cached, and reconnect each socket that no longer matches the store (the
-        rooms its person may read changed: a removal, a discharge, a join, a break-glass
-        end), and every socket of those who moderate (alerts, holds and reports may have
-        been missed). Each gets a fresh welcome, resumes from the log and reloads its
-        lists. Returns how many sockets were asked to reconnect."""
+        """Other processes' changes may have missed this one (Redis was away, or a relay
+        was dropped): forget what is cached, close sockets whose session ended, re-read
+        each person's settings, and reconnect each socket that no longer matches the
+        store (the rooms its person may read changed: a removal, a discharge, a join, a
+        break-glass end) and every socket of those who moderate (alerts, holds and
+        reports may have been missed). Each gets a fresh welcome, resumes from the log
+        and reloads its lists. Several calls at once make one more pass, not one each.
+        Returns how many sockets were asked to reconnect."""
+        if self._reconciling:
+            self._reconcile_again = True
+            return 0
+        self._reconciling = True
+        asked = 0
+        try:
+            while True:
+                self._reconcile_again = False
+                asked += await self._reconcile()
+                if not self._reconcile_again:
+                    break
+        finally:
+            self._reconciling = False
+        if asked:
+            log.info("relays were lost: %d sockets asked to reconnect", asked)
+        return asked
+
+    async def _reconcile(self) -> int:
         self.forget_everything()
+        try:
+            await self.access.close_ended_sessions()
+        except Exception:  # noqa: BLE001 - the sweep tries again
+            log.exception("could not check sessions after lost relays")
         now = self.clock()
         asked = 0
         for user_id in self.hub.people():
@@ -527,6 +565,7 @@ class Chat:
                 continue  # gone while we read the store
             user = conns[0].user
             try:
+                await self.refresh_user(user_id)  # a privacy change relayed meanwhile
                 summaries = self._current(await self.store.room_summaries(user_id))
                 may_read = {r.id for r in summaries}
                 if user.role is Role.ADMIN:
@@ -540,8 +579,6 @@ class Chat:
                 if moderates or conn.rooms != may_read:
                     conn.end(CLOSE_RECONNECT, "reconnect: changes may have been missed")
                     asked += 1
-        if asked:
-            log.info("relays were lost: %d sockets asked to reconnect", asked)
         return asked
 
     async def joined(self, user_id: int, room: int) -> None:
@@ -677,11 +714,18 @@ class Chat:
             await self.check_room_limits(user, membership, frame.room, posting=True)
         except HearthError as refused:
             words = hashlib.sha256(frame.text.encode()).hexdigest()[:16]
+            # The same refused edit again, while the first waits, is a retry: one held
+            # message, one alert. Once a facilitator decided it, it is said anew.
+            client_id = f"edit-{frame.message}-{words}"
+            while (
+                isinstance(first := await self.store.sent(frame.room, user.id, client_id), Held)
+                and first.state is not HoldState.HELD
+            ):
+                client_id = f"{client_id}-{first.id}"
             as_send = p.SendFrame(
                 ref=frame.ref,
                 room=frame.room,
-                # The same refused edit again is one held message, one alert.
-                client_id=f"edit-{frame.message}-{words}",
+                client_id=client_id,
                 text=frame.text,
                 reply_to=frame.message,
             )

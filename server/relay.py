@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 OUTBOX = 10_000
 # Relays whose loss only a fresh read of the store mends (see RedisBus._dropping).
 _REBUILT_FROM_STORE = frozenset({"t", "s", "l", "f", "u", "j"})
+# At most one `lost` a second (see _publish_loop).
+LOST_EVERY = 1.0
 HELD_MAX = 10_000
 # A gap usually closes by itself within a moment (the other process's relay is in
 # flight); only then is the store asked.
@@ -94,6 +96,7 @@ class RedisBus:
         self._dropped: dict[int, int] = {}
         # A relay the others cannot rebuild was dropped: tell them (`lost`) when we can.
         self._lost_relays = False
+        self._lost_next = 0.0  # when the next `lost` may go out
         # Per room being caught up from the store: the live events held meanwhile.
         self._catching: dict[int, list[tuple[int, str]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -372,8 +375,12 @@ class RedisBus:
                         dropped, self._dropped = self._dropped, {}
                         for room, seq in dropped.items():
                             pipe.publish(self.channel, self._encode("m", r=room, s=seq))
-                    lost, self._lost_relays = self._lost_relays, False
+                    # At most one `lost` a second: each makes every peer re-read the
+                    # store and reconnect its moderators' sockets.
+                    lost = self._lost_relays and time.monotonic() >= self._lost_next
                     if lost:
+                        self._lost_relays = False
+                        self._lost_next = time.monotonic() + LOST_EVERY
                         pipe.publish(self.channel, self._encode("lost"))
                     await pipe.execute()
                 if not self._publishing:

@@ -436,6 +436,13 @@ async def test_a_crisis_in_an_edit_the_room_refuses_still_reaches_a_facilitator(
     plain = {"type": "edit", "room": room, "message": mine["seq"], "text": "long week"}
     assert (await alice.answer(plain))["code"] == limit
     await fran.nothing(0.3, ignore=("presence", "event", "room_state"))
+    # Once a facilitator has decided it, the same words again are a new cry for help.
+    await fran.answer({"type": "moderate", "action": "reject", "held": hold["id"]})
+    assert (await frames_until(alice, "notice"))["kind"] == "rejected"
+    await alice.send({**edit, "ref": 6})
+    assert (await collect(alice, "error", "notice"))["notice"]["kind"] == "crisis_help"
+    again = (await frames_until(fran, "alert"))["alert"]
+    assert again["urgent"] is True and again["held"] != hold["id"]
     for s in (alice, bob, fran):
         await s.close()
 

@@ -443,6 +443,9 @@ async def test_what_changed_while_redis_was_away_is_not_missed(cluster: Cluster)
         fran_b = await Socket.open(b, g.fran.token)  # type: ignore[arg-type]
         alice = await g.alice.connect()
         bob = await g.bob.connect()
+        # Alice signed in on a second device too, whose socket is on node b.
+        phone = await cluster.api(a).login("alice")
+        phone_b = await Socket.open(b, phone.token)  # type: ignore[arg-type]
         assert (await bob.post(g.room, "hello from b"))["type"] == "ack"
         await _event(alice, "hello from b")
 
@@ -451,10 +454,12 @@ async def test_what_changed_while_redis_was_away_is_not_missed(cluster: Cluster)
         removal |= {"user": g.bob.user["id"], "reason": "left the program"}
         assert (await fran.answer(removal))["type"] == "done"
         assert (await alice.answer({"type": "help"}))["type"] in ("done", "ack")
+        await phone.call("DELETE", "/api/session", expect=204)  # signed out, through a
         redis.start()
 
         await _closed_with(bob, 1012)
         await _closed_with(fran_b, 1012)
+        await _closed_with(phone_b, 4001)  # not left to the 30-second sweep
         again = await Socket.open(b, g.bob.token, resume={})  # type: ignore[arg-type]
         refused = await again.post(g.room, "still here?")
         assert refused["type"] == "error" and refused["code"] == "not_member", refused

@@ -192,12 +192,14 @@ async def test_presence_is_the_union_of_every_process(pair: Any) -> None:
 
 async def test_a_dropped_change_makes_the_others_read_the_store_afresh(pair: Any) -> None:
     """A relay the others cannot rebuild (a frame for someone, a forget...) dropped on a
-    full outbox is followed by `lost` once publishing goes on; a dropped typing frame
-    mends itself and is not."""
+    full outbox is followed by `lost` once publishing goes on, at most once a second;
+    a dropped typing frame mends itself and is not."""
     _store, a, b = pair
     lost = asyncio.Event()
+    heard: list[float] = []
 
     async def on_lost() -> None:
+        heard.append(asyncio.get_running_loop().time())
         lost.set()
 
     b.bus.on_lost = on_lost
@@ -215,3 +217,12 @@ async def test_a_dropped_change_makes_the_others_read_the_store_afresh(pair: Any
         await asyncio.wait_for(lost.wait(), 0.5)
     await dropped_then_published(lambda: a.bus.tell([1], '{"type":"alert"}'))
     await asyncio.wait_for(lost.wait(), TIMEOUT)
+    # Overload drops more at once: the peers hear one more `lost` a second later, not
+    # one per batch (each makes them re-read the store and reconnect moderators).
+    for _ in range(5):
+        await dropped_then_published(lambda: a.bus.tell([1], '{"type":"alert"}'))
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.5)
+    a.bus.publish(7, '{"type":"typing"}')
+    await asyncio.sleep(0.3)
+    assert len(heard) == 2 and heard[1] - heard[0] >= 0.9, heard
