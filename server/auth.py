@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -67,22 +68,42 @@ class Passwords:
 
     async def hash(self, password: str) -> str:
         async with self._slots:
-            return await asyncio.to_thread(self._hasher.hash, password)
+            return await asyncio.to_thread(self._hasher.hash, _normal(password))
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         async with self._slots:
             return await asyncio.to_thread(self._verify, password_hash, password)
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
+        # The normal form first; then the password as typed, which hashes made before
+        # passwords were normalised hold (known and unknown users: the same tries).
+        for typed in dict.fromkeys((_normal(password), password)):
+            if self._matches(password_hash or self._dummy, typed):
+                return bool(password_hash)
+        return False
+
+    def _matches(self, password_hash: str, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash or self._dummy, password) and bool(
-                password_hash
-            )
+            return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
-    def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)
+    async def needs_rehash(self, password_hash: str, password: str) -> bool:
+        """After a good login: the hash has older parameters, or was made from the
+        password as typed rather than its normal form."""
+        if self._hasher.check_needs_rehash(password_hash):
+            return True
+        normal = _normal(password)
+        if normal == password:
+            return False
+        async with self._slots:
+            return not await asyncio.to_thread(self._matches, password_hash, normal)
+
+
+def _normal(password: str) -> str:
+    """NFKC, as NIST SP 800-63B advises: the same password typed on a phone and on a
+    laptop (an accent composed or not, full-width forms) is one password."""
+    return unicodedata.normalize("NFKC", password)
 
 
 def new_token() -> str:

@@ -203,7 +203,7 @@ class Chat:
             )
             raise HearthError("the username or password is not right", code=Code.BAD_CREDENTIALS)
         user, pw_hash = found
-        if self.passwords.needs_rehash(pw_hash):
+        if await self.passwords.needs_rehash(pw_hash, password):
             await self.store.set_password_hash(user.id, await self.passwords.hash(password))
         challenge = await self.access.challenge(user)
         if challenge is not None:

@@ -42,12 +42,29 @@ async def test_production_profile_is_argon2id_rfc9106() -> None:
     assert await passwords.verify(digest, "a fine passphrase")
     assert not await passwords.verify(digest, "wrong")
     assert not await passwords.verify(None, "anything")  # unknown user: dummy hash
-    assert not passwords.needs_rehash(digest)
+    assert not await passwords.needs_rehash(digest, "a fine passphrase")
 
 
 async def test_weaker_old_hashes_are_flagged_for_rehash() -> None:
     old = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID)
-    assert Passwords().needs_rehash(old.hash("a fine passphrase"))
+    assert await Passwords().needs_rehash(old.hash("a fine passphrase"), "a fine passphrase")
+
+
+async def test_one_password_however_the_keyboard_spells_it() -> None:
+    """An accent typed as one character on a laptop and as a letter plus a combining
+    mark on a phone is the same password; so are full-width forms."""
+    composed, decomposed = "café au lait, always", "cafe\u0301 au lait, always"
+    passwords = Passwords(hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    digest = await passwords.hash(decomposed)
+    assert await passwords.verify(digest, composed)
+    assert await passwords.verify(digest, "ｃａｆｅ\u0301 au lait, always")
+    assert not await passwords.needs_rehash(digest, decomposed)
+    # A hash made from the password as typed, before normalising: it still opens, and
+    # is flagged so the login stores the normal form.
+    legacy = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(decomposed)
+    assert await passwords.verify(legacy, decomposed)
+    assert await passwords.needs_rehash(legacy, decomposed)
+    assert not await passwords.verify(legacy, "cafe au lait, always")
 
 
 def test_throttle_backs_off_grows_and_caps() -> None:
