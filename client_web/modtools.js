@@ -54,7 +54,7 @@ export async function removeMessage({ socket, room, message, author }) {
 export async function memberActions({ socket, room, user, state = {} }) {
   const mutedUntil = state.muted_until;
   const muted = mutedUntil === undefined ? null : Boolean(mutedUntil && Date.parse(mutedUntil) > Date.now());
-  const suspended = state.suspended === undefined ? null : state.suspended;
+  const suspended = state.suspended ?? null;
   const choice = await choiceDialog({
     title: `${user.name}: member actions`,
     text: "Each action is recorded in the audit log with your reason.",

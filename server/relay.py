@@ -467,7 +467,6 @@ async def _nothing_at_all() -> None:
     return None
 
 
-# A token bucket in one Redis hash per person: tokens and when they were counted.
 # Slow mode: a member's last post in a room, against the room's interval now (which a
 # facilitator may change); kept as long as the longest interval allowed.
 SLOW_LUA = """
@@ -481,6 +480,7 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return '0'
 """
 
+# A token bucket in one Redis hash per person: tokens and when they were counted.
 BUCKET_LUA = """
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])

@@ -213,6 +213,7 @@ class Rows:
     )
 
     def _report(self, r: Sequence[Any]) -> Report:
+        removed = r[13] is not None
         return Report(
             id=r[0],
             room_id=r[1],
@@ -225,10 +226,8 @@ class Rows:
             note=self.keys.open(r[9], f"rn|{r[0]}"),
             author=None if r[10] is None else Author(r[10], r[11]),
             # A removed message's original is read at GET .../original, which is audited.
-            excerpt=None
-            if r[13] is not None
-            else _clip(self.keys.open(r[12], _aad_body(r[1], r[2]))),
-            removed=r[13] is not None,
+            excerpt=None if removed else _clip(self.keys.open(r[12], _aad_body(r[1], r[2]))),
+            removed=removed,
         )
 
     DISCHARGE_SQL = (
